@@ -1,0 +1,163 @@
+"""The ``sim`` commands: each an argument spec and a ``run`` function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sim.errors import ScenarioError
+from sim.games.normal_form import build_game
+from sim.report.show import describe_parameters, describe_sequential
+from sim.report.table import payoff_tables
+from sim.scenario.bundled import bundled_scenarios
+from sim.scenario.loader import load_scenario
+from sim.scenario.model import Scenario
+from sim.scenario.parameters import parse_overrides
+
+__all__ = ["COMMANDS", "Command", "load_with_overrides", "use_color"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its name, help texts, arguments and action."""
+
+    name: str
+    help: str
+    description: str
+    epilog: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def use_color(stream=sys.stdout) -> bool:  # type: ignore[no-untyped-def]
+    """Colour only on a terminal, and never when NO_COLOR is set."""
+    import os
+
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--set NAME=VALUE`` option shared by several commands."""
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (repeatable), e.g. --set shield_threat=6",
+    )
+
+
+def load_with_overrides(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
+    """Load ``args.scenario`` and parse its ``--set`` overrides."""
+    scenario = load_scenario(args.scenario)
+    return scenario, parse_overrides(args.overrides, scenario.parameters)
+
+
+# -- sim list ---------------------------------------------------------------
+def _list_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    del args
+    rows = []
+    for path in bundled_scenarios():
+        try:
+            scenario = load_scenario(path)
+            summary = scenario.name
+            first = scenario.description.strip().splitlines()
+            if first:
+                summary = f"{scenario.name}: {first[0].strip()}"
+        except ScenarioError:
+            summary = "(does not load: run `sim validate` on it)"
+        rows.append((path.stem, summary))
+    width = max((len(n) for n, _ in rows), default=0)
+    for name, summary in rows:
+        print(f"{name.ljust(width)}  {summary}")
+    return 0
+
+
+# -- sim validate -----------------------------------------------------------
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="scenario files or bundled names")
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    status = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as exc:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic, file=sys.stderr)
+            status = 1
+            continue
+        print(
+            f"{name}: ok ({scenario.kind}, {len(scenario.players)} players, "
+            f"{len(scenario.parameters)} parameters)"
+        )
+    return status
+
+
+# -- sim show ---------------------------------------------------------------
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
+    add_set_option(parser)
+
+
+def _run_show(args: argparse.Namespace) -> int:
+    scenario, overrides = load_with_overrides(args)
+    color = use_color()
+    print(scenario.name)
+    if scenario.description:
+        print(scenario.description.strip())
+    print()
+    print(describe_parameters(scenario, overrides))
+    print()
+    if scenario.kind == "sequential":
+        print(describe_sequential(scenario))
+        return 0
+    game = build_game(scenario, overrides)
+    print(payoff_tables(game, color=color))
+    print()
+    print(
+        "* marks a best response to the other players' moves; [ ] marks a pure Nash "
+        "equilibrium (every payoff starred)."
+    )
+    if scenario.ordinal:
+        print("Payoffs are ordinal (ranks): only their order carries meaning.")
+    return 0
+
+
+COMMANDS = (
+    Command(
+        "list",
+        "list the bundled scenarios",
+        "List the scenarios that ship with sim, with their one-line descriptions.",
+        "example:\n  sim list",
+        _list_arguments,
+        _run_list,
+    ),
+    Command(
+        "validate",
+        "check scenario files and report every problem",
+        "Check scenario files. Prints one ok line per good file; every problem is\n"
+        "reported as FILE:LINE:COL: key.path: message. Exit status 1 if any file is bad.",
+        "examples:\n  sim validate my_game.yaml\n  sim validate scenarios/*.yaml",
+        _validate_arguments,
+        _run_validate,
+    ),
+    Command(
+        "show",
+        "print a scenario's payoff table (or game tree) and parameters",
+        "Print the payoff table of a simultaneous game (best responses marked) or the\n"
+        "structure of a sequential game, with the parameter values used.",
+        "examples:\n  sim show missile_shield\n  sim show missile_shield --set shield_threat=6\n"
+        "  sim show my_game.yaml | less",
+        _show_arguments,
+        _run_show,
+    ),
+)

@@ -1,0 +1,94 @@
+"""Error types and located diagnostics.
+
+Every problem a user can cause is reported as a :class:`Diagnostic` that reads
+``FILE:LINE:COL: key.path: message``. Several diagnostics travel together in
+one :class:`ScenarioError` so that a file with many mistakes is reported in
+one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "MAX_DIAGNOSTICS",
+    "Diagnostic",
+    "InternalError",
+    "Location",
+    "ScenarioError",
+    "SimError",
+    "UsageError",
+    "VerificationError",
+]
+
+#: At most this many diagnostics are reported for one file.
+MAX_DIAGNOSTICS = 20
+
+
+@dataclass(frozen=True)
+class Location:
+    """A position in a file; ``line`` and ``col`` are 1-based."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+
+    def shifted(self, cols: int) -> Location:
+        """Return the location ``cols`` columns further right on the same line."""
+        return Location(self.file, self.line, self.col + cols)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One located problem: where, which key, and what is wrong."""
+
+    location: Location
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        path = self.path or "(top)"
+        return f"{self.location}: {path}: {self.message}"
+
+
+class SimError(Exception):
+    """Base class of every error ``sim`` reports to a user (exit status 1)."""
+
+    exit_status = 1
+
+
+class ScenarioError(SimError):
+    """A scenario file is wrong; carries one or more located diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    @classmethod
+    def single(cls, location: Location, path: str, message: str) -> ScenarioError:
+        """Build an error holding a single diagnostic."""
+        return cls([Diagnostic(location, path, message)])
+
+
+class UsageError(SimError):
+    """The command line is wrong (exit status 2)."""
+
+    exit_status = 2
+
+
+class VerificationError(SimError):
+    """A computed equilibrium failed its independent best-response check.
+
+    This is an internal error of ``sim``: it is reported, never hidden.
+    """
+
+    exit_status = 3
+
+
+class InternalError(SimError):
+    """Something ``sim`` should never do happened."""
+
+    exit_status = 3

@@ -1,0 +1,51 @@
+"""Scenarios that ship with ``sim``, found by name or by path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sim.errors import Location, ScenarioError
+
+__all__ = ["bundled_dir", "bundled_scenarios", "resolve_scenario"]
+
+
+def bundled_dir() -> Path:
+    """The folder of bundled scenarios: inside the installed package, else the source tree."""
+    here = Path(__file__).resolve().parent.parent
+    installed = here / "scenarios"
+    if installed.is_dir():
+        return installed
+    return here.parent / "scenarios"
+
+
+def bundled_scenarios() -> list[Path]:
+    """Every bundled scenario file, sorted by name."""
+    folder = bundled_dir()
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
+    """A path as given if it exists, else the bundled scenario of that name.
+
+    Raises
+    ------
+    ScenarioError
+        When neither exists; the message lists the bundled names.
+    """
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    if path.exists():
+        raise ScenarioError.single(Location(str(path)), "", "is not a file")
+    stem = path.name.removesuffix(".yaml").removesuffix(".yml")
+    if path.parent == Path("."):
+        candidate = bundled_dir() / f"{stem}.yaml"
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(p.stem for p in bundled_scenarios())
+    raise ScenarioError.single(
+        Location(str(path)),
+        "",
+        f"no such file, and no bundled scenario of that name (bundled: {known}; see `sim list`)",
+    )

@@ -1,0 +1,194 @@
+"""Vertices and labels of a best-response polytope, by vectorised basis enumeration.
+
+The polytope is ``{z in R^d : z >= 0, M^T z <= 1}`` for a matrix ``M`` of shape
+``(d, e)`` with positive entries, so it is bounded (von Stengel 2002,
+"Computing equilibria for two-person games", Handbook of Game Theory vol. 3,
+section 3.2). A vertex ``z != 0`` with support ``S`` (``|S| = k``) is the
+unique solution of ``M[S, T]^T z_S = 1`` for some set ``T`` of ``k`` tight
+columns, so every vertex is found by solving, for each support size ``k``, all
+``k x k`` systems ``(S, T)`` and keeping the feasible solutions with
+``z_S > tol`` (basis enumeration, cf. Avis, Rosenberg, Savani & von Stengel
+2010, "Enumeration of Nash equilibria for two-player games", Economic Theory
+42, section 4). A column that is strictly dominated on the rows ``S`` can
+never be tight for a vector with support ``S``, which prunes most of the
+systems of a generic game without losing a vertex. In a degenerate polytope a
+vertex is the solution of several bases; vertices are identified by their
+full label sets, so those merge.
+
+The origin, the trivial vertex, is not returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["MAX_LABELS", "IntArray", "Vertices", "bit_indices", "polytope_vertices"]
+
+#: Labels are int64 bitmasks: at most this many labels in all.
+MAX_LABELS = 62
+#: Largest number of ``k x k`` systems solved in one batch.
+_BATCH = 1 << 15
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Vertices:
+    """The nonzero vertices of ``{z >= 0 : M^T z <= 1}``, one row each.
+
+    Attributes
+    ----------
+    coords
+        Vertex coordinates, shape ``(v, d)`` (float, unpolished).
+    zero
+        Bitmask over the ``d`` coordinates: bit ``i`` set when ``z_i = 0``.
+    tight
+        Bitmask over the ``e`` columns: bit ``j`` set when ``(M^T z)_j = 1``.
+    """
+
+    coords: FloatArray
+    zero: IntArray
+    tight: IntArray
+
+
+def polytope_vertices(mat: FloatArray, tol: float) -> Vertices:
+    """Enumerate the nonzero vertices of ``{z >= 0 : mat^T z <= 1}`` with labels.
+
+    Parameters
+    ----------
+    mat
+        Shape ``(d, e)``, entries in ``[1, 2]`` (payoffs rescaled), so that
+        ``tol`` is relative to the payoff range.
+    tol
+        A coordinate ``<= tol`` counts as zero; a constraint within ``tol`` of
+        1 counts as tight; violations up to ``tol`` count as feasible.
+
+    Returns
+    -------
+    Vertices
+        Each vertex once, ordered by its label bitmask.
+    """
+    d, e = mat.shape
+    if d + e > MAX_LABELS:
+        raise ValueError(f"at most {MAX_LABELS} labels are supported, got {d + e}")
+    parts = [
+        _vertices_of_support_size(mat, k, rows, tol)
+        for k in range(1, min(d, e) + 1)
+        for rows in _row_chunks(d, e, k)
+    ]
+    coords = np.concatenate([p.coords for p in parts]) if parts else np.zeros((0, d))
+    zero = np.concatenate([p.zero for p in parts]) if parts else np.zeros(0, np.int64)
+    tight = np.concatenate([p.tight for p in parts]) if parts else np.zeros(0, np.int64)
+    _, first = np.unique(zero | (tight << d), return_index=True)
+    return Vertices(coords=coords[first], zero=zero[first], tight=tight[first])
+
+
+def bit_indices(mask: int) -> list[int]:
+    """Positions of the set bits of ``mask``, ascending."""
+    return [i for i in range(mask.bit_length()) if (mask >> i) & 1]
+
+
+@cache
+def _combinations(size: int, k: int) -> IntArray:
+    """All ``k``-subsets of ``range(size)`` as rows, lexicographic (cached)."""
+    combos = np.array(list(combinations(range(size), k)), dtype=np.int64)
+    combos.setflags(write=False)
+    return combos
+
+
+def _masks(combos: IntArray) -> IntArray:
+    mask: IntArray = np.sum(np.left_shift(1, combos), axis=1, dtype=np.int64)
+    return mask
+
+
+def _row_chunks(d: int, e: int, k: int) -> list[IntArray]:
+    """Supports of size ``k``, split so that a chunk has at most ``_BATCH`` systems."""
+    supports = _combinations(d, k)
+    per_chunk = max(1, _BATCH // len(_combinations(e, k)))
+    return [supports[i : i + per_chunk] for i in range(0, len(supports), per_chunk)]
+
+
+def _vertices_of_support_size(mat: FloatArray, k: int, supports: IntArray, tol: float) -> Vertices:
+    """Vertices whose support is one of ``supports`` (each of size ``k``)."""
+    d, e = mat.shape
+    bases = _combinations(e, k)
+    s_idx, t_idx = _candidate_bases(mat, supports, bases, tol)
+    rows, cols = supports[s_idx], bases[t_idx]
+    z = _solve_batch(mat[rows[:, :, None], cols[:, None, :]])
+    lhs = np.einsum("bk,bke->be", z, mat[rows])
+    ok = np.all(z > tol, axis=1) & np.all(lhs <= 1.0 + tol, axis=1)
+    coords = np.zeros((int(ok.sum()), d))
+    np.put_along_axis(coords, rows[ok], z[ok], axis=1)
+    bits = np.left_shift(1, np.arange(e, dtype=np.int64))
+    tight = (np.abs(lhs[ok] - 1.0) <= tol) @ bits
+    zero = ((1 << d) - 1) & ~_masks(rows[ok])
+    return Vertices(coords=coords, zero=zero.astype(np.int64), tight=tight.astype(np.int64))
+
+
+def _candidate_bases(
+    mat: FloatArray, supports: IntArray, bases: IntArray, tol: float
+) -> tuple[IntArray, IntArray]:
+    """Index pairs (support, column set) with no column strictly dominated on the support.
+
+    Entries of ``mat`` lie in ``[1, 2]``; a column beaten by at least ``5 tol``
+    on every row of ``S`` has slack above ``tol`` at any vertex with support
+    ``S`` (whose coordinates sum to at least ``(1 - tol) / 2``), so it is never
+    tight there.
+    """
+    sub = mat[supports]  # (s, k, e)
+    margin = 5.0 * tol
+    dominated = np.zeros(sub.shape[::2], dtype=bool)  # (s, e)
+    for j in range(mat.shape[1]):
+        beaten = np.all(sub > sub[:, :, j : j + 1] + margin, axis=1)  # (s, e)
+        dominated[:, j] = beaten.any(axis=1)
+    allowed = _masks_from_bool(~dominated)
+    fits = (_masks(bases)[None, :] & ~allowed[:, None]) == 0
+    s_idx, t_idx = np.nonzero(fits)
+    return s_idx.astype(np.int64), t_idx.astype(np.int64)
+
+
+def _masks_from_bool(flags: BoolArray) -> IntArray:
+    bits = np.left_shift(1, np.arange(flags.shape[-1], dtype=np.int64))
+    mask: IntArray = (flags @ bits).astype(np.int64)
+    return mask
+
+
+def _solve_batch(mats: FloatArray) -> FloatArray:
+    """Solve ``mats[b]^T z = 1`` for every ``b``; rows of singular systems are NaN."""
+    systems = np.swapaxes(mats, 1, 2)
+    rhs = np.ones(mats.shape[:2] + (1,))
+    if len(mats) == 0:
+        return np.zeros(mats.shape[:2])
+    try:
+        solved: FloatArray = np.linalg.solve(systems, rhs)[..., 0]
+        return solved
+    except np.linalg.LinAlgError:
+        pass
+    sign, _ = np.linalg.slogdet(systems)
+    regular = np.abs(sign) > 0.5
+    z = np.full(mats.shape[:2], np.nan)
+    if np.any(regular):
+        z[regular] = _solve_each(systems[regular], rhs[regular])
+    return z
+
+
+def _solve_each(systems: FloatArray, rhs: FloatArray) -> FloatArray:
+    """Batched solve that falls back to one system at a time on a singular one."""
+    try:
+        solved: FloatArray = np.linalg.solve(systems, rhs)[..., 0]
+        return solved
+    except np.linalg.LinAlgError:
+        z = np.full(systems.shape[:2], np.nan)
+        for b, (system, right) in enumerate(zip(systems, rhs, strict=True)):
+            try:
+                z[b] = np.linalg.solve(system, right)[:, 0]
+            except np.linalg.LinAlgError:
+                continue
+        return z

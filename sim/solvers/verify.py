@@ -1,0 +1,231 @@
+"""Independent best-response check of reported equilibria.
+
+Every equilibrium a solver reports is passed through :func:`check_equilibrium`
+before it reaches a user. The check is the definition of a Nash equilibrium
+(Nisan et al., *Algorithmic Game Theory*, 2007, sec. 2.2; Maschler, Solan &
+Zamir, *Game Theory*, 2013, def. 5.9 and thm. 5.18): a mixed profile is an
+equilibrium iff no player gains by switching to any *pure* move against the
+others' mixed strategies. This module deliberately shares no code with the
+solvers, so a bug in a solver cannot hide itself here.
+
+Conventions: ``payoffs`` has shape ``(n_players, m_1, ..., m_n)``; a profile is
+one probability vector per player. Regrets are scaled by the payoff range of
+the whole game so that one tolerance suits games in any unit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from sim.errors import VerificationError
+from sim.solvers.result import Equilibrium
+
+__all__ = [
+    "check_equilibrium",
+    "deviation_payoffs",
+    "expected_payoffs",
+    "max_regret",
+    "payoff_range",
+    "regrets",
+    "verified",
+]
+
+#: Payoff ranges below this are treated as 1.0 so that division is safe.
+_TINY_RANGE = 1e-300
+
+
+def _game(payoffs: np.ndarray) -> np.ndarray:
+    """Return ``payoffs`` as float64 after checking its shape."""
+    u = np.asarray(payoffs, dtype=np.float64)
+    if u.ndim < 2 or u.shape[0] != u.ndim - 1:
+        raise ValueError(f"payoff tensor must have shape (n_players, m_1, ..., m_n); got {u.shape}")
+    return u
+
+
+def _profile(u: np.ndarray, strategies: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Return the strategies as float64 vectors after checking their lengths."""
+    n = u.shape[0]
+    if len(strategies) != n:
+        raise VerificationError(f"profile has {len(strategies)} strategies for {n} players")
+    out = [np.asarray(s, dtype=np.float64) for s in strategies]
+    for p, s in enumerate(out):
+        if s.shape != (u.shape[p + 1],):
+            raise VerificationError(
+                f"player {p}: strategy has shape {s.shape}, expected ({u.shape[p + 1]},)"
+            )
+    return out
+
+
+def expected_payoffs(payoffs: np.ndarray, strategies: Sequence[np.ndarray]) -> np.ndarray:
+    """Expected payoff of every player under a mixed profile.
+
+    Parameters
+    ----------
+    payoffs
+        Payoff tensor, shape ``(n, m_1, ..., m_n)``.
+    strategies
+        One probability vector per player.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``; entry ``p`` is ``sum_a prod_q x_q(a_q) u_p(a)``,
+        computed by contracting one player axis at a time (``tensordot``).
+    """
+    u = _game(payoffs)
+    t = u
+    for s in _profile(u, strategies):
+        t = np.tensordot(t, s, axes=([1], [0]))
+    return np.asarray(t, dtype=np.float64)
+
+
+def deviation_payoffs(
+    payoffs: np.ndarray, strategies: Sequence[np.ndarray], player: int
+) -> np.ndarray:
+    """Payoff of each pure move of ``player`` against the others' mixed strategies.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(m_player,)``: ``u_player(k, x_-player)`` for every move ``k``.
+    """
+    u = _game(payoffs)
+    prof = _profile(u, strategies)
+    if not 0 <= player < u.shape[0]:
+        raise ValueError(f"player {player} out of range for {u.shape[0]} players")
+    t = u[player]
+    # Contract from the last axis backwards so earlier axis numbers stay valid.
+    for q in reversed(range(len(prof))):
+        if q != player:
+            t = np.tensordot(t, prof[q], axes=([q], [0]))
+    return np.asarray(t, dtype=np.float64)
+
+
+def payoff_range(payoffs: np.ndarray) -> float:
+    """Largest minus smallest payoff in the tensor, or 1.0 if that is below 1e-300."""
+    u = np.asarray(payoffs, dtype=np.float64)
+    r = float(u.max() - u.min()) if u.size else 0.0
+    return r if r >= _TINY_RANGE else 1.0
+
+
+def regrets(payoffs: np.ndarray, strategies: Sequence[np.ndarray]) -> np.ndarray:
+    """Each player's best gain from a pure deviation (>= 0 up to rounding).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``: ``max_k u_p(k, x_-p) - u_p(x)`` in payoff units.
+    """
+    u = _game(payoffs)
+    prof = _profile(u, strategies)
+    out = np.empty(len(prof))
+    for p, s in enumerate(prof):
+        dev = deviation_payoffs(u, prof, p)
+        out[p] = dev.max() - float(dev @ s)
+    return out
+
+
+def max_regret(
+    payoffs: np.ndarray, strategies: Sequence[np.ndarray], relative: bool = True
+) -> float:
+    """Largest regret over players, floored at 0, divided by the payoff range if ``relative``."""
+    r = max(float(regrets(payoffs, strategies).max()), 0.0)
+    return r / payoff_range(payoffs) if relative else r
+
+
+def _check_probabilities(prof: Sequence[np.ndarray], tol: float, names: Sequence[str]) -> None:
+    """Raise :class:`VerificationError` unless every vector is a distribution."""
+    for p, s in enumerate(prof):
+        if not np.all(np.isfinite(s)):
+            raise VerificationError(f"{names[p]}: strategy contains non-finite values")
+        if s.min() < -tol:
+            k = int(np.argmin(s))
+            raise VerificationError(f"{names[p]}: probability of move {k} is {s[k]:.3g} < 0")
+        if abs(float(s.sum()) - 1.0) > tol:
+            raise VerificationError(f"{names[p]}: probabilities sum to {float(s.sum())!r}")
+
+
+def check_equilibrium(
+    payoffs: np.ndarray,
+    strategies: Sequence[np.ndarray],
+    tol: float = 1e-9,
+    *,
+    player_names: Sequence[str] | None = None,
+    move_names: Sequence[Sequence[str]] | None = None,
+) -> float:
+    """Check that a mixed profile is a Nash equilibrium; return its scaled regret.
+
+    Parameters
+    ----------
+    payoffs
+        Payoff tensor, shape ``(n, m_1, ..., m_n)``.
+    strategies
+        One probability vector per player.
+    tol
+        Largest accepted regret as a fraction of the payoff range, and the
+        accepted error in each probability and in each probability sum.
+    player_names, move_names
+        Optional labels used in the error message (default: indices).
+
+    Returns
+    -------
+    float
+        The largest regret divided by :func:`payoff_range`.
+
+    Raises
+    ------
+    VerificationError
+        If a strategy is not a probability vector, or some player gains more
+        than ``tol`` (scaled) by a pure deviation; the message names the
+        player and the move.
+    """
+    u = _game(payoffs)
+    prof = _profile(u, strategies)
+    names = list(player_names) if player_names else [f"player {p}" for p in range(len(prof))]
+    _check_probabilities(prof, tol, names)
+    scale = payoff_range(u)
+    gains = regrets(u, prof)
+    worst = int(np.argmax(gains))
+    scaled = max(float(gains[worst]), 0.0) / scale
+    if scaled > tol:
+        dev = deviation_payoffs(u, prof, worst)
+        k = int(np.argmax(dev))
+        move = move_names[worst][k] if move_names else f"move {k}"
+        raise VerificationError(
+            f"not an equilibrium: {names[worst]} gains {gains[worst]:.6g} "
+            f"(scaled {scaled:.3g} > tol {tol:g}) by deviating to {move}"
+        )
+    return scaled
+
+
+def verified(
+    equilibria: Iterable[Equilibrium], payoffs: np.ndarray, tol: float = 1e-9
+) -> tuple[Equilibrium, ...]:
+    """Check every equilibrium and return copies with ``regret`` filled in.
+
+    Besides the best-response test of :func:`check_equilibrium`, the reported
+    ``payoffs`` of each equilibrium must equal the expected payoffs of its
+    strategies within ``tol`` times the payoff range.
+
+    Raises
+    ------
+    VerificationError
+        On the first equilibrium that fails.
+    """
+    u = _game(payoffs)
+    scale = payoff_range(u)
+    out = []
+    for i, eq in enumerate(equilibria):
+        regret = check_equilibrium(u, eq.strategies, tol)
+        exp = expected_payoffs(u, eq.strategies)
+        reported = np.asarray(eq.payoffs, dtype=np.float64)
+        if reported.shape != exp.shape or np.any(np.abs(reported - exp) > tol * scale):
+            raise VerificationError(
+                f"equilibrium {i} ({eq.method}): reported payoffs {reported.tolist()} "
+                f"differ from expected payoffs {exp.tolist()}"
+            )
+        out.append(dataclasses.replace(eq, regret=regret))
+    return tuple(out)
