@@ -204,7 +204,7 @@ def has_profitable_deviation(payoffs: np.ndarray, profile: tuple[int, ...]) -> b
     return False
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(small_games())
 def test_reported_iff_no_profitable_deviation(payoffs: np.ndarray) -> None:
     reported = set(pure_nash_profiles(payoffs))

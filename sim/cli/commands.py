@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
 from sim.games.normal_form import build_game
 from sim.report.show import describe_parameters, describe_sequential
 from sim.report.table import payoff_tables
@@ -113,7 +114,7 @@ def _run_show(args: argparse.Namespace) -> int:
     color = use_color()
     print(scenario.name)
     if scenario.description:
-        print(scenario.description.strip())
+        print(textwrap.fill(" ".join(scenario.description.split()), 88))
     print()
     print(describe_parameters(scenario, overrides))
     print()
@@ -129,6 +130,59 @@ def _run_show(args: argparse.Namespace) -> int:
     )
     if scenario.ordinal:
         print("Payoffs are ordinal (ranks): only their order carries meaning.")
+    return 0
+
+
+# -- sim solve --------------------------------------------------------------
+def _solve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
+    add_set_option(parser)
+    parser.add_argument(
+        "--concept", metavar="LIST", default=None,
+        help="comma-separated solution concepts: pure_nash, mixed_nash "
+        "(default: the scenario's solve.concepts, else pure_nash,mixed_nash)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the JSON result document")
+    parser.add_argument(
+        "--tol", type=float, default=1e-9,
+        help="tolerance for ties and supports, relative to the payoff range (default 1e-9)",
+    )
+
+
+def _concepts(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
+    from sim.analysis.solve import NASH_CONCEPTS
+    from sim.scenario.settings_reader import CONCEPTS
+
+    if args.concept is None:
+        chosen = tuple(c for c in scenario.solve.concepts if c in NASH_CONCEPTS)
+        return chosen or NASH_CONCEPTS
+    names = tuple(c.strip() for c in args.concept.split(",") if c.strip())
+    bad = [c for c in names if c not in CONCEPTS]
+    if bad or not names:
+        raise UsageError(f"--concept {args.concept!r}: choose from {', '.join(CONCEPTS)}")
+    return names
+
+
+def _run_solve(args: argparse.Namespace) -> int:
+    from sim.analysis.solve import SolveOptions, solve_game
+    from sim.report.json_out import dumps, solve_document
+    from sim.report.text import solve_report
+
+    scenario, overrides = load_with_overrides(args)
+    if scenario.kind == "sequential":
+        raise UsageError(
+            f"{args.scenario} is a sequential game; solving sequential games comes in a later "
+            "release (use `sim show` to see its structure)"
+        )
+    if not (0 < args.tol < 1e-3):
+        raise UsageError("--tol must be between 0 and 1e-3")
+    game = build_game(scenario, overrides)
+    options = SolveOptions(concepts=_concepts(args, scenario), tol=args.tol)
+    analysis = solve_game(game, options)
+    if args.json:
+        print(dumps(solve_document(scenario, analysis)))
+    else:
+        print(solve_report(scenario, analysis))
     return 0
 
 
@@ -159,5 +213,17 @@ COMMANDS = (
         "  sim show my_game.yaml | less",
         _show_arguments,
         _run_show,
+    ),
+    Command(
+        "solve",
+        "find every Nash equilibrium, verified, and explain it",
+        "Solve a simultaneous game: all pure Nash equilibria; for two players every\n"
+        "extreme mixed equilibrium (exact on degenerate games); zero-sum value by linear\n"
+        "programming; dominated moves, security levels and Pareto optimality. Every\n"
+        "equilibrium is re-checked by an independent best-response test before it is shown.",
+        "examples:\n  sim solve battle_of_the_sexes\n  sim solve missile_shield --set iran_ties=4\n"
+        "  sim solve prisoners_dilemma --json\n  sim solve chicken --concept pure_nash",
+        _solve_arguments,
+        _run_solve,
     ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 from sim.report.table import format_number
@@ -33,7 +34,9 @@ def describe_parameters(scenario: Scenario, overrides: Mapping[str, float] | Non
         extra = f"  ({'; '.join(notes)})" if notes else ""
         lines.append(f"  {param.name.ljust(width)} = {value}{extra}")
         if param.description:
-            lines.append(f"  {' ' * width}   {param.description.strip()}")
+            pad = " " * (width + 5)
+            text = " ".join(param.description.split())
+            lines.extend(textwrap.wrap(text, 88, initial_indent=pad, subsequent_indent=pad))
     return "\n".join(lines)
 
 

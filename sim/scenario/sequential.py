@@ -61,7 +61,6 @@ class _Draft:
     player: str | None = None
     moves: tuple[str, ...] | None = None
     chance: ChanceMoves | None = None
-    ok: bool = True
 
 
 # --------------------------------------------------------------------------- conditions
@@ -178,7 +177,6 @@ def _read_head(
         reader.mapping(node, path, allowed=sorted({*_PLAYER_KEYS, *_CHANCE_KEYS}))
         msg = "a stage has `player` (a player moves) or `chance` (nature moves), not both"
         reader.error(node, path, msg)
-        draft.ok = False
         return draft
     if "chance" in raw:
         reader.mapping(node, path, allowed=_CHANCE_KEYS, required=["outcomes"])
@@ -215,13 +213,11 @@ def _read_head(
         reader.error(node, path, msg)
     if "description" in raw:
         reader.text(raw["description"], join_path(path, "description"), allow_empty=True)
-    draft.ok = draft.id is not None and draft.moves is not None
     return draft
 
 
-def _check_ids(reader: Reader, drafts: list[_Draft], players: dict[str, Player]) -> bool:
+def _check_ids(reader: Reader, drafts: list[_Draft], players: dict[str, Player]) -> None:
     """Stage ids must be unique and must not be another player's name."""
-    ok = True
     seen: dict[str, _Draft] = {}
     for draft in drafts:
         if draft.id is None or draft.id_node is None:
@@ -237,14 +233,11 @@ def _check_ids(reader: Reader, drafts: list[_Draft], players: dict[str, Player])
             else:
                 msg += "stage ids must be unique"
             reader.error(where, ipath, msg)
-            ok = False
             continue
         seen[draft.id] = draft
         if draft.id in players and draft.player != draft.id:
             msg = f"stage id '{draft.id}' is the name of a player who does not move at this stage;"
             reader.error(where, ipath, msg + " choose another id")
-            ok = False
-    return ok
 
 
 def _read_links(
@@ -330,19 +323,15 @@ def read_sequence(
         stage), or ``None`` if anything was wrong. Chance probabilities are
         checked later, by :func:`check_sequence_semantics`.
     """
+    before = len(reader.diagnostics)
     items = reader.sequence(node, path)
     if items is None:
         return None
-    drafts: list[_Draft] = []
-    ok = True
-    for i, item in enumerate(items):
-        draft = _read_head(reader, item, join_path(path, i), players, names)
-        if draft is None:
-            ok = False
-        else:
-            ok = ok and draft.ok
-            drafts.append(draft)
-    ok = _check_ids(reader, drafts, players) and ok
+    heads = (
+        _read_head(reader, item, join_path(path, i), players, names) for i, item in enumerate(items)
+    )
+    drafts = [draft for draft in heads if draft is not None]
+    _check_ids(reader, drafts, players)
     positions = {d.id: i for i, d in reversed(list(enumerate(drafts))) if d.id is not None}
     stages: list[Stage] = []
     earlier: dict[str, tuple[str, ...] | None] = {}
@@ -352,7 +341,6 @@ def read_sequence(
         if draft.id is not None:
             earlier.setdefault(draft.id, draft.moves)
         if links is None or draft.id is None or draft.moves is None:
-            ok = False
             continue
         when, observes = links
         is_chance = draft.chance is not None
@@ -368,7 +356,7 @@ def read_sequence(
         if is_chance:
             remember_chance_site(stage, draft.raw["outcomes"], join_path(draft.path, "outcomes"))
         stages.append(stage)
-    return tuple(stages) if ok else None
+    return tuple(stages) if len(reader.diagnostics) == before else None
 
 
 # --------------------------------------------------------------------------- histories
@@ -413,20 +401,9 @@ def _format(history: Mapping[str, str], order: Sequence[str]) -> str:
     return ", ".join(f"{k}={history[k]}" for k in keys)
 
 
-def _row_problem(
-    moves: Mapping[str, str], stages: Sequence[Stage] | None, known: Mapping[str, Collection[str]]
-) -> str | None:
-    """Why ``moves`` is not a complete history (``None`` if it may be one)."""
+def _row_problem(moves: Mapping[str, str], stages: Sequence[Stage]) -> str | None:
+    """Which stage is missing or should not be there (``None`` if neither)."""
     problems = []
-    for key, move in moves.items():
-        if key not in known:
-            problems.append(f"'{key}' is not a stage{did_you_mean(key, known)}")
-        elif move not in known[key]:
-            problems.append(
-                f"'{move}' is not a move of stage '{key}'{did_you_mean(move, known[key])}"
-            )
-    if problems or stages is None:
-        return "; ".join(problems) or None
     partial: dict[str, str] = {}
     for stage in stages:
         if stage.when.holds(partial):
@@ -480,34 +457,37 @@ def check_outcome_histories(
         Location and path for the "missing outcome" error (default: the
         first row).
     """
-    order = list(histories[0]) if histories else []
-    known: dict[str, set[str]] = {}
-    for history in histories:
-        for key, move in history.items():
-            known.setdefault(key, set()).add(move)
     if stages is not None:
-        order = [s.id for s in stages]
-        known = {s.id: set(s.moves) for s in stages}
-    complete = {frozenset(h.items()) for h in histories}
-    seen: dict[frozenset[tuple[str, str]], int] = {}
+        order = [stage.id for stage in stages]
+    else:
+        order = list(dict.fromkeys(key for history in histories for key in history))
+    known = set(order)
+
+    def key(history: Mapping[str, str]) -> tuple[str | None, ...] | None:
+        """The history's moves in stage order (``None`` if it names a non-stage)."""
+        return tuple(map(history.get, order)) if known.issuperset(history) else None
+
+    complete = {key(h) for h in histories}
+    seen: dict[tuple[str | None, ...], int] = {}
     first: Location | None = None
     for i, (row, at) in enumerate(rows_with_nodes):
         rpath = join_path(join_path(path, i), "moves") if isinstance(at, Node) else path
         loc = _row_location(at, row, reader.filename)
         first = first or loc
         moves = dict(row.moves)
-        entry = frozenset(moves.items())
-        problem = _row_problem(moves, stages, known)
-        if problem is None and entry not in complete:
-            problem = "it matches no complete history"
+        entry = key(moves)
+        problem = None
+        if entry is None or entry not in complete:
+            problem = _row_problem(moves, stages) if stages is not None else None
+            problem = problem or "it matches no complete history"
         if problem is not None:
             reader.error(loc, rpath, f"these moves are not a complete history: {problem}")
         elif entry in seen:
             msg = f"history {_format(moves, order)} is repeated (first given on line {seen[entry]})"
             reader.error(loc, rpath, msg + "; every complete history needs exactly one row")
-        else:
+        elif entry is not None:
             seen[entry] = loc.line
-    missing = [h for h in histories if frozenset(h.items()) not in seen]
+    missing = [h for h in histories if key(h) not in seen]
     if missing:
         listed = [f"missing outcome for {_format(h, order)}" for h in missing[:_LIST_MISSING]]
         if len(missing) > _LIST_MISSING:

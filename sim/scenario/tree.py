@@ -405,7 +405,9 @@ def read_tree(
         The root, with children built bottom up, or ``None`` if anything
         was wrong (every problem is recorded in ``reader``).
     """
-    return _TreeBuilder(reader, players, names).build(node, path)
+    before = len(reader.diagnostics)
+    root = _TreeBuilder(reader, players, names).build(node, path)
+    return root if len(reader.diagnostics) == before else None
 
 
 def check_tree_semantics(

@@ -16,14 +16,17 @@ moves. Dominance by a mixture is a linear programme (solved with
   all ``s``, ``sigma`` on the simplex over the other surviving moves; strictly
   dominated iff ``eps > tol``;
 * weak: maximise ``sum_s slack_s`` s.t. ``sum_k sigma_k u(k, s) - u(j, s) >=
-  slack_s`` and ``slack_s >= 0``; weakly dominated iff the optimal mixture is
-  ``> tol`` somewhere. If that LP is infeasible it is retried with the
-  constraints loosened to ``>= slack_s - tol`` (then a gain ``> 2 tol`` is
-  required), so that payoffs equal up to rounding count as equal, as in the
-  pure test. Maximising the *total*
-  slack is exact for ``tol = 0``; within the tolerance it can miss a
-  mixture that gains more than ``tol`` in one column only while another
-  mixture gains more in total.
+  slack_s`` and ``slack_s >= 0``; weakly dominated iff the optimal mixture
+  gains more than ``tol`` somewhere.
+
+Unlike the pure test, which treats payoffs within ``tol`` as equal, the weak
+mixed test allows no loss beyond the LP's own accuracy (``1e-9`` of the
+payoff range): a mixture may trade a loss within ``tol`` in one column for an
+arbitrarily larger gain in another, which would report a move lying exactly
+on the hull of the others as dominated. Maximising the *total* slack finds a
+mixture with a positive gain whenever one exists (exact for ``tol = 0``);
+within the tolerance it can miss a mixture that gains more than ``tol`` in a
+single column while another mixture gains more in total.
 
 All tolerances are relative to the payoff range of the whole game; the LPs
 run on payoffs rescaled to ``[0, 1]`` and every LP answer is re-checked on the
@@ -185,25 +188,6 @@ def _solve(
     return np.asarray(res.x) if res.status == 0 else None
 
 
-def _mixed_strict(mat: np.ndarray, j: int, others: np.ndarray) -> np.ndarray | None:
-    """Mixture over ``others`` maximising the worst-case margin over row ``j``."""
-    k, cols = others.size, mat.shape[1]
-    c = np.zeros(k + 1)
-    c[-1] = -1.0
-    a_ub = np.hstack([-mat[others].T, np.ones((cols, 1))])
-    x = _solve(c, a_ub, -mat[j], k, free_last=True)
-    return None if x is None else _clean(x[:k])
-
-
-def _mixed_weak(mat: np.ndarray, j: int, others: np.ndarray, slack: float) -> np.ndarray | None:
-    """Mixture over ``others``, ``>= -slack`` against row ``j``, with most total slack."""
-    k, cols = others.size, mat.shape[1]
-    c = np.concatenate([np.zeros(k), -np.ones(cols)])
-    a_ub = np.hstack([-mat[others].T, np.eye(cols)])
-    x = _solve(c, a_ub, slack - mat[j], k, free_last=False)
-    return None if x is None else _clean(x[:k])
-
-
 def _record(
     player: int, move: int, moves: np.ndarray, sigma: np.ndarray, strict: bool
 ) -> Dominance:
@@ -225,29 +209,34 @@ def _clear_best_somewhere(mat: np.ndarray, j: int, tol: float) -> bool:
 
 
 def _strict_mixture(mat: np.ndarray, j: int, tol: float) -> Found | None:
-    """A mixture of the other rows strictly dominating row ``j``, if any."""
+    """A mixture of the other rows strictly dominating row ``j`` (max-margin LP), if any."""
     others = np.delete(np.arange(mat.shape[0]), j)
-    sigma = _mixed_strict(mat, j, others)
-    if sigma is not None and float(np.min(sigma @ mat[others] - mat[j])) > tol:
+    k, cols = others.size, mat.shape[1]
+    c = np.zeros(k + 1)
+    c[-1] = -1.0  # maximise the margin eps, the last (free) variable
+    a_ub = np.hstack([-mat[others].T, np.ones((cols, 1))])
+    x = _solve(c, a_ub, -mat[j], k, free_last=True)
+    if x is None:
+        return None
+    sigma = _clean(x[:k])
+    if float(np.min(sigma @ mat[others] - mat[j])) > tol:
         return others, sigma, True
     return None
 
 
 def _weak_mixture(mat: np.ndarray, j: int, tol: float) -> Found | None:
-    """A mixture of the other rows weakly dominating row ``j``, if any.
-
-    The LP is first solved with exact feasibility (``>= 0``, which gives clean
-    vertex mixtures) and, if that finds nothing, with ``>= -tol``.
-    """
+    """A mixture of the other rows weakly dominating row ``j`` (max-total-slack LP), if any."""
     others = np.delete(np.arange(mat.shape[0]), j)
-    for slack in dict.fromkeys((0.0, tol)):
-        sigma = _mixed_weak(mat, j, others, slack)
-        if sigma is None:
-            continue
-        gain = sigma @ mat[others] - mat[j]
-        # A loss of up to ``slack`` somewhere must not buy a gain of the same size.
-        if float(gain.min()) >= -tol - _LP_FEAS and float(gain.max()) > tol + slack:
-            return others, sigma, False
+    k, cols = others.size, mat.shape[1]
+    c = np.concatenate([np.zeros(k), -np.ones(cols)])
+    a_ub = np.hstack([-mat[others].T, np.eye(cols)])
+    x = _solve(c, a_ub, -mat[j], k, free_last=False)
+    if x is None:
+        return None
+    sigma = _clean(x[:k])
+    gain = sigma @ mat[others] - mat[j]
+    if float(gain.min()) >= -_LP_FEAS and float(gain.max()) > tol:
+        return others, sigma, False
     return None
 
 
@@ -305,8 +294,9 @@ def dominated_moves(
         Also look for dominance by mixtures (LP); otherwise pure only.
     tol
         Margin relative to the game's payoff range: strict dominance needs a
-        margin ``> tol`` everywhere; weak needs ``>= -tol`` everywhere and
-        ``> tol`` somewhere.
+        margin ``> tol`` everywhere; weak needs ``> tol`` somewhere and
+        ``>= -tol`` everywhere for a pure dominator (no loss at all for a
+        mixture, see the module docstring).
     alive
         Surviving move indices of each player (default: all moves). Only
         surviving moves are tested, dominate, or are dominated against.

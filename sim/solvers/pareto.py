@@ -12,7 +12,12 @@ memory stays bounded for large games. For an arbitrary payoff vector (e.g.
 the expected payoffs of a mixed equilibrium) the relevant comparison set is
 every *feasible* outcome, which, allowing correlation, is the convex hull of
 the pure-profile payoff vectors; domination by a point of that hull is
-decided by linear programming (one small LP per player).
+decided by linear programming (one small LP per player ``p``: maximise
+``p``'s gain over the hull subject to nobody losing). The hull test allows no
+loss beyond the LP's accuracy (``1e-9`` of the payoff range) rather than
+``t``: along a frontier a loss within ``t`` for one player could otherwise buy
+an arbitrarily larger gain for another, so a vector lying exactly on the
+frontier (up to rounding) would be reported as dominated.
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from scipy.optimize import linprog
 
 __all__ = ["is_pareto_optimal", "pareto_optimal_profiles"]
 
-#: Upper bound on the number of float64 entries of one comparison chunk.
+#: Upper bound on the number of entries of one (chunk x profiles) comparison array.
 _CHUNK_ENTRIES = 2_000_000
+#: Accepted violation of an LP constraint, on payoffs scaled to [0, 1].
+_LP_FEAS = 1e-9
 
 
 def _game(payoffs: np.ndarray) -> np.ndarray:
@@ -50,15 +57,22 @@ def _outcomes(u: np.ndarray) -> np.ndarray:
 
 
 def _dominated_rows(vectors: np.ndarray, targets: np.ndarray, t: float) -> np.ndarray:
-    """For each row of ``targets``: is it dominated by some row of ``vectors``?"""
+    """For each row of ``targets``: is it dominated by some row of ``vectors``?
+
+    Compares a chunk of targets with all vectors at once, one player at a
+    time, so memory stays below ``_CHUNK_ENTRIES`` booleans per array.
+    """
     n_vec, n = vectors.shape
-    chunk = max(1, _CHUNK_ENTRIES // max(1, n_vec * n))
+    chunk = max(1, _CHUNK_ENTRIES // max(1, n_vec))
     out = np.zeros(targets.shape[0], dtype=bool)
     for start in range(0, targets.shape[0], chunk):
         block = targets[start : start + chunk]
-        diff = vectors[None, :, :] - block[:, None, :]
-        dominates = (diff >= -t).all(axis=2) & (diff > t).any(axis=2)
-        out[start : start + chunk] = dominates.any(axis=1)
+        no_worse = np.ones((block.shape[0], n_vec), dtype=bool)
+        better = np.zeros((block.shape[0], n_vec), dtype=bool)
+        for p in range(n):
+            no_worse &= vectors[None, :, p] >= block[:, None, p] - t
+            better |= vectors[None, :, p] > block[:, None, p] + t
+        out[start : start + chunk] = (no_worse & better).any(axis=1)
     return out
 
 
@@ -81,20 +95,21 @@ def pareto_optimal_profiles(payoffs: np.ndarray, tol: float = 1e-12) -> list[tup
     vectors = _outcomes(u)
     dominated = _dominated_rows(vectors, vectors, tol * _span(u))
     keep = np.flatnonzero(~dominated)
-    return [tuple(int(i) for i in idx) for idx in zip(*np.unravel_index(keep, u.shape[1:]))]
+    grid = np.stack(np.unravel_index(keep, u.shape[1:]), axis=1)
+    return [tuple(int(i) for i in row) for row in grid]
 
 
-def _max_gain_lp(vectors: np.ndarray, w: np.ndarray, player: int, t: float) -> float:
-    """Largest gain of ``player`` over ``w`` in the hull, keeping every gain ``>= -t``.
+def _max_gain_lp(vectors: np.ndarray, w: np.ndarray, player: int) -> float:
+    """Largest gain of ``player`` over ``w`` in the hull with no player losing.
 
-    Returns ``-inf`` when no point of the hull is within ``t`` of weakly
-    improving on ``w`` for everyone.
+    Returns ``-inf`` when no point of the hull weakly improves on ``w`` for
+    everyone. Losses up to ``_LP_FEAS`` (LP accuracy) are accepted.
     """
     n_vec = vectors.shape[0]
     res = linprog(
         -vectors[:, player],
         A_ub=-vectors.T,
-        b_ub=t - w,
+        b_ub=-w,
         A_eq=np.ones((1, n_vec)),
         b_eq=[1.0],
         bounds=[(0.0, None)] * n_vec,
@@ -103,9 +118,8 @@ def _max_gain_lp(vectors: np.ndarray, w: np.ndarray, player: int, t: float) -> f
     if res.status != 0:
         return -np.inf
     lam = np.clip(res.x, 0.0, None)
-    lam = lam / lam.sum()
-    gains = lam @ vectors - w
-    return float(gains[player]) if gains.min() >= -t - 1e-9 else -np.inf
+    gains = (lam / lam.sum()) @ vectors - w
+    return float(gains[player]) if gains.min() >= -_LP_FEAS else -np.inf
 
 
 def is_pareto_optimal(
@@ -129,8 +143,8 @@ def is_pareto_optimal(
         If True (default), compare with every feasible correlated outcome:
         the convex hull of the pure-profile payoff vectors, tested by one LP
         per player ``p`` (maximise ``p``'s gain over the hull subject to no
-        player losing more than the tolerance). If False, compare with pure
-        profiles only.
+        player losing); dominated if some gain exceeds ``tol``. If False,
+        compare with pure profiles only.
 
     Returns
     -------
@@ -149,4 +163,4 @@ def is_pareto_optimal(
         return False
     if not correlated:
         return True
-    return all(_max_gain_lp(vectors, target, p, tol) <= tol for p in range(u.shape[0]))
+    return all(_max_gain_lp(vectors, target, p) <= tol for p in range(u.shape[0]))

@@ -119,39 +119,50 @@ def _vertices_of_support_size(mat: FloatArray, k: int, supports: IntArray, tol: 
     """Vertices whose support is one of ``supports`` (each of size ``k``)."""
     d, e = mat.shape
     bases = _combinations(e, k)
-    s_idx, t_idx = _candidate_bases(mat, supports, bases, tol)
-    rows, cols = supports[s_idx], bases[t_idx]
-    z = _solve_batch(mat[rows[:, :, None], cols[:, None, :]])
-    lhs = np.einsum("bk,bke->be", z, mat[rows])
-    ok = np.all(z > tol, axis=1) & np.all(lhs <= 1.0 + tol, axis=1)
-    coords = np.zeros((int(ok.sum()), d))
-    np.put_along_axis(coords, rows[ok], z[ok], axis=1)
+    by_column = np.ascontiguousarray(np.swapaxes(mat[supports], 1, 2))  # (s, e, k)
+    s_idx, t_idx = _candidate_bases(by_column, bases, tol)
+    # systems[b, c, a] = mat[support a, tight column c] of basis b.
+    systems = by_column[s_idx[:, None], bases[t_idx]]
+    z = _solve_batch(systems)
+    positive = z.min(axis=1) > tol  # False for the NaN rows of singular systems
+    rows, z = supports[s_idx[positive]], z[positive]
+    coords = np.zeros((len(z), d))
+    np.put_along_axis(coords, rows, z, axis=1)
+    lhs = coords @ mat
+    ok = lhs.max(axis=1) <= 1.0 + tol
     bits = np.left_shift(1, np.arange(e, dtype=np.int64))
     tight = (np.abs(lhs[ok] - 1.0) <= tol) @ bits
     zero = ((1 << d) - 1) & ~_masks(rows[ok])
-    return Vertices(coords=coords, zero=zero.astype(np.int64), tight=tight.astype(np.int64))
+    return Vertices(coords=coords[ok], zero=zero.astype(np.int64), tight=tight.astype(np.int64))
 
 
 def _candidate_bases(
-    mat: FloatArray, supports: IntArray, bases: IntArray, tol: float
+    by_column: FloatArray, bases: IntArray, tol: float
 ) -> tuple[IntArray, IntArray]:
     """Index pairs (support, column set) with no column strictly dominated on the support.
 
-    Entries of ``mat`` lie in ``[1, 2]``; a column beaten by at least ``5 tol``
-    on every row of ``S`` has slack above ``tol`` at any vertex with support
-    ``S`` (whose coordinates sum to at least ``(1 - tol) / 2``), so it is never
-    tight there.
+    ``by_column[s, j]`` is column ``j`` of the matrix restricted to support ``s``.
     """
-    sub = mat[supports]  # (s, k, e)
-    margin = 5.0 * tol
-    dominated = np.zeros(sub.shape[::2], dtype=bool)  # (s, e)
-    for j in range(mat.shape[1]):
-        beaten = np.all(sub > sub[:, :, j : j + 1] + margin, axis=1)  # (s, e)
-        dominated[:, j] = beaten.any(axis=1)
+    dominated = _dominated_columns(by_column, 5.0 * tol)
     allowed = _masks_from_bool(~dominated)
     fits = (_masks(bases)[None, :] & ~allowed[:, None]) == 0
     s_idx, t_idx = np.nonzero(fits)
     return s_idx.astype(np.int64), t_idx.astype(np.int64)
+
+
+def _dominated_columns(by_column: FloatArray, margin: float) -> BoolArray:
+    """Flag columns strictly dominated (by more than ``margin``) on every row.
+
+    ``by_column`` has shape ``(s, e, k)``: the ``e`` columns restricted to the
+    ``k`` rows of each of ``s`` supports. Entries lie in ``[1, 2]``, so for
+    ``margin = 5 tol`` a flagged column has slack above ``tol`` at any vertex
+    with that support (whose coordinates sum to at least ``(1 - tol) / 2``): it
+    is never tight there, and dropping the bases that contain it loses no vertex.
+    """
+    # gap[s, j, i]: smallest amount by which column i beats column j on the rows.
+    gap = np.min(by_column[:, None, :, :] - by_column[:, :, None, :], axis=3)
+    flagged: BoolArray = np.any(gap > margin, axis=2)
+    return flagged
 
 
 def _masks_from_bool(flags: BoolArray) -> IntArray:
@@ -160,20 +171,19 @@ def _masks_from_bool(flags: BoolArray) -> IntArray:
     return mask
 
 
-def _solve_batch(mats: FloatArray) -> FloatArray:
-    """Solve ``mats[b]^T z = 1`` for every ``b``; rows of singular systems are NaN."""
-    systems = np.swapaxes(mats, 1, 2)
-    rhs = np.ones(mats.shape[:2] + (1,))
-    if len(mats) == 0:
-        return np.zeros(mats.shape[:2])
+def _solve_batch(systems: FloatArray) -> FloatArray:
+    """Solve ``systems[b] @ z = 1`` for every ``b``; rows of singular systems are NaN."""
+    rhs = np.ones((*systems.shape[:2], 1))
+    if len(systems) == 0:
+        return np.zeros(systems.shape[:2])
     try:
-        solved: FloatArray = np.linalg.solve(systems, rhs)[..., 0]
+        solved = np.asarray(np.linalg.solve(systems, rhs)[..., 0], dtype=np.float64)
         return solved
     except np.linalg.LinAlgError:
         pass
     sign, _ = np.linalg.slogdet(systems)
     regular = np.abs(sign) > 0.5
-    z = np.full(mats.shape[:2], np.nan)
+    z = np.full(systems.shape[:2], np.nan)
     if np.any(regular):
         z[regular] = _solve_each(systems[regular], rhs[regular])
     return z
@@ -182,7 +192,7 @@ def _solve_batch(mats: FloatArray) -> FloatArray:
 def _solve_each(systems: FloatArray, rhs: FloatArray) -> FloatArray:
     """Batched solve that falls back to one system at a time on a singular one."""
     try:
-        solved: FloatArray = np.linalg.solve(systems, rhs)[..., 0]
+        solved = np.asarray(np.linalg.solve(systems, rhs)[..., 0], dtype=np.float64)
         return solved
     except np.linalg.LinAlgError:
         z = np.full(systems.shape[:2], np.nan)

@@ -59,7 +59,7 @@ def _shortfall_batch(u: np.ndarray) -> np.ndarray:
     entry is at most the tolerance.
     """
     n = u.shape[1]
-    worst = np.zeros((u.shape[0],) + u.shape[2:])
+    worst = np.zeros((u.shape[0], *u.shape[2:]))
     for p in range(n):
         up = u[:, p]
         gap = up.max(axis=p + 1, keepdims=True) - up

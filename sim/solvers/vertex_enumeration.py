@@ -61,9 +61,7 @@ _DEGENERATE_NOTE = (
 )
 
 
-def extreme_equilibria(
-    A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-9
-) -> EquilibriumSet:
+def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-9) -> EquilibriumSet:
     """Return all extreme Nash equilibria of the bimatrix game ``(A, B)``.
 
     Parameters
@@ -153,7 +151,7 @@ def _rescaled(payoffs: FloatArray) -> FloatArray:
     """Map payoffs affinely into ``[1, 2]`` (all ones if they are constant)."""
     span = float(np.ptp(payoffs))
     if span > 0.0:
-        return 1.0 + (payoffs - payoffs.min()) / span
+        return np.asarray(1.0 + (payoffs - payoffs.min()) / span, dtype=np.float64)
     return np.ones_like(payoffs)
 
 
@@ -286,20 +284,16 @@ def _relative(gain: float, payoffs: FloatArray) -> float:
 
 def _sorted_unique(found: Sequence[Equilibrium], tol: float) -> list[Equilibrium]:
     """Sort descending lexicographically by (x, y) and drop duplicates within tol."""
-    ordered = sorted(found, key=_sort_key)
     unique: list[Equilibrium] = []
-    for eq in ordered:
-        if not any(_same(eq, other, tol) for other in unique):
-            unique.append(eq)
+    kept = np.zeros((0, 0))
+    for eq in sorted(found, key=_sort_key):
+        profile = np.concatenate(eq.strategies)
+        if len(kept) and np.min(np.max(np.abs(kept - profile), axis=1)) <= tol:
+            continue
+        unique.append(eq)
+        kept = np.vstack([kept, profile]) if len(kept) else profile[None, :]
     return unique
 
 
 def _sort_key(eq: Equilibrium) -> tuple[float, ...]:
     return tuple(-np.round(np.concatenate(eq.strategies), 12))
-
-
-def _same(first: Equilibrium, second: Equilibrium, tol: float) -> bool:
-    return all(
-        np.allclose(s, t, rtol=0.0, atol=tol)
-        for s, t in zip(first.strategies, second.strategies, strict=True)
-    )

@@ -1,0 +1,94 @@
+"""The machine-readable result of ``sim solve --json`` (SCENARIO_FORMAT.md).
+
+The document holds the scenario name, its kind, the parameter values used,
+the players and one entry per equilibrium with its strategies, expected
+payoffs and the outcomes it leads to. Keys beyond the contract (``method``,
+``regret``, ``notes`` ...) are optional extensions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from sim.analysis.solve import GameAnalysis
+from sim.games.normal_form import NormalFormGame, outcome_label
+from sim.scenario.model import Scenario
+from sim.solvers.result import Equilibrium
+
+__all__ = ["dumps", "equilibrium_entry", "outcome_distribution", "solve_document"]
+
+#: Profiles reached with less probability than this are not listed as outcomes.
+MIN_OUTCOME_PROBABILITY = 1e-12
+
+
+def outcome_distribution(
+    game: NormalFormGame, eq: Equilibrium, threshold: float = MIN_OUTCOME_PROBABILITY
+) -> Iterator[tuple[tuple[int, ...], float]]:
+    """Pure profiles reached by ``eq`` with their probabilities (most likely first)."""
+    supports = [np.flatnonzero(s > threshold) for s in eq.strategies]
+    rows = []
+    for profile in itertools.product(*supports):
+        prob = float(np.prod([eq.strategies[i][k] for i, k in enumerate(profile)]))
+        if prob > threshold:
+            rows.append((tuple(int(k) for k in profile), prob))
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    return iter(rows)
+
+
+def equilibrium_entry(scenario: Scenario, game: NormalFormGame, eq: Equilibrium) -> dict[str, Any]:
+    """One entry of the ``equilibria`` list."""
+    strategies = {
+        player: {move: float(prob) for move, prob in zip(moves, s, strict=True)}
+        for player, moves, s in zip(game.players, game.moves, eq.strategies, strict=True)
+    }
+    outcomes = []
+    for profile, prob in outcome_distribution(game, eq):
+        moves = game.profile_moves(profile)
+        outcomes.append(
+            {"moves": moves, "probability": prob, "label": outcome_label(scenario, moves)}
+        )
+    entry: dict[str, Any] = {
+        "concept": eq.concept,
+        "strategies": strategies,
+        "payoffs": {p: float(v) for p, v in zip(game.players, eq.payoffs, strict=True)},
+        "outcomes": outcomes,
+        "method": eq.method,
+        "regret": float(eq.regret),
+    }
+    return entry
+
+
+def solve_document(scenario: Scenario, analysis: GameAnalysis) -> dict[str, Any]:
+    """The whole ``sim solve --json`` document for a simultaneous game."""
+    game = analysis.game
+    doc: dict[str, Any] = {
+        "scenario": scenario.name,
+        "kind": scenario.kind,
+        "parameters": dict(game.parameters),
+        "players": list(game.players),
+        "equilibria": [equilibrium_entry(scenario, game, eq) for eq in analysis.equilibria],
+        "complete": analysis.complete,
+        "degenerate": analysis.degenerate,
+        "payoff_scale": scenario.payoff_scale,
+        "notes": list(analysis.notes),
+    }
+    if analysis.zero_sum is not None:
+        z = analysis.zero_sum
+        doc["zero_sum"] = {
+            "value": z.value,
+            "strategies": {
+                game.players[0]: dict(zip(game.moves[0], map(float, z.row_strategy), strict=True)),
+                game.players[1]: dict(zip(game.moves[1], map(float, z.col_strategy), strict=True)),
+            },
+        }
+    return doc
+
+
+def dumps(doc: Mapping[str, Any]) -> str:
+    """Serialise with stable formatting; NaN is never produced (payoffs are checked finite)."""
+    return json.dumps(doc, indent=2, allow_nan=False)

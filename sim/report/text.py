@@ -1,0 +1,212 @@
+"""The text report of ``sim solve``: equilibria explained in plain words."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from sim.analysis.solve import GameAnalysis
+from sim.games.normal_form import NormalFormGame, outcome_label
+from sim.report.json_out import outcome_distribution
+from sim.report.table import format_number
+from sim.scenario.model import Scenario
+from sim.solvers.result import Equilibrium
+from sim.solvers.verify import deviation_payoffs
+
+__all__ = ["format_probability", "solve_report"]
+
+ORDINAL_WARNING = (
+    "Warning: payoffs are ordinal (ranks). Pure equilibria are meaningful, but mixed "
+    "equilibria of ranks carry no cardinal meaning: their probabilities depend on the "
+    "arbitrary spacing of the ranks."
+)
+
+
+def format_probability(p: float) -> str:
+    """``3/5 (0.6)`` for a simple fraction, else the decimal."""
+    frac = Fraction(p).limit_denominator(64)
+    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
+        return f"{frac} ({p:.4g})"
+    return format_number(p, 4)
+
+
+def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
+    """The whole report as text."""
+    game = analysis.game
+    parts = [_header(scenario, analysis)]
+    if scenario.ordinal:
+        parts.append(ORDINAL_WARNING)
+    parts.append(_equilibria_section(scenario, analysis))
+    if analysis.zero_sum is not None:
+        parts.append(_zero_sum_section(game, analysis))
+    if analysis.strict_elimination is not None:
+        parts.append(_dominance_section(game, analysis))
+    if analysis.pure_security:
+        parts.append(_security_section(game, analysis))
+    if analysis.pareto_profiles:
+        parts.append(_pareto_section(scenario, game, analysis))
+    return "\n\n".join(p for p in parts if p)
+
+
+def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
+    game = analysis.game
+    lines = [scenario.name, "=" * len(scenario.name)]
+    if game.parameters:
+        values = ", ".join(f"{k} = {format_number(v)}" for k, v in game.parameters.items())
+        lines.append(f"Parameters: {values}")
+    sizes = " x ".join(str(m) for m in game.shape)
+    lines.append(f"Players: {', '.join(game.players)} ({sizes} moves)")
+    return "\n".join(lines)
+
+
+def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
+    eqs = analysis.equilibria
+    methods = ", ".join(f"{c} by {m.replace('_', ' ')}" for c, m in analysis.methods)
+    lines = [f"Nash equilibria: {len(eqs)} found ({methods})."]
+    if analysis.complete and analysis.game.n_players == 2 and "mixed_nash" in analysis.options.concepts:
+        lines.append("This is every extreme equilibrium of the game.")
+    elif analysis.complete:
+        lines.append("This is every equilibrium of the kinds requested.")
+    lines.extend(analysis.notes)
+    lines.append("Each one is checked: no player can gain by changing its move alone.")
+    for i, eq in enumerate(eqs, start=1):
+        lines.append("")
+        lines.append(_equilibrium_text(scenario, analysis, i, eq))
+    if not eqs:
+        lines.append("")
+        lines.append("No equilibrium of the requested kinds exists.")
+    return "\n".join(lines)
+
+
+def _equilibrium_text(scenario: Scenario, analysis: GameAnalysis, i: int, eq: Equilibrium) -> str:
+    game = analysis.game
+    pure = eq.pure_profile()
+    kind = "Pure" if pure is not None else "Mixed"
+    title = f"{i}. {kind} Nash equilibrium"
+    if pure is not None:
+        label = outcome_label(scenario, game.profile_moves(pure))
+        if label:
+            title += f': "{label}"'
+    lines = [title]
+    for p, player in enumerate(game.players):
+        lines.append(f"   {player}: {_strategy_text(game, p, eq.strategies[p])}")
+    pays = ", ".join(f"{pl} {format_number(float(v), 4)}" for pl, v in zip(game.players, eq.payoffs, strict=True))
+    lines.append(f"   Expected payoffs: {pays}")
+    if pure is None:
+        lines.extend(_outcome_lines(scenario, game, eq))
+    lines.extend(_why_lines(game, eq))
+    optimal = analysis.pareto_equilibria[i - 1] if analysis.pareto_equilibria else None
+    if optimal is not None:
+        verdict = "yes" if optimal else "no: some other outcome is better for one player and worse for none"
+        lines.append(f"   Pareto-optimal: {verdict}")
+    return "\n".join(lines)
+
+
+def _strategy_text(game: NormalFormGame, p: int, strategy: np.ndarray) -> str:
+    support = np.flatnonzero(strategy > 1e-12)
+    if support.size == 1:
+        return f"plays {game.moves[p][int(support[0])]}"
+    parts = [f"{game.moves[p][k]} {format_probability(float(strategy[k]))}" for k in support]
+    return "mixes " + ", ".join(parts)
+
+
+def _outcome_lines(scenario: Scenario, game: NormalFormGame, eq: Equilibrium, limit: int = 6) -> list[str]:
+    rows = list(outcome_distribution(game, eq))
+    lines = ["   Outcomes:"]
+    for profile, prob in rows[:limit]:
+        moves = game.profile_moves(profile)
+        label = outcome_label(scenario, moves)
+        text = ", ".join(moves.values())
+        lines.append(f"     {prob:6.1%}  {text}" + (f'  "{label}"' if label else ""))
+    if len(rows) > limit:
+        lines.append(f"     ... and {len(rows) - limit} more outcomes")
+    return lines
+
+
+def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
+    """Why no player gains by deviating: its payoff against the best alternative."""
+    lines = ["   Why it is an equilibrium:"]
+    for p, player in enumerate(game.players):
+        values = deviation_payoffs(game.payoffs, eq.strategies, p)
+        support = np.flatnonzero(eq.strategies[p] > 1e-12)
+        others = [k for k in range(len(values)) if k not in support]
+        own = format_number(float(eq.payoffs[p]), 4)
+        if support.size > 1:
+            text = f"{player} is indifferent between the moves it mixes (each gives {own})"
+        else:
+            text = f"{player} gets {own}"
+        if others:
+            best = max(others, key=lambda k: values[k])
+            text += f"; its best other move, {game.moves[p][best]}, would give {format_number(float(values[best]), 4)}"
+        lines.append(f"     {text}.")
+    return lines
+
+
+def _zero_sum_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
+    z = analysis.zero_sum
+    assert z is not None
+    row = _strategy_text(game, 0, z.row_strategy)
+    col = _strategy_text(game, 1, z.col_strategy)
+    return (
+        f"Zero-sum: the value of the game to {game.players[0]} is {format_number(z.value, 6)} "
+        f"(linear programming).\n   {game.players[0]} can guarantee it: {row}.\n"
+        f"   {game.players[1]} can hold {game.players[0]} to it: {col}."
+    )
+
+
+def _dominance_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
+    elim = analysis.strict_elimination
+    assert elim is not None
+    lines = ["Dominated moves:"]
+    if not elim.steps and not analysis.weakly_dominated:
+        lines.append("   No move is dominated, strictly or weakly, by a pure or mixed strategy.")
+        return "\n".join(lines)
+    if elim.steps:
+        lines.append("   Iterated elimination of strictly dominated moves, in order:")
+        for step, rnd in zip(elim.steps, elim.rounds or (0,) * len(elim.steps), strict=False):
+            lines.append(f"     round {rnd + 1}: {_dominance_text(game, step)}")
+        surviving = "; ".join(
+            f"{game.players[p]}: {', '.join(game.moves[p][k] for k in moves)}"
+            for p, moves in enumerate(elim.surviving)
+        )
+        lines.append(f"   Surviving moves: {surviving}.")
+        if elim.solved:
+            lines.append("   The game is solved by iterated strict dominance.")
+    for dom in analysis.weakly_dominated:
+        lines.append(f"   Weakly dominated: {_dominance_text(game, dom)}")
+    return "\n".join(lines)
+
+
+def _dominance_text(game: NormalFormGame, dom) -> str:  # type: ignore[no-untyped-def]
+    moves = game.moves[dom.player]
+    if len(dom.dominator) == 1:
+        by = moves[dom.dominator[0][0]]
+    else:
+        by = "a mix of " + ", ".join(f"{moves[k]} {format_probability(w)}" for k, w in dom.dominator)
+    how = "strictly" if dom.strict else "weakly"
+    return f"{game.players[dom.player]}'s {moves[dom.move]} is {how} dominated by {by}"
+
+
+def _security_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
+    lines = ["Security levels (what each player can guarantee, whatever the others do):"]
+    for pure, mixed in zip(analysis.pure_security, analysis.mixed_security or analysis.pure_security, strict=False):
+        player = game.players[pure.player]
+        best = ", ".join(game.moves[pure.player][k] for k in pure.moves)
+        text = f"   {player}: {format_number(pure.value, 4)} with a pure move ({best})"
+        if mixed.value > pure.value + 1e-9 * max(1.0, abs(pure.value)):
+            text += f"; {format_number(mixed.value, 4)} by mixing: {_strategy_text(game, pure.player, mixed.strategy)}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def _pareto_section(scenario: Scenario, game: NormalFormGame, analysis: GameAnalysis) -> str:
+    lines = ["Pareto-optimal outcomes (no other outcome is better for one player and worse for none):"]
+    for profile in analysis.pareto_profiles[:12]:
+        moves = game.profile_moves(profile)
+        label = outcome_label(scenario, moves)
+        pays = ", ".join(format_number(float(game.payoffs[(p, *profile)]), 4) for p in range(game.n_players))
+        lines.append(f"   {', '.join(moves.values())} ({pays})" + (f'  "{label}"' if label else ""))
+    if len(analysis.pareto_profiles) > 12:
+        lines.append(f"   ... and {len(analysis.pareto_profiles) - 12} more")
+    return "\n".join(lines)

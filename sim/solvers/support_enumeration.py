@@ -1,0 +1,369 @@
+"""All Nash equilibria of a small N-player game by support enumeration.
+
+Every Nash equilibrium has a support profile ``S = (S_1, ..., S_n)`` (the
+moves each player uses with positive probability) and solves that profile's
+*indifference system*: each player is indifferent between the moves of
+``S_i`` and weakly prefers them to the others (McKelvey & McLennan 1996,
+"Computation of equilibria in finite games", Handbook of Computational
+Economics vol. 1, sec. 6; Datta 2003, "Using computer algebra to find Nash
+equilibria", ISSAC). The algorithm:
+
+1. removes moves strictly dominated by another pure move, iteratively
+   (they are never played in equilibrium);
+2. enumerates the support profiles of the remaining moves, smallest total
+   size first and balanced sizes first (Porter, Nudelman & Shoham 2008,
+   "Simple search methods for finding a Nash equilibrium", GEB 63), and
+   skips a profile when a move of some ``S_i`` is strictly dominated by
+   another move of player ``i`` against every pure profile of ``S_-i``
+   (conditional dominance, PNS 2008 sec. 3);
+3. solves each remaining system for *all* its isolated solutions by
+   multihomogeneous homotopy continuation
+   (:mod:`sim.solvers.support_solutions`, :mod:`sim.solvers.homotopy`);
+4. keeps the real solutions in the product of simplices that pass the
+   outside-support inequalities, removes duplicates (the copy on the
+   smallest support wins) and verifies each with
+   :func:`sim.solvers.verify.check_equilibrium`.
+
+Completeness and degeneracy. In a generic game every equilibrium is a regular
+isolated root of its support system, so when every path of every system ends
+(at a root or at infinity) the list is complete. Ties can create
+positive-dimensional solution sets (continua of equilibria): these are
+detected by a singular Jacobian, by a system with an identically vanishing
+equation or with too few unknowns for some equations (multihomogeneous Bezout
+number zero), or by an equilibrium with an unused best reply. Then only some
+points of the equilibrium set are listed and ``degenerate`` is set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.solvers.indifference_system import build_batch
+from sim.solvers.pure_nash import pure_nash_profiles
+from sim.solvers.result import Equilibrium, EquilibriumSet
+from sim.solvers.support_solutions import Candidate, solve_batch
+from sim.solvers.verify import deviation_payoffs, expected_payoffs, payoff_range, verified
+
+__all__ = ["METHOD", "all_equilibria"]
+
+METHOD = "support_enumeration_homotopy"
+#: Seed of the random start systems and gamma constants (results are reproducible).
+SEED = 20_240_917
+#: Search budget in seconds for one equilibrium of a game too large to enumerate.
+FALLBACK_SECONDS = 10.0
+#: Largest number of support profiles solved in one vectorised batch.
+_CHUNK = 512
+_INCOMPLETE = "the list may be incomplete"
+_CONTINUUM = (
+    "the game has a continuum of equilibria, of which only some points are listed"
+)
+_TIES = (
+    "the game is degenerate (an equilibrium has an unused best reply): equilibria may "
+    "form continua, of which only some points are listed"
+)
+
+Support = tuple[tuple[int, ...], ...]
+
+
+@dataclass
+class _Search:
+    """Accumulated state of one enumeration."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    failed: int = 0
+    solved: int = 0
+    timed_out: bool = False
+
+
+def all_equilibria(
+    payoffs: np.ndarray,
+    *,
+    tol: float = 1e-9,
+    max_profiles: int = 64,
+    time_limit: float | None = None,
+) -> EquilibriumSet:
+    """All Nash equilibria of a small normal-form game with any number of players.
+
+    Parameters
+    ----------
+    payoffs
+        Payoff tensor, shape ``(n_players, m_1, ..., m_n)``, finite.
+    tol
+        Largest accepted regret relative to the payoff range; also the
+        tolerance for probabilities (entries at most ``tol`` are zero), for
+        payoff ties in dominance tests and for identically vanishing
+        equations (relative to each player's payoff range).
+    max_profiles
+        Enumerate only when the game, after iterated removal of strictly
+        dominated moves, has at most this many pure profiles.
+    time_limit
+        Wall-clock budget in seconds (``None``: no limit when enumerating,
+        :data:`FALLBACK_SECONDS` when the game is too large).
+
+    Returns
+    -------
+    EquilibriumSet
+        Method ``"support_enumeration_homotopy"``. Pure equilibria have
+        concept ``"pure_nash"``, the others ``"mixed_nash"``; all are verified
+        and sorted by support size. ``complete`` is True only when every
+        support system was solved (all homotopy paths accounted for), no time
+        limit was hit and the game showed no degeneracy. For a game with more
+        than ``max_profiles`` profiles the result holds all pure equilibria,
+        or if there are none the first equilibrium a small-supports-first
+        search finds within the budget (possibly none), with
+        ``complete=False`` and a note that the list may be incomplete;
+        combine it with another method (e.g. QRE tracing) in that case.
+
+    Notes
+    -----
+    Equilibria on positive-dimensional components are reported only when a
+    point is found and no listed equilibrium has a smaller support inside
+    it; ``degenerate`` is then True and a note says so.
+    """
+    u = _checked(payoffs)
+    start = time.monotonic()
+    scaled = _rescaled(u)
+    alive = _undominated(scaled, tol)
+    n_profiles = math.prod(len(a) for a in alive)
+    if n_profiles > max_profiles:
+        budget = FALLBACK_SECONDS if time_limit is None else time_limit
+        return _too_large(u, scaled, alive, tol, n_profiles, max_profiles, start + budget)
+    deadline = None if time_limit is None else start + time_limit
+    search = _enumerate(u, scaled, alive, tol, deadline, stop_at_first=False)
+    return _result(u, search, tol, notes=())
+
+
+def _checked(payoffs: np.ndarray) -> np.ndarray:
+    u = np.asarray(payoffs, dtype=np.float64)
+    if u.ndim < 2 or u.shape[0] != u.ndim - 1:
+        raise ValueError(f"payoff tensor must have shape (n_players, m_1, ..., m_n); got {u.shape}")
+    if min(u.shape[1:]) < 1:
+        raise ValueError(f"every player needs at least one move; got {u.shape[1:]}")
+    if not np.all(np.isfinite(u)):
+        raise ValueError("payoffs must be finite")
+    return u
+
+
+def _rescaled(u: np.ndarray) -> np.ndarray:
+    """Each player's payoffs mapped affinely onto ``[0, 1]`` (zeros if constant)."""
+    flat = u.reshape(u.shape[0], -1)
+    low, span = flat.min(axis=1), np.ptp(flat, axis=1)
+    span = np.where(span > 1e-300, span, np.inf)
+    shape = (-1,) + (1,) * (u.ndim - 1)
+    return (u - low.reshape(shape)) / span.reshape(shape)
+
+
+def _dominated_rows(rows: np.ndarray, candidates: np.ndarray, tol: float) -> np.ndarray:
+    """For each row index in ``candidates``: is it beaten by more than ``tol`` everywhere?"""
+    out = np.zeros(candidates.size, dtype=bool)
+    for pos, k in enumerate(candidates):
+        out[pos] = bool(np.any(np.all(rows - rows[k] > tol, axis=1)))
+    return out
+
+
+def _player_rows(scaled: np.ndarray, i: int, index: list[np.ndarray]) -> np.ndarray:
+    """Player ``i``'s payoffs restricted to ``index``, one row per own move."""
+    sub = scaled[i][np.ix_(*index)]
+    return np.moveaxis(sub, i, 0).reshape(sub.shape[i], -1)
+
+
+def _undominated(scaled: np.ndarray, tol: float) -> list[np.ndarray]:
+    """Moves surviving iterated removal of moves strictly dominated by a pure move."""
+    alive = [np.arange(m) for m in scaled.shape[1:]]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(alive)):
+            rows = _player_rows(scaled, i, alive)
+            dominated = _dominated_rows(rows, np.arange(rows.shape[0]), tol)
+            if np.any(dominated):
+                alive[i] = alive[i][~dominated]
+                changed = True
+    return alive
+
+
+def _conditionally_dominated(
+    scaled: np.ndarray, support: Support, alive: list[np.ndarray], tol: float
+) -> bool:
+    """True if a move of some ``S_i`` is strictly dominated given ``S_-i`` (PNS 2008)."""
+    for i, own in enumerate(support):
+        if len(alive[i]) == 1:
+            continue
+        index = [np.asarray(s) for s in support]
+        index[i] = alive[i]
+        rows = _player_rows(scaled, i, index)
+        if np.any(_dominated_rows(rows, np.searchsorted(alive[i], own), tol)):
+            return True
+    return False
+
+
+def _size_vectors(counts: list[int]) -> list[tuple[int, ...]]:
+    """Support size vectors, smallest total first, then most balanced (PNS 2008)."""
+    vectors = itertools.product(*(range(1, c + 1) for c in counts))
+    return sorted(vectors, key=lambda s: (sum(s), max(s) - min(s), s))
+
+
+def _chunks(
+    scaled: np.ndarray, alive: list[np.ndarray], sizes: tuple[int, ...], tol: float
+) -> Iterator[list[Support]]:
+    """Surviving support profiles of one size vector, in chunks of at most ``_CHUNK``."""
+    choices = [itertools.combinations(a.tolist(), s) for a, s in zip(alive, sizes, strict=True)]
+    chunk: list[Support] = []
+    for support in itertools.product(*choices):
+        if not _conditionally_dominated(scaled, support, alive, tol):
+            chunk.append(support)
+            if len(chunk) == _CHUNK:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _enumerate(
+    u: np.ndarray,
+    scaled: np.ndarray,
+    alive: list[np.ndarray],
+    tol: float,
+    deadline: float | None,
+    *,
+    stop_at_first: bool,
+) -> _Search:
+    """Solve the support systems in PNS order; stop early if asked or out of time."""
+    search = _Search()
+    for sizes in _size_vectors([len(a) for a in alive]):
+        for chunk in _chunks(scaled, alive, sizes, tol):
+            if deadline is not None and time.monotonic() > deadline:
+                search.timed_out = True
+                return search
+            moves = [np.array([s[i] for s in chunk], dtype=np.intp) for i in range(len(sizes))]
+            batch = build_batch(scaled, sizes, moves)
+            outcome = solve_batch(u, batch, tol=tol, seed=SEED, deadline=deadline)
+            search.candidates.extend(outcome.candidates)
+            search.failed += outcome.failed
+            search.solved += len(chunk)
+            if stop_at_first and search.candidates:
+                return search
+    return search
+
+
+def _too_large(
+    u: np.ndarray,
+    scaled: np.ndarray,
+    alive: list[np.ndarray],
+    tol: float,
+    n_profiles: int,
+    max_profiles: int,
+    deadline: float,
+) -> EquilibriumSet:
+    """Pure equilibria, or else the first equilibrium found, of a game too large to enumerate."""
+    note = (
+        f"the game has {n_profiles} pure profiles after removing strictly dominated moves, "
+        f"more than max_profiles={max_profiles}: only "
+    )
+    profiles = pure_nash_profiles(u, tol)
+    if profiles:
+        search = _Search(candidates=[_pure_candidate(u.shape[1:], p) for p in profiles])
+        note += "the pure equilibria are listed"
+    else:
+        search = _enumerate(u, scaled, alive, tol, deadline, stop_at_first=True)
+        note += "a search for one equilibrium (small supports first) was run"
+    search.timed_out = True  # marks the result incomplete
+    return _result(u, search, tol, notes=(note + "; " + _INCOMPLETE,))
+
+
+def _pure_candidate(shape: tuple[int, ...], profile: tuple[int, ...]) -> Candidate:
+    strategies = []
+    for m, k in zip(shape, profile, strict=True):
+        s = np.zeros(m)
+        s[k] = 1.0
+        strategies.append(s)
+    return Candidate(tuple(strategies), isolated=True)
+
+
+def _support_key(strategies: tuple[np.ndarray, ...]) -> tuple[int, tuple[int, ...]]:
+    flags = np.concatenate([s > 0 for s in strategies])
+    return int(flags.sum()), tuple(int(v) for v in np.flatnonzero(flags))
+
+
+def _distinct(candidates: list[Candidate], tol: float) -> list[Candidate]:
+    """Drop duplicates; keep isolated points first, then the smallest support."""
+    order = sorted(candidates, key=lambda c: (not c.isolated, _support_key(c.strategies)[0]))
+    kept: list[Candidate] = []
+    radius = max(1e3 * tol, 1e-8)
+    for cand in order:
+        flat = np.concatenate(cand.strategies)
+        if all(np.max(np.abs(flat - np.concatenate(k.strategies))) > radius for k in kept):
+            kept.append(cand)
+    return kept
+
+
+def _suppress_continuum_points(kept: list[Candidate]) -> list[Candidate]:
+    """Drop points of continua whose support contains the support of a listed equilibrium."""
+    isolated_supports = [set(_support_key(c.strategies)[1]) for c in kept if c.isolated]
+    out = []
+    for cand in kept:
+        support = set(_support_key(cand.strategies)[1])
+        if cand.isolated or not any(s <= support for s in isolated_supports):
+            out.append(cand)
+            isolated_supports.append(support)
+    return out
+
+
+def _has_unused_best_reply(u: np.ndarray, strategies: tuple[np.ndarray, ...], tol: float) -> bool:
+    scale = payoff_range(u)
+    for p, s in enumerate(strategies):
+        dev = deviation_payoffs(u, strategies, p)
+        unused = s <= 0.0
+        if np.any(unused) and np.max(dev[unused]) >= np.max(dev) - tol * scale:
+            return True
+    return False
+
+
+def _equilibrium(u: np.ndarray, strategies: tuple[np.ndarray, ...]) -> Equilibrium:
+    pure = all(np.count_nonzero(s) == 1 for s in strategies)
+    return Equilibrium(
+        strategies=strategies,
+        payoffs=expected_payoffs(u, strategies),
+        concept="pure_nash" if pure else "mixed_nash",
+        method=METHOD,
+    )
+
+
+def _sort_key(eq: Equilibrium) -> tuple[int, tuple[int, ...], tuple[float, ...]]:
+    size, support = _support_key(eq.strategies)
+    return size, support, tuple(-np.concatenate(eq.strategies))
+
+
+def _result(
+    u: np.ndarray, search: _Search, tol: float, notes: tuple[str, ...]
+) -> EquilibriumSet:
+    kept = _distinct(search.candidates, tol)
+    continuum = any(not c.isolated for c in kept)
+    listed = _suppress_continuum_points(kept)
+    ties = any(_has_unused_best_reply(u, c.strategies, tol) for c in listed)
+    eqs = verified(sorted((_equilibrium(u, c.strategies) for c in listed), key=_sort_key), u, tol)
+    extra = list(notes)
+    if continuum:
+        extra.append(_CONTINUUM)
+    elif ties:
+        extra.append(_TIES)
+    if search.failed:
+        extra.append(f"{search.failed} support systems could not be solved reliably; "
+                     + _INCOMPLETE)
+    if search.timed_out and not notes:
+        extra.append(f"time limit reached after {search.solved} support profiles; " + _INCOMPLETE)
+    degenerate = continuum or ties
+    return EquilibriumSet(
+        equilibria=eqs,
+        method=METHOD,
+        tol=tol,
+        complete=not (search.failed or search.timed_out or degenerate),
+        degenerate=degenerate,
+        notes=tuple(extra),
+    )

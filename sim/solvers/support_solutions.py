@@ -1,0 +1,317 @@
+"""Equilibrium candidates from the indifference systems of a batch of supports.
+
+Each support profile's indifference system (:mod:`sim.solvers.indifference_system`)
+is solved in one of two ways:
+
+* structurally square systems (positive multihomogeneous Bezout number and no
+  equation that vanishes identically) by homotopy continuation
+  (:mod:`sim.solvers.homotopy`), which finds every isolated solution
+  (Sommese & Wampler 2005, "The Numerical Solution of Systems of
+  Polynomials", ch. 7-8; McKelvey & McLennan 1996, "Computation of equilibria
+  in finite games", sec. 6). A system whose paths do not all end (or of which
+  two paths end at the same regular root, a sign of path jumping) is tracked
+  again with a new ``gamma`` and smaller steps, twice at most, and otherwise
+  counted as failed;
+* deficient systems (Bezout number zero or an identically vanishing equation,
+  possible only with payoff ties) have no isolated solution; every solution
+  lies on a positive-dimensional set. A few real Gauss-Newton projections
+  (from the barycentre of the supports and two random interior points) find
+  some of its points.
+
+Real endpoints inside the product of simplices are polished in float64,
+clipped, mapped to the full game and kept only when their regret, relative
+to the payoff range, is at most ``tol`` (the outside-support inequalities).
+A candidate is *isolated* when it is a regular root (Jacobian reciprocal
+condition number above ``1e-8``) of a structurally square system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.solvers.homotopy import (
+    StartSystem,
+    TrackSettings,
+    bezout_assignments,
+    refine,
+    start_system,
+    track,
+)
+from sim.solvers.indifference_system import IndifferenceBatch, polish
+from sim.solvers.verify import max_regret
+
+__all__ = ["BatchOutcome", "Candidate", "solve_batch"]
+
+IArray = npt.NDArray[np.intp]
+BArray = npt.NDArray[np.bool_]
+#: Reciprocal condition number below which a root counts as singular.
+SINGULAR_RCOND = 1e-8
+#: Relative size of ``sum(x_g)`` below which a homogeneous point is at infinity.
+_AT_INFINITY = 1e-8
+#: Largest imaginary part of a regular endpoint that is taken to be real.
+_REAL_TOL = 1e-6
+#: Two regular endpoints of one system closer than this mean path jumping.
+_SAME_ROOT = 1e-6
+_ATTEMPTS = 3
+_SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A verified equilibrium found on one support profile.
+
+    Attributes
+    ----------
+    strategies
+        Full-game probability vectors (entries at most ``tol`` set to zero).
+    isolated
+        True for a regular root of a structurally square system; False for a
+        point of a positive-dimensional (or singular) solution set.
+    """
+
+    strategies: tuple[npt.NDArray[np.float64], ...]
+    isolated: bool
+
+
+@dataclass
+class BatchOutcome:
+    """Candidates of one batch and the number of systems not solved completely."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class _Context:
+    payoffs: np.ndarray
+    tol: float
+    seed: int
+    deadline: float | None
+
+
+def solve_batch(
+    payoffs: np.ndarray,
+    batch: IndifferenceBatch,
+    *,
+    tol: float,
+    seed: int,
+    deadline: float | None,
+) -> BatchOutcome:
+    """Solve every support system of ``batch`` and return verified candidates.
+
+    Parameters
+    ----------
+    payoffs
+        Original payoff tensor (used for the regret check).
+    batch
+        Support profiles of one size vector, with coefficients built from the
+        payoffs rescaled to ``[0, 1]`` per player.
+    tol
+        Regret tolerance (relative to the payoff range), probability and
+        coefficient tolerance.
+    seed
+        Seed of the random start systems, patches and ``gamma``.
+    deadline
+        ``time.monotonic()`` limit; unfinished paths count as failures.
+    """
+    ctx = _Context(payoffs, tol, seed, deadline)
+    out = BatchOutcome()
+    if not batch.mixing:
+        out.candidates.extend(_pure_candidates(ctx, batch))
+        return out
+    deficient = batch.zero_rows(tol)
+    if not bezout_assignments(batch.structure):
+        deficient[:] = True
+    _sample(ctx, batch, np.flatnonzero(deficient), out)
+    if batch.structure.is_linear:
+        _linear(ctx, batch, np.flatnonzero(~deficient), out)
+    else:
+        _homotopy(ctx, batch, np.flatnonzero(~deficient), out)
+    return out
+
+
+def _barycentres(batch: IndifferenceBatch, count: int) -> np.ndarray:
+    return np.concatenate(
+        [np.full((count, size), 1.0 / size) for size in batch.structure.group_sizes], axis=1
+    )
+
+
+def _linear(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome) -> None:
+    """Systems whose equations each involve one group are linear: one Gauss-Newton step."""
+    if systems.size:
+        x = _barycentres(batch, systems.size)
+        regular = np.ones(systems.size, dtype=bool)
+        out.candidates.extend(c for _, c in _harvest(ctx, batch, x, systems, regular))
+
+
+def _pure_candidates(ctx: _Context, batch: IndifferenceBatch) -> list[Candidate]:
+    out = []
+    for b in range(batch.n_systems):
+        strategies = _full(ctx.payoffs.shape[1:], batch, b, [])
+        if max_regret(ctx.payoffs, strategies) <= ctx.tol:
+            out.append(Candidate(strategies, isolated=True))
+    return out
+
+
+def _full(
+    shape: tuple[int, ...], batch: IndifferenceBatch, b: int, groups: list[np.ndarray]
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """Full-game strategies of support profile ``b`` from the mixing players' parts."""
+    out = []
+    mixed = dict(zip(batch.mixing, groups, strict=False))
+    for i, m in enumerate(shape):
+        s = np.zeros(m)
+        s[batch.moves[i][b]] = mixed.get(i, 1.0)
+        out.append(s)
+    return tuple(out)
+
+
+def _sample(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome) -> None:
+    """Gauss-Newton projections from interior points of deficient systems."""
+    if systems.size == 0:
+        return
+    structure = batch.structure
+    rng = np.random.default_rng([ctx.seed, 7, *batch.sizes])
+    starts = [_barycentres(batch, systems.size)]
+    for _ in range(_SAMPLES - 1):
+        parts = [rng.dirichlet(np.ones(size), size=systems.size) for size in structure.group_sizes]
+        starts.append(np.concatenate(parts, axis=1))
+    x = np.concatenate(starts, axis=0)
+    owner = np.tile(systems, _SAMPLES)
+    found = _harvest(ctx, batch, x, owner, np.zeros(owner.size, dtype=bool))
+    seen: set[int] = set()
+    for b, cand in found:
+        if b not in seen:  # one representative point per deficient support
+            seen.add(b)
+            out.candidates.append(cand)
+
+
+def _homotopy(
+    ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome
+) -> None:
+    """Track all paths of the square systems, retrying systems that misbehave."""
+    pending = systems
+    structure = batch.structure
+    for attempt in range(_ATTEMPTS):
+        if pending.size == 0:
+            return
+        rng = np.random.default_rng([ctx.seed, attempt, *batch.sizes])
+        start = start_system(structure, rng)
+        settings = TrackSettings(h_max=0.1 / 4**attempt, h_init=0.05 / 4**attempt)
+        x, owner, failed = _track(ctx, batch, start, pending, settings)
+        regular = _regular(batch, start, x, owner)
+        bad = _misbehaving(batch.n_systems, start, x, owner, failed, regular)
+        last = attempt == _ATTEMPTS - 1
+        keep = ~bad[owner] if not last else np.ones(owner.size, dtype=bool)
+        for _, cand in _harvest_endpoints(ctx, batch, x[keep], owner[keep], regular[keep]):
+            out.candidates.append(cand)
+        pending = np.flatnonzero(bad)
+    out.failed += int(pending.size)
+
+
+def _track(
+    ctx: _Context,
+    batch: IndifferenceBatch,
+    start: StartSystem,
+    systems: IArray,
+    settings: TrackSettings,
+) -> tuple[np.ndarray, IArray, BArray]:
+    def target(x: np.ndarray, owner: IArray) -> tuple[np.ndarray, np.ndarray]:
+        return batch.evaluate(x, systems[owner])
+
+    ends = track(target, start, systems.size, settings=settings, deadline=ctx.deadline)
+    x = refine(target, start, ends.x, ends.owner)
+    return x, systems[ends.owner], ends.failed
+
+
+def _jacobian_rcond(batch: IndifferenceBatch, start: StartSystem, x: np.ndarray,
+                    owner: IArray) -> npt.NDArray[np.float64]:
+    _, jf = batch.evaluate(x, owner)
+    patch = np.broadcast_to(start.patch, (x.shape[0], *start.patch.shape))
+    sv = np.linalg.svd(np.concatenate([jf, patch], axis=1), compute_uv=False)
+    return np.asarray(sv[:, -1] / np.maximum(sv[:, 0], 1e-300))
+
+
+def _regular(batch: IndifferenceBatch, start: StartSystem, x: np.ndarray,
+             owner: IArray) -> BArray:
+    finite = np.all(np.isfinite(x), axis=1)
+    out = np.zeros(owner.size, dtype=bool)
+    if np.any(finite):
+        out[finite] = _jacobian_rcond(batch, start, x[finite], owner[finite]) > SINGULAR_RCOND
+    return out
+
+
+def _misbehaving(
+    n_systems: int,
+    start: StartSystem,
+    x: np.ndarray,
+    owner: IArray,
+    failed: BArray,
+    regular: BArray,
+) -> BArray:
+    """``(B,)`` True for systems with a failed path or two paths at one regular root."""
+    bad = np.zeros(n_systems, dtype=bool)
+    bad[owner[failed | ~np.all(np.isfinite(x), axis=1)]] = True
+    n_start = start.solutions.shape[0]
+    if n_start < 2:
+        return bad
+    xs = x.reshape(-1, n_start, x.shape[1])
+    reg = regular.reshape(-1, n_start)
+    scale = 1.0 + np.max(np.abs(xs), axis=2)
+    dist = np.max(np.abs(xs[:, :, None] - xs[:, None, :]), axis=3) / scale[:, :, None]
+    both = reg[:, :, None] & reg[:, None, :] & ~np.eye(n_start, dtype=bool)[None]
+    bad[owner[::n_start][np.any(both & (dist < _SAME_ROOT), axis=(1, 2))]] = True
+    return bad
+
+
+def _affine(batch: IndifferenceBatch, x: np.ndarray) -> tuple[np.ndarray, BArray]:
+    """Divide each group by its coordinate sum; flag points at infinity."""
+    structure = batch.structure
+    y = np.array(x, dtype=np.complex128)
+    finite = np.all(np.isfinite(x), axis=1)
+    for g in range(len(structure.group_sizes)):
+        cols = structure.columns(g)
+        total = x[:, cols].sum(axis=1)
+        size = np.linalg.norm(x[:, cols], axis=1)
+        ok = np.abs(total) > _AT_INFINITY * size
+        finite &= ok
+        y[:, cols] = x[:, cols] / np.where(ok, total, 1.0)[:, None]
+    return y, finite
+
+
+def _harvest_endpoints(
+    ctx: _Context, batch: IndifferenceBatch, x: np.ndarray, owner: IArray, regular: BArray
+) -> list[tuple[int, Candidate]]:
+    """Candidates from homotopy endpoints: finite ones, real ones if regular."""
+    y, finite = _affine(batch, x)
+    realish = np.max(np.abs(y.imag), axis=1, initial=0.0) <= _REAL_TOL
+    use = finite & (realish | ~regular)
+    return _harvest(ctx, batch, y[use].real, owner[use], regular[use])
+
+
+def _harvest(
+    ctx: _Context, batch: IndifferenceBatch, x: np.ndarray, owner: IArray, regular: BArray
+) -> list[tuple[int, Candidate]]:
+    """Polish real points, keep verified equilibria as ``(system, candidate)`` pairs."""
+    if owner.size == 0:
+        return []
+    pol = polish(batch, x, owner)
+    ok = (pol.residual <= max(ctx.tol, 1e-12)) & (pol.x.min(axis=1) >= -ctx.tol)
+    isolated = regular & (pol.rcond > SINGULAR_RCOND)
+    structure = batch.structure
+    found = []
+    for k in np.flatnonzero(ok):
+        groups = [_clip(pol.x[k, structure.columns(g)], ctx.tol) for g in range(len(batch.mixing))]
+        strategies = _full(ctx.payoffs.shape[1:], batch, int(owner[k]), groups)
+        if max_regret(ctx.payoffs, strategies) <= ctx.tol:
+            found.append((int(owner[k]), Candidate(strategies, bool(isolated[k]))))
+    return found
+
+
+def _clip(p: np.ndarray, tol: float) -> np.ndarray:
+    q = np.where(p > tol, p, 0.0)
+    total = q.sum()
+    return q / total if total > 0 else np.full(p.shape, 1.0 / p.size)
