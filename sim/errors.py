@@ -50,8 +50,13 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        path = self.path or "(top)"
-        return f"{self.location}: {path}: {self.message}"
+        path = _one_line(self.path or "(top)")
+        return f"{self.location}: {path}: {_one_line(self.message)}"
+
+
+def _one_line(text: str) -> str:
+    """Escape line breaks so that a diagnostic always stays on one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class SimError(Exception):

@@ -248,7 +248,9 @@ def test_validate_good_and_bad(
     assert str(good_file) not in err
 
 
-def test_validate_many_mistakes_is_capped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_validate_many_mistakes_is_capped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "many.yaml"
     path.write_text(
         "name: G\nplayers:\n  A: {moves: [x, y]}\n  B: {moves: [x, y]}\npayoffs:\n"
@@ -268,8 +270,9 @@ def test_validate_many_mistakes_is_capped(capsys: pytest.CaptureFixture[str], tm
         pytest.param(b"\x00\x01\x02binary", "binary", id="binary"),
         pytest.param(b"name: \xff\n", "not UTF-8", id="latin1"),
         pytest.param(b"- a\n- b\n", "top level must be a mapping", id="list"),
-        pytest.param(b"name: x\nplayers: !!python/object/apply:os.system [ls]\n", "tags",
-                     id="python-tag"),
+        pytest.param(
+            b"name: x\nplayers: !!python/object/apply:os.system [ls]\n", "tags", id="python-tag"
+        ),
         pytest.param(b"a: &x 1\nb: *x\n", "anchors", id="anchor"),
         pytest.param(b"name: [unclosed\n", "", id="yaml-syntax"),
     ],
@@ -310,8 +313,14 @@ def test_show_missile_shield(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "show", "missile_shield")
     assert (status, err) == (0, "")
     assert out.startswith("The missile shield bargain (2007)\n")
-    for move in ("activate_shield", "hold_shield", "support_sanctions", "veto_sanctions",
-                 "halt_enrichment", "continue_enrichment"):
+    for move in (
+        "activate_shield",
+        "hold_shield",
+        "support_sanctions",
+        "veto_sanctions",
+        "halt_enrichment",
+        "continue_enrichment",
+    ):
         assert move in out, move
     assert "Parameters:" in out
     for name in ("shield_value", "shield_threat", "iran_ties", "sanction_cost"):
@@ -363,7 +372,9 @@ def test_show_ordinal_warns(capsys: pytest.CaptureFixture[str]) -> None:
         (["--frobnicate"], "unrecognized arguments"),
     ],
 )
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], words: str) -> None:
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
     status, out, err = run(capsys, *argv)
     assert status == 2
     assert out == ""
@@ -405,7 +416,7 @@ def test_internal_error_is_reported_without_traceback(
 
     monkeypatch.delenv("SIM_DEBUG", raising=False)
     monkeypatch.setattr(commands, "load_scenario", explode)
-    status, out, err = run(capsys, "show", "prisoners_dilemma")
+    status, _, err = run(capsys, "show", "prisoners_dilemma")
     assert status == 3
     assert "internal error: RuntimeError: boom" in err
     assert "bug" in err
@@ -416,11 +427,6 @@ class _FakeTerminal(io.StringIO):
         return True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="use_color(stream=sys.stdout) binds sys.stdout when the module is imported, so it "
-    "tests the import-time stream, not the one output is written to",
-)
 def test_use_color_looks_at_the_current_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr(sys, "stdout", _FakeTerminal())
@@ -496,7 +502,10 @@ def test_process_terminal_output_is_coloured_unless_no_color() -> None:
         try:
             proc = subprocess.run(
                 [sys.executable, "-m", "sim", "show", "prisoners_dilemma"],
-                stdout=follower, stderr=subprocess.PIPE, timeout=60, env=env,
+                stdout=follower,
+                stderr=subprocess.PIPE,
+                timeout=60,
+                env=env,
             )
             os.close(follower)
             chunks = []

@@ -64,23 +64,41 @@ def test_there_are_bundled_scenarios() -> None:
     assert bundled_dir().is_dir()
 
 
+def extensive_payoffs(scenario: Scenario) -> np.ndarray:
+    """Leaf payoffs ``(n_leaves, n_players)`` of a sequential scenario at its defaults."""
+    from sim.games.extensive import evaluate
+    from sim.games.extensive_build import build_extensive
+
+    game = build_extensive(scenario)
+    values = evaluate(game, parameter_env(scenario.parameters))
+    assert values.payoffs.shape == (1, len(game.leaves), len(scenario.players))
+    return values.payoffs[0]
+
+
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
 def test_bundled_scenario_loads_and_builds(path: Path) -> None:
     scenario = sim.load_scenario(path)
     assert scenario.name.strip()
     assert scenario.description.strip()
     assert scenario.source.strip()
-    assert scenario.kind == "simultaneous"
-    game = sim.build_game(scenario)
-    shape = tuple(len(p.moves) for p in scenario.players)
-    assert game.payoffs.shape == (len(scenario.players), *shape)
-    assert np.all(np.isfinite(game.payoffs))
-    assert game.players == scenario.player_names
+    if scenario.kind == "simultaneous":
+        game = sim.build_game(scenario)
+        shape = tuple(len(p.moves) for p in scenario.players)
+        assert game.payoffs.shape == (len(scenario.players), *shape)
+        assert np.all(np.isfinite(game.payoffs))
+        assert game.players == scenario.player_names
+        payoffs = game.payoffs
+    else:
+        assert (scenario.sequence is None) != (scenario.tree is None)
+        payoffs = extensive_payoffs(scenario)
+        assert payoffs.shape[0] >= 2
+        assert np.all(np.isfinite(payoffs))
     # The same scenario by its bundled name, with or without the extension.
     for name in (path.stem, path.name):
         again = sim.load_scenario(name)
         assert again.name == scenario.name
-        np.testing.assert_array_equal(sim.build_game(again).payoffs, game.payoffs)
+        if again.kind == "simultaneous":
+            np.testing.assert_array_equal(sim.build_game(again).payoffs, payoffs)
     # Every parameter's default lies in its range, and every sweep uses a real parameter.
     env = parameter_env(scenario.parameters)
     for param in scenario.parameters:
@@ -126,11 +144,16 @@ def test_missile_shield_overrides() -> None:
     scenario = sim.load_scenario("missile_shield")
     game = sim.build_game(scenario, {"shield_threat": 0.5, "deal_value": 10})
     # Russia at (activate, support, halt): -0.5 - 2
-    assert payoffs_at(game, US="activate_shield", Russia="support_sanctions",
-                      Iran="halt_enrichment")[1] == -2.5
+    assert (
+        payoffs_at(game, US="activate_shield", Russia="support_sanctions", Iran="halt_enrichment")[
+            1
+        ]
+        == -2.5
+    )
     # (hold, support, halt): US 10, Russia -2 + 10
-    assert payoffs_at(game, US="hold_shield", Russia="support_sanctions",
-                      Iran="halt_enrichment")[:2] == (10, 8)
+    assert payoffs_at(game, US="hold_shield", Russia="support_sanctions", Iran="halt_enrichment")[
+        :2
+    ] == (10, 8)
     assert game.parameters["shield_threat"] == 0.5
     assert game.parameters["iran_ties"] == 2.0
 
@@ -156,8 +179,11 @@ def test_missile_shield_overrides() -> None:
         ("cuban_missile_crisis", {"US": "blockade", "USSR": "maintain"}, (2, 4)),
         ("cuban_missile_crisis", {"US": "air_strike", "USSR": "withdraw"}, (4, 2)),
         # benefit 4, cost 1: everyone volunteers -> 4 - 1 each
-        ("volunteers_dilemma", {"Ann": "volunteer", "Ben": "volunteer", "Cat": "volunteer"},
-         (3, 3, 3)),
+        (
+            "volunteers_dilemma",
+            {"Ann": "volunteer", "Ben": "volunteer", "Cat": "volunteer"},
+            (3, 3, 3),
+        ),
         ("volunteers_dilemma", {"Ann": "volunteer", "Ben": "wait", "Cat": "wait"}, (3, 4, 4)),
         ("volunteers_dilemma", {"Ann": "wait", "Ben": "wait", "Cat": "wait"}, (0, 0, 0)),
     ],
@@ -256,10 +282,12 @@ def test_doc_rules_example_payoffs() -> None:
     assert scenario.player_names == ("US", "Russia", "Iran")
     game = sim.build_game(scenario)
     np.testing.assert_array_equal(game.payoffs, expected_tensor(scenario, doc_rules_payoff))
-    assert payoffs_at(game, US="activate_shield", Russia="support_sanctions",
-                      Iran="halt_enrichment") == (8, -4, 0)
-    assert payoffs_at(game, US="hold_shield", Russia="support_sanctions",
-                      Iran="continue_enrichment") == (0, 0, -2.5)
+    assert payoffs_at(
+        game, US="activate_shield", Russia="support_sanctions", Iran="halt_enrichment"
+    ) == (8, -4, 0)
+    assert payoffs_at(
+        game, US="hold_shield", Russia="support_sanctions", Iran="continue_enrichment"
+    ) == (0, 0, -2.5)
     # Overrides flow through every rule.
     game = sim.build_game(scenario, {"shield_threat": 6, "sanction_cost": 1})
     expected = expected_tensor(scenario, lambda p: doc_rules_payoff(p, threat=6, cost=1))
@@ -276,18 +304,35 @@ def test_doc_rules_example_rules_and_labels() -> None:
     assert [p for p, _ in rules[0].add] == ["US", "Russia"]
     assert scenario.players[0].description == "..."
     label = sim.outcome_label
-    assert label(scenario, {"US": "activate_shield", "Russia": "support_sanctions",
-                            "Iran": "halt_enrichment"}) == "Grand bargain"  # first match wins
-    assert label(scenario, {"US": "activate_shield", "Russia": "veto_sanctions",
-                            "Iran": "continue_enrichment"}) == "Arms race"
-    assert label(scenario, {"US": "hold_shield", "Russia": "veto_sanctions",
-                            "Iran": "halt_enrichment"}) is None
+    assert (
+        label(
+            scenario,
+            {"US": "activate_shield", "Russia": "support_sanctions", "Iran": "halt_enrichment"},
+        )
+        == "Grand bargain"
+    )  # first match wins
+    assert (
+        label(
+            scenario,
+            {"US": "activate_shield", "Russia": "veto_sanctions", "Iran": "continue_enrichment"},
+        )
+        == "Arms race"
+    )
+    assert (
+        label(
+            scenario, {"US": "hold_shield", "Russia": "veto_sanctions", "Iran": "halt_enrichment"}
+        )
+        is None
+    )
 
 
 def test_doc_parameters_block() -> None:
     scenario = load(DOC_RULES)
     assert [p.name for p in scenario.parameters] == [
-        "p_advanced", "shield_threat", "shield_value", "sanction_cost"
+        "p_advanced",
+        "shield_threat",
+        "shield_value",
+        "sanction_cost",
     ]
     threat = scenario.parameter("shield_threat")
     assert threat.range == (0.0, 8.0)
@@ -300,7 +345,10 @@ def test_doc_parameters_block() -> None:
     advanced = scenario.parameter("p_advanced")
     assert advanced.range is None and advanced.distribution is None
     assert parameter_env(scenario.parameters) == {
-        "p_advanced": 0.3, "shield_threat": 4.0, "shield_value": 3.0, "sanction_cost": 2.5
+        "p_advanced": 0.3,
+        "shield_threat": 4.0,
+        "shield_value": 3.0,
+        "sanction_cost": 2.5,
     }
 
 
@@ -322,7 +370,8 @@ def test_doc_solve_and_analysis_blocks() -> None:
 def test_doc_distributions() -> None:
     text = DOC_RULES.replace(
         "  shield_value: 3\n",
-        "  shield_value:\n    value: 3\n    distribution: {triangular: {low: 1, mode: 3, high: 6}}\n"
+        "  shield_value:\n    value: 3\n"
+        "    distribution: {triangular: {low: 1, mode: 3, high: 6}}\n"
         "  u: {value: 1, distribution: {uniform: {low: 0, high: 2}}}\n"
         "  b: {value: 0.5, distribution: {beta: {a: 2, b: 3}}}\n"
         "  ln: {value: 1, distribution: {lognormal: {mean: 0, sd: 0.5}}}\n",
@@ -336,7 +385,10 @@ def test_doc_distributions() -> None:
             draws = param.distribution.sample(rng, 2000)
             assert draws.shape == (2000,) and np.all(np.isfinite(draws))
     assert kinds == {
-        "shield_threat": "normal", "shield_value": "triangular", "u": "uniform", "b": "beta",
+        "shield_threat": "normal",
+        "shield_value": "triangular",
+        "u": "uniform",
+        "b": "beta",
         "ln": "lognormal",
     }
     beta = scenario.parameter("b").distribution
@@ -380,18 +432,23 @@ def test_doc_outcomes_table() -> None:
     scenario = load(doc_outcomes_text())
     assert scenario.outcomes is not None and len(scenario.outcomes) == 8
     game = sim.build_game(scenario)
-    assert payoffs_at(game, US="activate_shield", Russia="veto_sanctions",
-                      Iran="continue_enrichment") == (-2, 1, 3)
+    assert payoffs_at(
+        game, US="activate_shield", Russia="veto_sanctions", Iran="continue_enrichment"
+    ) == (-2, 1, 3)
     # Row k (in product order) pays (k, -k, k / 2).
-    assert payoffs_at(game, US="hold_shield", Russia="veto_sanctions",
-                      Iran="continue_enrichment") == (7, -7, 3.5)
-    assert payoffs_at(game, US="activate_shield", Russia="support_sanctions",
-                      Iran="halt_enrichment") == (0, 0, 0)
-    assert payoffs_at(game, US="hold_shield", Russia="support_sanctions",
-                      Iran="continue_enrichment") == (5, -5, 2.5)
+    assert payoffs_at(
+        game, US="hold_shield", Russia="veto_sanctions", Iran="continue_enrichment"
+    ) == (7, -7, 3.5)
+    assert payoffs_at(
+        game, US="activate_shield", Russia="support_sanctions", Iran="halt_enrichment"
+    ) == (0, 0, 0)
+    assert payoffs_at(
+        game, US="hold_shield", Russia="support_sanctions", Iran="continue_enrichment"
+    ) == (5, -5, 2.5)
     game = sim.build_game(scenario, {"half": 2})
-    assert payoffs_at(game, US="hold_shield", Russia="veto_sanctions",
-                      Iran="continue_enrichment") == (7, -7, 14)
+    assert payoffs_at(
+        game, US="hold_shield", Russia="veto_sanctions", Iran="continue_enrichment"
+    ) == (7, -7, 14)
     moves = {"US": "activate_shield", "Russia": "veto_sanctions", "Iran": "continue_enrichment"}
     assert sim.outcome_label(scenario, moves) == "Arms race"
 
@@ -548,16 +605,31 @@ def test_doc_sequence_example() -> None:
 
 def test_doc_sequence_payoffs_by_hand() -> None:
     scenario = load(DOC_SEQUENCE)
-    deal = {"offer": "offer_deal", "Russia": "support_sanctions", "capability": "advanced",
-            "Iran": "continue_enrichment", "switch_on": "activate_shield"}
+    deal = {
+        "offer": "offer_deal",
+        "Russia": "support_sanctions",
+        "capability": "advanced",
+        "Iran": "continue_enrichment",
+        "switch_on": "activate_shield",
+    }
     # US: 2 - 4; Russia: -3; Iran: -4 + 1
     assert history_payoffs(scenario, deal) == {"US": -2, "Russia": -3, "Iran": -3}
     # No deal: switch_on never happens, so neither shield rule holds there.
-    no_deal = {"offer": "no_deal", "Russia": "veto_sanctions", "capability": "limited",
-               "Iran": "halt_enrichment"}
+    no_deal = {
+        "offer": "no_deal",
+        "Russia": "veto_sanctions",
+        "capability": "limited",
+        "Iran": "halt_enrichment",
+    }
     assert history_payoffs(scenario, no_deal) == {"US": 0, "Russia": 0, "Iran": 0}
     kept_off = {**deal, "switch_on": "keep_off", "capability": "limited"}
     assert history_payoffs(scenario, kept_off) == {"US": 0, "Russia": 1, "Iran": -4}
+    # The game tree has one leaf per complete history, with these payoffs.
+    by_hand = sorted(
+        tuple(history_payoffs(scenario, h).values()) for h in enumerate_histories(scenario.sequence)
+    )
+    built = sorted(tuple(float(v) for v in row) for row in extensive_payoffs(scenario))
+    assert built == by_hand
     assert scenario.label_for({**no_deal, "Russia": "support_sanctions"}) == "Grand bargain"
     assert scenario.label_for(no_deal) is None
 
@@ -608,6 +680,8 @@ def test_doc_tree_example() -> None:
     assert leaf(dict(veto.children)["advanced"]) == (-4, 0, 2)
     assert leaf(dict(veto.children)["limited"]) == (-1, 0, 1)
     assert leaf(dict(root.children)["no_deal"]) == (0, -1, 0)
+    built = sorted(tuple(float(v) for v in row) for row in extensive_payoffs(scenario))
+    assert built == sorted([(3, 1, -2), (-4, 0, 2), (-1, 0, 1), (0, -1, 0)])
     # Leaf payoffs are stored in player order whatever the order written.
     text = DOC_TREE.replace("{US: 0, Russia: -1, Iran: 0}", "{Iran: 9, US: 7, Russia: 8}")
     no_deal = dict(load(text).tree.children)["no_deal"]  # type: ignore[union-attr]
@@ -754,7 +828,8 @@ def test_set_parsing_good(pd_params) -> None:  # type: ignore[no-untyped-def]
     assert parse_overrides([], pd_params) == {}
     assert parse_overrides(["temptation=9"], pd_params) == {"temptation": 9.0}
     assert parse_overrides([" reward = 2.5 ", "sucker=-1e-1"], pd_params) == {
-        "reward": 2.5, "sucker": -0.1
+        "reward": 2.5,
+        "sucker": -0.1,
     }
     assert parse_overrides(["temptation=1", "temptation=2"], pd_params) == {"temptation": 2.0}
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import textwrap
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
 from sim.errors import ScenarioError, UsageError
 from sim.games.normal_form import build_game
@@ -32,10 +34,9 @@ class Command:
     run: Callable[[argparse.Namespace], int]
 
 
-def use_color(stream=sys.stdout) -> bool:  # type: ignore[no-untyped-def]
-    """Colour only on a terminal, and never when NO_COLOR is set."""
-    import os
-
+def use_color(stream: TextIO | None = None) -> bool:
+    """Colour only on a terminal (default: the current stdout), never when NO_COLOR is set."""
+    stream = stream if stream is not None else sys.stdout
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 

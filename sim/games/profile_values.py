@@ -16,8 +16,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from sim.games.extensive import CHANCE, DECISION, LEAF, ExtensiveGame, FloatArray, IntArray
-from sim.games.extensive import PointValues
+from sim.games.extensive import (
+    CHANCE,
+    DECISION,
+    LEAF,
+    ExtensiveGame,
+    FloatArray,
+    IntArray,
+    PointValues,
+)
 
 __all__ = [
     "Cut",

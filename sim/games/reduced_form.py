@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -107,6 +107,18 @@ class ReducedForm:
     plans: tuple[tuple[tuple[int, ...], ...], ...]
     infosets: tuple[int, ...]
     values: FloatArray
+    n_sequences: int = 0
+    _matrices: list[FloatArray] = field(default_factory=list, repr=False)
+
+    def plan_matrices(self) -> list[FloatArray]:
+        """Per active player, the 0/1 matrix ``(plans, sequences)``: which plan holds which sequence."""
+        if not self._matrices:
+            for plist in self.plans:
+                mat = np.zeros((len(plist), self.n_sequences))
+                for k, plan in enumerate(plist):
+                    mat[k, list(plan)] = 1.0
+                self._matrices.append(mat)
+        return self._matrices
 
     @property
     def payoffs(self) -> FloatArray:
@@ -152,7 +164,8 @@ def reduced_form(
             f"{max_profiles:,}; solve a smaller game"
         )
     tensor = _tensor(game, values, root, cut, players, plans, set(region_sets))
-    return ReducedForm(root, players, tuple(plans), tuple(region_sets), tensor)
+    n_seq = int(seqs.infoset.size)
+    return ReducedForm(root, players, tuple(plans), tuple(region_sets), tensor, n_seq)
 
 
 def _plans(
@@ -239,12 +252,11 @@ def _chance_weights(game: ExtensiveGame, values: PointValues, root: int, cut: Cu
     return weight
 
 
-def _realisation(rf: ReducedForm, mixed: Sequence[FloatArray]) -> dict[int, float]:
-    out: dict[int, float] = {}
-    for plist, x in zip(rf.plans, mixed, strict=True):
-        for plan, prob in zip(plist, x, strict=True):
-            for s in plan:
-                out[s] = out.get(s, 0.0) + float(prob)
+def _realisation(rf: ReducedForm, mixed: Sequence[FloatArray]) -> FloatArray:
+    """Realisation probability of every sequence (0 for sequences outside the region)."""
+    out = np.zeros(rf.n_sequences)
+    for mat, x in zip(rf.plan_matrices(), mixed, strict=True):
+        out += np.asarray(x, float) @ mat
     return out
 
 
@@ -265,20 +277,18 @@ def behaviour_from_mixed(
     out: dict[int, FloatArray | None] = {}
     for h in rf.infosets:
         par = int(seqs.parent[h])
-        denom = real.get(par, 0.0) if par >= 0 and int(seqs.infoset[par]) in inside else 1.0
+        denom = real[par] if par >= 0 and int(seqs.infoset[par]) in inside else 1.0
         if denom <= _TINY:
             out[h] = None
             continue
-        k = len(game.infosets[h].moves)
-        vec = np.array([real.get(int(seqs.offset[h]) + a, 0.0) for a in range(k)]) / denom
-        out[h] = _clean(vec)
+        start = int(seqs.offset[h])
+        out[h] = _clean(real[start : start + len(game.infosets[h].moves)] / denom)
     return out
 
 
 def _clean(vec: FloatArray) -> FloatArray:
-    vec = np.where(np.abs(vec) < 1e-13, 0.0, vec)
-    vec = np.clip(vec, 0.0, None)
-    total = vec.sum()
+    vec = np.where(vec < 1e-13, 0.0, vec)
+    total = float(vec.sum())
     return vec / total if total > 0 else vec
 
 

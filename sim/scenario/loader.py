@@ -18,6 +18,7 @@ from sim.scenario import sequential as seq
 from sim.scenario.bundled import resolve_scenario
 from sim.scenario.model import Formula, Player, Scenario, TreeNode
 from sim.scenario.parameters import parameter_env
+from sim.scenario.payoffs import payoff_tensor
 from sim.scenario.params_reader import read_parameters
 from sim.scenario.reader import Reader, join_path
 from sim.scenario.settings_reader import read_analysis, read_solve
@@ -73,23 +74,29 @@ def _read_all(reader: Reader, root: Node, filename: str) -> Scenario | None:
     players = _read_players(reader, top.get("players"), sequential)
     zero_sum = _flag(reader, top, "zero_sum")
     scale = _payoff_scale(reader, top.get("payoff_scale"))
-    _check_forms(reader, root, top, sequential)
+    settings = {
+        "solve": read_solve(reader, top.get("solve")),
+        "analysis": read_analysis(reader, top.get("analysis"), names),
+        "name": reader.text(top["name"], "name") if "name" in top else None,
+        "description": _text(reader, top, "description"),
+        "source": _text(reader, top, "source"),
+    }
+    forms_ok = _check_forms(reader, root, top, sequential)
     if zero_sum and players is not None and len(players) != 2:
         reader.error(top["zero_sum"], "zero_sum", "zero_sum is for two-player games")
-    if players is None:
+    if players is None or not forms_ok:
+        if players is not None:
+            pf.read_labels(reader, top.get("labels"), {p.name: p.moves for p in players.values()})
         return None
     body = _read_body(reader, top, players, names, zero_sum, sequential)
     return Scenario(
-        name=reader.text(top["name"], "name") or "" if "name" in top else "",
         players=tuple(players.values()),
         parameters=params,
-        description=_text(reader, top, "description"),
-        source=_text(reader, top, "source"),
         path=filename,
         zero_sum=zero_sum,
         payoff_scale=scale,  # type: ignore[arg-type]
-        solve=read_solve(reader, top.get("solve")),
-        analysis=read_analysis(reader, top.get("analysis"), names),
+        key_locations=tuple((k, root.key_location(k)) for k in top),
+        **settings,  # type: ignore[arg-type]
         **body,
     )
 
@@ -206,8 +213,14 @@ def _read_moves(reader: Reader, node: Node, path: str, sequential: bool) -> tupl
     return tuple(moves)
 
 
-def _check_forms(reader: Reader, root: Node, top: Mapping[str, Node], sequential: bool) -> None:
-    """Exactly one way of giving payoffs, fitting the kind of game."""
+def _check_forms(reader: Reader, root: Node, top: Mapping[str, Node], sequential: bool) -> bool:
+    """Exactly one way of giving payoffs, fitting the kind of game; False if not."""
+    before = len(reader.diagnostics)
+    _forms_problems(reader, root, top, sequential)
+    return len(reader.diagnostics) == before
+
+
+def _forms_problems(reader: Reader, root: Node, top: Mapping[str, Node], sequential: bool) -> None:
     forms = [k for k in ("payoffs", "outcomes", "matrix") if k in top]
     if "sequence" in top and "tree" in top:
         reader.error(root.key_location("tree"), "tree", "give either sequence or tree, not both")
@@ -252,11 +265,22 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         except ScenarioError as exc:
             d = exc.diagnostics[0]
             reader.error(d.location, d.path, d.message)
+    if scenario.kind == "simultaneous" and scenario.zero_sum and not reader.diagnostics:
+        _record(reader, payoff_tensor, scenario, env)
     if scenario.sequence is not None:
         rows = scenario.payoff_rules if scenario.payoff_rules is not None else scenario.outcomes
         seq.check_sequence_semantics(reader, scenario.sequence, rows or (), scenario.labels, env)
     elif scenario.tree is not None:
         seq.check_tree_semantics(reader, scenario.tree, _player_map(scenario), env)
+
+
+def _record(reader: Reader, func, *args) -> None:  # type: ignore[no-untyped-def]
+    """Call ``func``; record the diagnostics of a ScenarioError it raises."""
+    try:
+        func(*args)
+    except ScenarioError as exc:
+        for d in exc.diagnostics:
+            reader.error(d.location, d.path, d.message)
 
 
 def _small_enough(reader: Reader, top: Mapping[str, Node], players: dict[str, Player]) -> bool:
@@ -281,8 +305,6 @@ def _formulas(scenario: Scenario) -> Iterator[Formula]:
     for cells in scenario.matrix or ():
         for cell in cells:
             yield from cell
-    for stage in scenario.sequence or ():
-        yield from (f for _, f in stage.chance or ())
 
 
 def _player_map(scenario: Scenario) -> dict[str, Player]:

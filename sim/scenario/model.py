@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.errors import Diagnostic, Location, ScenarioError
+from sim.errors import Location, ScenarioError
 from sim.expr import Expr, ExprError
 
 __all__ = [
@@ -309,6 +309,11 @@ class Scenario:
     labels: tuple[Label, ...] = ()
     solve: SolveSettings = field(default_factory=SolveSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    key_locations: tuple[tuple[str, Location], ...] = ()
+
+    def location(self, key: str) -> Location:
+        """Where a top-level key was written (the file's start if unknown)."""
+        return dict(self.key_locations).get(key, Location(self.path))
 
     @property
     def kind(self) -> Literal["simultaneous", "sequential"]:
@@ -341,7 +346,3 @@ class Scenario:
                 return label.name
         return None
 
-
-def diagnostics_error(diags: list[Diagnostic]) -> ScenarioError:
-    """Wrap collected diagnostics in one error."""
-    return ScenarioError(diags)

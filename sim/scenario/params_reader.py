@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+
 from sim.expr import FUNCTIONS
 from sim.scenario.model import Distribution, Parameter
 from sim.scenario.reader import NAME_RE, Reader, join_path
@@ -47,7 +49,7 @@ def _read_parameter(
 ) -> Parameter | None:
     if not _check_name(reader, name, path, parent):
         return None
-    others = [n for n in names if n != name]
+    others = names  # a parameter naming itself is reported as a cycle
     if node.kind != "map":
         formula = reader.formula(node, path, others)
         return Parameter(name, formula) if formula is not None else None
@@ -68,6 +70,9 @@ def _check_name(reader: Reader, name: str, path: str, parent: Node) -> bool:
     where = parent.key_location(name)
     if not NAME_RE.match(name):
         reader.error(where, path, f"parameter name '{name}' must match [A-Za-z_][A-Za-z0-9_]*")
+        return False
+    if keyword.iskeyword(name) or name in ("True", "False", "None"):
+        reader.error(where, path, f"'{name}' is a reserved word and cannot name a parameter")
         return False
     if name in FUNCTIONS:
         reader.error(where, path, f"'{name}' is a function name and cannot name a parameter")
@@ -176,6 +181,8 @@ def _visit(
             cycle = [*cycle[cycle.index(dep):], dep]
             formula = params[name].formula
             msg = f"parameters depend on each other in a cycle: {' -> '.join(cycle)}"
+            if dep == name:
+                msg = f"parameter '{name}' is defined in terms of itself"
             reader.error(formula.location, formula.path, msg)
             continue
         state[dep] = 1

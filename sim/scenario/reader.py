@@ -60,8 +60,10 @@ class Reader:
     def raise_if_errors(self) -> None:
         """Raise a :class:`ScenarioError` holding everything recorded so far."""
         if self.diagnostics:
-            diags = sorted(self.diagnostics, key=lambda d: (d.location.line, d.location.col))
-            raise ScenarioError(diags)
+            notes = [d for d in self.diagnostics if d.path == "" and d.message.startswith("too many")]
+            found = [d for d in self.diagnostics if d not in notes]
+            found.sort(key=lambda d: (d.location.line, d.location.col))
+            raise ScenarioError(found + notes)
 
     def run(self, func, *args):  # type: ignore[no-untyped-def]
         """Call ``func``; when the diagnostic limit is hit, note it and stop."""

@@ -154,15 +154,22 @@ class StartSystem:
 
     def evaluate(self, x: CArray) -> tuple[CArray, CArray]:
         """Values ``(P, M)`` and Jacobians ``(P, M, N)`` of the start equations."""
-        lin = np.einsum("pn,grn->prg", x, self.forms)
-        lin = np.where(self.involved[None], lin, 1.0)
-        n_groups = lin.shape[2]
-        values = np.prod(lin, axis=2)
-        jac = np.zeros((x.shape[0], *self.forms.shape[1:]), dtype=np.complex128)
+        n_groups, n_rows, n_vars = self.forms.shape
+        lin = (x @ self.forms.reshape(-1, n_vars).T).reshape(-1, n_groups, n_rows)
+        lin = np.where(self.involved.T[None], lin, 1.0)
+        # others[:, g] = product of the factors of every group but g (prefix * suffix).
+        others = np.empty_like(lin)
+        acc = np.ones_like(lin[:, 0])
         for g in range(n_groups):
-            others = np.prod(np.delete(lin, g, axis=2), axis=2)
-            jac += others[:, :, None] * self.forms[g][None]
-        return values, jac
+            others[:, g] = acc
+            acc = acc * lin[:, g]
+        values = acc
+        acc = np.ones_like(lin[:, 0])
+        for g in reversed(range(n_groups)):
+            others[:, g] *= acc
+            acc = acc * lin[:, g]
+        jac = np.matmul(others.transpose(2, 0, 1), self.forms.transpose(1, 0, 2))
+        return values, jac.transpose(1, 0, 2)
 
 
 def start_system(structure: MultilinearStructure, rng: np.random.Generator) -> StartSystem:
@@ -203,7 +210,8 @@ class TrackSettings:
     h_init: float = 0.05
     h_max: float = 0.1
     h_min: float = 1e-13
-    corrector_tol: float = 1e-9
+    corrector_tol: float = 1e-8
+    grow_after: int = 2
     endgame: float = 1e-4
     max_iterations: int = 4000
 
@@ -242,22 +250,31 @@ class _Homotopy:
     def __init__(self, target: Target, start: StartSystem) -> None:
         self.target = target
         self.start = start
+        self.n_rows = start.forms.shape[1]
 
-    def __call__(self, x: CArray, t: FArray, owner: IArray) -> tuple[CArray, CArray, CArray]:
+    def jacobian(self, x: CArray, t: FArray, owner: IArray) -> tuple[CArray, CArray, CArray]:
+        """``H_x`` ``(P, N, N)`` and the equation parts of ``F`` and ``gamma * G``."""
         f, jf = self.target(x, owner)
         g, jg = self.start.evaluate(x)
-        a = (1.0 - t)[:, None] * self.start.gamma
-        rows = a * g + t[:, None] * f
-        jrows = a[:, :, None] * jg + t[:, None, None] * jf
-        patch = self.start.patch
-        h = np.concatenate([rows, x @ patch.T - 1.0], axis=1)
-        jac = np.concatenate([jrows, np.broadcast_to(patch, (x.shape[0], *patch.shape))], axis=1)
-        ht = np.concatenate([f - self.start.gamma * g, np.zeros((x.shape[0], patch.shape[0]))], 1)
-        return h, jac, ht
+        g *= self.start.gamma
+        a = (1.0 - t)[:, None, None] * self.start.gamma
+        jac = np.empty((x.shape[0], x.shape[1], x.shape[1]), dtype=np.complex128)
+        jac[:, : self.n_rows] = a * jg + t[:, None, None] * jf
+        jac[:, self.n_rows :] = self.start.patch
+        return jac, f, g
+
+    def residual(self, x: CArray, t: FArray, f: CArray, g: CArray) -> CArray:
+        """``H(x, t)`` from the parts returned by :meth:`jacobian`."""
+        h = np.empty(x.shape, dtype=np.complex128)
+        h[:, : self.n_rows] = (1.0 - t)[:, None] * g + t[:, None] * f
+        h[:, self.n_rows :] = x @ self.start.patch.T - 1.0
+        return h
 
     def velocity(self, x: CArray, t: FArray, owner: IArray) -> CArray:
         """``dx/dt = -H_x^-1 H_t`` along the path."""
-        _, jac, ht = self(x, t, owner)
+        jac, f, g = self.jacobian(x, t, owner)
+        ht = np.zeros(x.shape, dtype=np.complex128)
+        ht[:, : self.n_rows] = f - g
         return -_solve(jac, ht)
 
 
@@ -273,17 +290,30 @@ def _rk4(hom: _Homotopy, x: CArray, t: FArray, h: FArray, owner: IArray) -> CArr
 def _correct(
     hom: _Homotopy, x: CArray, t: FArray, owner: IArray, tol: float
 ) -> tuple[CArray, npt.NDArray[np.bool_]]:
-    """Three Newton steps at fixed ``t``; success when they contract to ``tol``."""
-    norms = []
-    for _ in range(3):
-        h, jac, _ = hom(x, t, owner)
-        dx = _solve(jac, h)
-        x = x - dx
-        norms.append(np.linalg.norm(dx, axis=1))
-    scale = 1.0 + np.linalg.norm(x, axis=1)
-    d1, d2, d3 = norms
-    ok = (d3 <= tol * scale) & ((d2 <= 0.25 * d1) | (d1 <= tol * scale))
-    ok &= np.all(np.isfinite(x), axis=1)
+    """Up to three Newton steps at fixed ``t``.
+
+    A point is accepted when a Newton correction falls below ``tol`` (relative
+    to ``1 + |x|``) and, from the second step on, each correction is at most a
+    quarter of the previous one (quadratic convergence, which keeps the
+    corrector from jumping to a neighbouring path).
+    """
+    x = x.copy()
+    ok = np.zeros(x.shape[0], dtype=bool)
+    live = np.arange(x.shape[0])
+    prev = np.full(x.shape[0], np.inf)
+    for k in range(3):
+        jac, f, g = hom.jacobian(x[live], t[live], owner[live])
+        dx = _solve(jac, hom.residual(x[live], t[live], f, g))
+        x[live] -= dx
+        d = np.linalg.norm(dx, axis=1)
+        small = d <= tol * (1.0 + np.linalg.norm(x[live], axis=1))
+        contracting = d <= 0.25 * prev[live] if k else np.ones(live.size, dtype=bool)
+        done = small & contracting & np.all(np.isfinite(x[live]), axis=1)
+        ok[live[done]] = True
+        prev[live] = d
+        live = live[~done & contracting]
+        if live.size == 0:
+            break
     return x, ok
 
 
@@ -332,12 +362,13 @@ def track(
             break
         step = np.minimum(h[idx], 1.0 - t[idx])
         t1 = t[idx] + step
-        pred = _rk4(hom, x[idx], t[idx], step, owner[idx])
-        new, ok = _correct(hom, pred, t1, owner[idx], cfg.corrector_tol)
+        own = owner[idx]
+        pred = _rk4(hom, x[idx], t[idx], step, own)
+        new, ok = _correct(hom, pred, t1, own, cfg.corrector_tol)
         good, bad = idx[ok], idx[~ok]
         x[good], t[good] = new[ok], t1[ok]
         streak[good] += 1
-        grow = good[streak[good] >= 3]
+        grow = good[streak[good] >= cfg.grow_after]
         h[grow] = np.minimum(2.0 * h[grow], cfg.h_max)
         streak[grow] = 0
         h[bad] *= 0.5
@@ -351,21 +382,23 @@ def track(
 
 
 def refine(
-    target: Target, start: StartSystem, x: CArray, owner: IArray, *, iterations: int = 8
+    target: Target, start: StartSystem, x: CArray, owner: IArray, *, iterations: int = 4
 ) -> CArray:
-    """Gauss-Newton steps on ``F = 0`` plus the patch rows, at ``t = 1``.
+    """Newton steps on ``F = 0`` plus the patch rows, at ``t = 1``.
 
-    Steps use the pseudo-inverse (singular values below ``1e-12`` of the
-    largest are ignored), so they also converge towards points of
-    positive-dimensional solution sets and towards singular roots.
+    A point keeps its refinement only if the last Newton correction is below
+    ``1e-10`` (relative); points near singular roots, where Newton's method
+    stalls or wanders, are returned unchanged for the caller to project.
     """
-    patch = start.patch
+    hom = _Homotopy(target, start)
+    ones = np.ones(x.shape[0])
+    y = x.copy()
+    d = np.full(x.shape[0], np.inf)
     for _ in range(iterations):
-        f, jf = target(x, owner)
-        h = np.concatenate([f, x @ patch.T - 1.0], axis=1)
-        jac = np.concatenate([jf, np.broadcast_to(patch, (x.shape[0], *patch.shape))], axis=1)
-        dx = np.einsum("pij,pj->pi", np.linalg.pinv(jac, rcond=1e-12), h)
-        if not np.all(np.isfinite(dx)):
-            dx = np.where(np.isfinite(dx), dx, 0.0)
-        x = x - dx
-    return x
+        jac, f, g = hom.jacobian(y, ones, owner)
+        dx = _solve(jac, hom.residual(y, ones, f, g))
+        dx = np.where(np.isfinite(dx), dx, np.inf)
+        y = y - dx
+        d = np.linalg.norm(dx, axis=1)
+    good = d <= 1e-10 * (1.0 + np.linalg.norm(np.where(np.isfinite(y), y, 0.0), axis=1))
+    return np.where(good[:, None], y, x)

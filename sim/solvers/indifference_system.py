@@ -23,7 +23,7 @@ polishes real solutions with Gauss-Newton steps in float64.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -59,6 +59,9 @@ class IndifferenceBatch:
     moves: tuple[IArray, ...]
     mixing: tuple[int, ...]
     coeffs: tuple[npt.NDArray[np.float64], ...]
+    _cache: dict[bytes, tuple[np.ndarray, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def n_systems(self) -> int:
@@ -82,6 +85,16 @@ class IndifferenceBatch:
             out |= np.any(flat.max(axis=2) <= tol, axis=1)
         return out
 
+    def _gathered(self, owner: IArray) -> tuple[np.ndarray, ...]:
+        """``coeffs[g][owner]`` for every group, cached for the last ``owner`` seen."""
+        key = owner.tobytes()
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = tuple(w[owner] for w in self.coeffs)
+            self._cache.clear()
+            self._cache[key] = hit
+        return hit
+
     def evaluate(self, x: np.ndarray, owner: IArray) -> tuple[np.ndarray, np.ndarray]:
         """Equation values ``(P, M)`` and Jacobians ``(P, M, N)`` at points ``x`` ``(P, N)``.
 
@@ -89,25 +102,23 @@ class IndifferenceBatch:
         concatenated in the order of :attr:`mixing`; ``owner[p]`` selects the
         support profile of row ``p``. Works for real and complex ``x``.
         """
-        structure = self.structure
-        groups = [x[:, structure.columns(g)] for g in range(len(self.mixing))]
-        n_rows = len(structure.row_groups)
-        values = np.zeros((x.shape[0], n_rows), dtype=x.dtype)
+        slices = self.structure.slices
+        groups = [x[:, sl] for sl in slices]
+        n_rows = len(self.structure.row_groups)
+        values = np.empty((x.shape[0], n_rows), dtype=x.dtype)
         jac = np.zeros((x.shape[0], n_rows, x.shape[1]), dtype=x.dtype)
         row = 0
-        for g, w in enumerate(self.coeffs):
+        for g, wp in enumerate(self._gathered(owner)):
             others = [h for h in range(len(groups)) if h != g]
-            wp = w[owner]
             rows = slice(row, row + wp.shape[1])
-            xs = [groups[h] for h in others]
-            for pos, h in enumerate(others):
-                jac[:, rows, structure.columns(h)] = _contract(wp, xs, pos)
-            if others:
-                last = structure.columns(others[-1])
-                values[:, rows] = np.einsum("pec,pc->pe", jac[:, rows, last], groups[others[-1]])
-            else:
-                values[:, rows] = wp
             row += wp.shape[1]
+            if not others:
+                values[:, rows] = wp
+                continue
+            blocks = _partials(wp, [groups[h] for h in others])
+            for h, block in zip(others, blocks, strict=True):
+                jac[:, rows, slices[h]] = block
+            values[:, rows] = np.matmul(blocks[-1], groups[others[-1]][:, :, None])[..., 0]
         return values, jac
 
     def affine(self, x: np.ndarray, owner: IArray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,18 +136,22 @@ class IndifferenceBatch:
         return np.concatenate([f, sums], axis=1), jac
 
 
-def _contract(w: np.ndarray, xs: list[np.ndarray], skip: int) -> np.ndarray:
-    """Contract ``w`` ``(P, E, s_1..s_k)`` with every ``xs[j]`` but ``xs[skip]``."""
+def _partials(w: np.ndarray, xs: list[np.ndarray]) -> list[np.ndarray]:
+    """For each ``j``: ``w`` ``(P, E, s_1..s_k)`` contracted with every ``xs[i]``, ``i != j``."""
     k = len(xs)
+    if k == 1:
+        return [w]
+    if k == 2:
+        first = np.matmul(w, xs[1][:, None, :, None])[..., 0]
+        second = np.matmul(xs[0][:, None, None, :], w)[:, :, 0, :]
+        return [first, second]
     letters = _LETTERS[:k]
-    specs = ["pe" + letters]
-    operands = [w]
-    for j in range(k):
-        if j != skip:
-            specs.append("p" + letters[j])
-            operands.append(xs[j])
-    spec = ",".join(specs) + "->pe" + letters[skip]
-    return np.einsum(spec, *operands)
+    out = []
+    for skip in range(k):
+        specs = ["pe" + letters] + ["p" + letters[j] for j in range(k) if j != skip]
+        operands = [w] + [xs[j] for j in range(k) if j != skip]
+        out.append(np.einsum(",".join(specs) + "->pe" + letters[skip], *operands))
+    return out
 
 
 def build_batch(

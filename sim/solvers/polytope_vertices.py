@@ -27,6 +27,8 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from sim.solvers.basic_solutions import basic_solutions
+
 __all__ = ["MAX_LABELS", "IntArray", "Vertices", "bit_indices", "polytope_vertices"]
 
 #: Labels are int64 bitmasks: at most this many labels in all.
@@ -78,16 +80,16 @@ def polytope_vertices(mat: FloatArray, tol: float) -> Vertices:
     d, e = mat.shape
     if d + e > MAX_LABELS:
         raise ValueError(f"at most {MAX_LABELS} labels are supported, got {d + e}")
-    parts = [
-        _vertices_of_support_size(mat, k, rows, tol)
-        for k in range(1, min(d, e) + 1)
-        for rows in _row_chunks(d, e, k)
-    ]
-    coords = np.concatenate([p.coords for p in parts]) if parts else np.zeros((0, d))
-    zero = np.concatenate([p.zero for p in parts]) if parts else np.zeros(0, np.int64)
-    tight = np.concatenate([p.tight for p in parts]) if parts else np.zeros(0, np.int64)
-    _, first = np.unique(zero | (tight << d), return_index=True)
-    return Vertices(coords=coords[first], zero=zero[first], tight=tight[first])
+    found = _concatenate(
+        [
+            _vertices_of_support_size(mat, k, rows, tol)
+            for k in range(1, min(d, e) + 1)
+            for rows in _row_chunks(d, e, k)
+        ],
+        d,
+    )
+    _, first = np.unique(found.zero | (found.tight << d), return_index=True)
+    return Vertices(coords=found.coords[first], zero=found.zero[first], tight=found.tight[first])
 
 
 def bit_indices(mask: int) -> list[int]:
@@ -117,23 +119,45 @@ def _row_chunks(d: int, e: int, k: int) -> list[IntArray]:
 
 def _vertices_of_support_size(mat: FloatArray, k: int, supports: IntArray, tol: float) -> Vertices:
     """Vertices whose support is one of ``supports`` (each of size ``k``)."""
-    d, e = mat.shape
-    bases = _combinations(e, k)
+    e = mat.shape[1]
     by_column = np.ascontiguousarray(np.swapaxes(mat[supports], 1, 2))  # (s, e, k)
-    s_idx, t_idx = _candidate_bases(by_column, bases, tol)
-    # systems[b, c, a] = mat[support a, tight column c] of basis b.
-    systems = by_column[s_idx[:, None], bases[t_idx]]
-    z = _solve_batch(systems)
-    positive = z.min(axis=1) > tol  # False for the NaN rows of singular systems
-    rows, z = supports[s_idx[positive]], z[positive]
+    parts = []
+    if k < e:
+        z, handled = basic_solutions(by_column)
+        s_idx, b_idx = np.nonzero(z.min(axis=1) > tol)  # NaN (singular) compares False
+        parts.append(_feasible(mat, supports[handled][s_idx], z[s_idx, :, b_idx], tol))
+        supports, by_column = supports[~handled], by_column[~handled]
+    if len(supports):
+        bases = _combinations(e, k)
+        s_idx, t_idx = _candidate_bases(by_column, bases, tol)
+        # systems[b, c, a] = mat[support a, tight column c] of basis b.
+        z = _solve_batch(by_column[s_idx[:, None], bases[t_idx]])
+        positive = z.min(axis=1) > tol
+        parts.append(_feasible(mat, supports[s_idx[positive]], z[positive], tol))
+    return _concatenate(parts, mat.shape[0])
+
+
+def _feasible(mat: FloatArray, rows: IntArray, z: FloatArray, tol: float) -> Vertices:
+    """Keep the positive solutions ``z`` (on supports ``rows``) with ``mat^T z <= 1``."""
+    d, e = mat.shape
     coords = np.zeros((len(z), d))
     np.put_along_axis(coords, rows, z, axis=1)
     lhs = coords @ mat
-    ok = lhs.max(axis=1) <= 1.0 + tol
+    ok = lhs.max(axis=1, initial=-np.inf) <= 1.0 + tol
     bits = np.left_shift(1, np.arange(e, dtype=np.int64))
     tight = (np.abs(lhs[ok] - 1.0) <= tol) @ bits
     zero = ((1 << d) - 1) & ~_masks(rows[ok])
     return Vertices(coords=coords[ok], zero=zero.astype(np.int64), tight=tight.astype(np.int64))
+
+
+def _concatenate(parts: list[Vertices], d: int) -> Vertices:
+    if not parts:
+        return Vertices(np.zeros((0, d)), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    return Vertices(
+        coords=np.concatenate([p.coords for p in parts]),
+        zero=np.concatenate([p.zero for p in parts]),
+        tight=np.concatenate([p.tight for p in parts]),
+    )
 
 
 def _candidate_bases(

@@ -57,8 +57,11 @@ class FormSolution:
     notes: tuple[str, ...] = ()
 
 
-def solve_reduced_form(rf: ReducedForm, tol: float = 1e-9) -> FormSolution:
-    """Nash equilibria of a reduced strategic form (see the module docstring)."""
+def solve_reduced_form(rf: ReducedForm, tol: float = 1e-9, *, mixed: bool = True) -> FormSolution:
+    """Nash equilibria of a reduced strategic form (see the module docstring).
+
+    With ``mixed=False`` a game of three or more players gets pure equilibria only.
+    """
     k = len(rf.players)
     if k == 0:
         eq = FormEquilibrium((), np.asarray(rf.values, float).copy(), True, 0.0)
@@ -69,7 +72,7 @@ def solve_reduced_form(rf: ReducedForm, tol: float = 1e-9) -> FormSolution:
         found = extreme_equilibria(rf.payoffs[0], rf.payoffs[1], tol=tol)
         mixed = [eq.strategies for eq in found.equilibria]
         return _finish(rf, mixed, found.method, found.complete, found.degenerate, found.notes, tol)
-    return _many_players(rf, tol)
+    return _many_players(rf, tol, mixed)
 
 
 def _one_player(rf: ReducedForm, tol: float) -> FormSolution:
@@ -84,11 +87,13 @@ def _one_player(rf: ReducedForm, tol: float) -> FormSolution:
     return _finish(rf, mixed, "best_plan", True, best.size > 1, notes, tol)
 
 
-def _many_players(rf: ReducedForm, tol: float) -> FormSolution:
+def _many_players(rf: ReducedForm, tol: float, want_mixed: bool) -> FormSolution:
     pure = pure_nash(rf.payoffs, tol=tol)
     mixed = [eq.strategies for eq in pure.equilibria]
     notes: list[str] = []
     size = math.prod(rf.shape)
+    if not want_mixed:
+        return _finish(rf, mixed, pure.method, True, False, (), tol)
     if size <= MAX_SUPPORT_ENUMERATION:
         from sim.solvers.support_enumeration import all_equilibria
 

@@ -42,6 +42,9 @@ def subgame_roots(game: ExtensiveGame) -> IntArray:
     node in ``x``'s subtree has all its nodes there; computed in one bottom-up
     pass with the smallest and largest node index of each information set.
     """
+    cached = game._cache.get("subgame_roots")
+    if isinstance(cached, np.ndarray):
+        return cached
     n = game.n_nodes
     low = np.full(n, n, np.int64)
     high = np.full(n, -1, np.int64)
@@ -54,7 +57,9 @@ def subgame_roots(game: ExtensiveGame) -> IntArray:
         high[p] = max(high[p], high[x])
     idx = np.arange(n)
     ok = (low >= idx) & (high < game.end) & (game.kind != LEAF)
-    return np.flatnonzero(ok).astype(np.int64)
+    roots = np.flatnonzero(ok).astype(np.int64)
+    game._cache["subgame_roots"] = roots
+    return roots
 
 
 def nested_roots(game: ExtensiveGame, roots: IntArray) -> dict[int, list[int]]:

@@ -1,0 +1,282 @@
+"""The text report of a solved sequential game, and (re-exported) its JSON document.
+
+:func:`sequential_text` tells the story of each subgame-perfect equilibrium:
+what happens on the equilibrium path, move by move (chance branches
+indented), why each mover chooses as it does (its payoff against its best
+alternative), which payoff rules produce each outcome, what each player
+would do off the path, and the expected payoffs. It then lists the Nash
+equilibria of the strategic form and names every threat or promise that is
+not credible. :func:`sequential_document` (from
+:mod:`sim.report.sequential_json`) builds the ``--json`` document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
+from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
+from sim.games.profile_values import node_values, reach
+from sim.report.sequential_json import equilibrium_outcomes, sequential_document
+from sim.report.table import format_number
+from sim.scenario.model import Scenario
+
+__all__ = ["sequential_document", "sequential_text"]
+
+#: Equilibria told in full; beyond this they are summarised by outcome.
+MAX_STORIES = 4
+MAX_LISTED_NASH = 6
+MAX_PATH_LINES = 80
+MAX_OFF_PATH = 24
+
+
+def _num(x: float) -> str:
+    return format_number(float(x), 4)
+
+
+def _prob(p: float) -> str:
+    frac = Fraction(p).limit_denominator(64)
+    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
+        return f"{frac} ({p:.4g})"
+    return format_number(p, 4)
+
+
+def _pays(game: ExtensiveGame, vec: FloatArray) -> str:
+    return ", ".join(f"{p} {_num(v)}" for p, v in zip(game.players, vec, strict=True))
+
+
+def sequential_text(scenario: Scenario, analysis: SequentialAnalysis) -> str:
+    """The whole report as text."""
+    parts = [_header(scenario, analysis)]
+    if "subgame_perfect" in analysis.concepts:
+        parts.append(_spe_section(scenario, analysis))
+    if {"pure_nash", "mixed_nash"} & set(analysis.concepts):
+        parts.append(_nash_section(analysis))
+    return "\n\n".join(p for p in parts if p)
+
+
+def _header(scenario: Scenario, analysis: SequentialAnalysis) -> str:
+    game = analysis.game
+    lines = [scenario.name, "=" * len(scenario.name)]
+    if analysis.parameters:
+        values = ", ".join(f"{k} = {_num(v)}" for k, v in analysis.parameters.items())
+        lines.append(f"Parameters: {values}")
+    info = "perfect information" if game.perfect_information else "imperfect information"
+    lines.append(
+        f"Sequential game: {', '.join(game.players)}; {game.n_nodes} nodes, "
+        f"{len(game.leaves)} complete histories, {len(game.infosets)} information sets "
+        f"({info}); {analysis.n_subgames} proper subgame(s) including the whole game."
+    )
+    lines.extend(f"Note: {n[0].upper()}{n[1:]}." for n in analysis.notes)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- SPE
+
+
+def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
+    eqs = analysis.subgame_perfect
+    method = dict(analysis.methods).get("subgame_perfect", "").replace("_", " ")
+    lines = [f"Subgame-perfect equilibria: {len(eqs)} found ({method})."]
+    if analysis.complete and analysis.perfect_information:
+        lines.append("This is every pure subgame-perfect equilibrium.")
+    lines.append("Each one is checked: in every subgame no player gains by changing a single choice.")
+    for i, eq in enumerate(eqs[:MAX_STORIES], start=1):
+        lines.append("")
+        lines.append(_story(scenario, analysis, i, eq))
+    if len(eqs) > MAX_STORIES:
+        lines.append("")
+        lines.append(f"... and {len(eqs) - MAX_STORIES} more (see --json); they differ off the path "
+                     "or where players are indifferent.")
+    return "\n".join(lines)
+
+
+def _story(scenario: Scenario, analysis: SequentialAnalysis, i: int, eq: SequentialEquilibrium) -> str:
+    game, values = analysis.game, analysis.values
+    vals = node_values(game, values, eq.behaviour)
+    lines = [f"{i}. Subgame-perfect equilibrium"]
+    lines.append("   What happens:")
+    lines.extend(_path(scenario, game, values, eq.behaviour, vals))
+    lines.append(f"   Expected payoffs: {_pays(game, eq.payoffs)}")
+    off = _off_path(game, values, eq.behaviour)
+    if off:
+        lines.append("   Off the equilibrium path the plan is:")
+        lines.extend(off)
+    return "\n".join(lines)
+
+
+def _path(
+    scenario: Scenario, game: ExtensiveGame, values: PointValues,
+    behaviour: Sequence[FloatArray], vals: FloatArray,
+) -> list[str]:
+    lines: list[str] = []
+    stack: list[tuple[int, int]] = [(0, 5)]
+    while stack and len(lines) < MAX_PATH_LINES:
+        x, pad = stack.pop()
+        sp = " " * pad
+        if game.kind[x] == LEAF:
+            lines.append(sp + _leaf_text(game, values, x))
+            lines.extend(sp + "  " + r for r in _rule_lines(scenario, game, x))
+            continue
+        kids = list(game.children[x])
+        moves = game.node_moves[x]
+        if game.kind[x] == CHANCE:
+            lines.append(f"{sp}Chance decides {game.movers[x]}:")
+            branch = [(k, float(values.probs[c])) for k, c in enumerate(kids)]
+        else:
+            b = behaviour[int(game.infoset[x])]
+            branch = [(k, float(b[k])) for k in range(len(kids))]
+        branch = [(k, p) for k, p in branch if p > 1e-12]
+        if game.kind[x] != CHANCE and len(branch) == 1:
+            lines.append(sp + _choice_text(game, vals, x, branch[0][0]))
+            stack.append((kids[branch[0][0]], pad))
+            continue
+        if game.kind[x] != CHANCE:
+            lines.append(sp + _mix_text(game, vals, x, branch))
+        for k, p in reversed(branch):
+            stack.append((kids[k], pad + 4))
+            stack.append((-1 - len(lines), pad + 2))  # placeholder marker for the branch title
+            lines_title = f"{sp}  {moves[k]} (probability {_prob(p)}):"
+            _TITLES[-1 - len(lines)] = lines_title
+        _flush_titles(stack, lines)
+    if stack:
+        lines.append(" " * 5 + "...")
+    _TITLES.clear()
+    return lines
+
+
+_TITLES: dict[int, str] = {}
+
+
+def _flush_titles(stack: list[tuple[int, int]], lines: list[str]) -> None:
+    """Replace title markers at the top of the stack by their text, in order."""
+    while stack and stack[-1][0] < 0:
+        marker, _ = stack.pop()
+        lines.append(_TITLES.pop(marker, ""))
+        if stack and stack[-1][0] >= 0:
+            break
+
+
+def _choice_text(game: ExtensiveGame, vals: FloatArray, x: int, k: int) -> str:
+    i = int(game.owner[x])
+    player, moves = game.players[i], game.node_moves[x]
+    where = f" at {game.movers[x]}" if game.movers[x] != player else ""
+    got = vals[game.children[x][k], i]
+    others = [j for j in range(len(moves)) if j != k]
+    text = f"{player} chooses {moves[k]}{where}: it gets {_num(got)}"
+    if others:
+        alt = max(others, key=lambda j: vals[game.children[x][j], i])
+        text += f"; {moves[alt]} would give {_num(vals[game.children[x][alt], i])}"
+    return text + "."
+
+
+def _mix_text(game: ExtensiveGame, vals: FloatArray, x: int, branch: list[tuple[int, float]]) -> str:
+    i = int(game.owner[x])
+    player, moves = game.players[i], game.node_moves[x]
+    mix = ", ".join(f"{moves[k]} {_prob(p)}" for k, p in branch)
+    return f"{player} mixes {mix} (each gives it {_num(vals[x, i])}):"
+
+
+def _leaf_text(game: ExtensiveGame, values: PointValues, x: int) -> str:
+    label = game.leaf_label(x)
+    name = f'"{label}"' if label else "Outcome"
+    return f"-> {name}: {_pays(game, values.payoffs[game.leaf_row[x]])}"
+
+
+def _rule_lines(scenario: Scenario, game: ExtensiveGame, x: int, limit: int = 6) -> list[str]:
+    if scenario.payoff_rules is None or game.source != "sequence":
+        return []
+    history = game.history_dict(x)
+    labels = [r.label for r in scenario.payoff_rules if r.label and r.when.holds(history)]
+    shown = [f"because: {labels[0]}"] + [f"         {t}" for t in labels[1:limit]] if labels else []
+    return shown
+
+
+def _off_path(game: ExtensiveGame, values: PointValues, behaviour: Sequence[FloatArray]) -> list[str]:
+    probs = reach(game, values, behaviour)
+    lines = []
+    for h, b in zip(game.infosets, behaviour, strict=True):
+        if max(probs[n] for n in h.nodes) > 1e-12:
+            continue
+        support = [(m, float(p)) for m, p in zip(h.moves, b, strict=True) if p > 1e-12]
+        move = support[0][0] if len(support) == 1 else ", ".join(f"{m} {_prob(p)}" for m, p in support)
+        lines.append(f"     {h.key}: {move}")
+    if len(lines) > MAX_OFF_PATH:
+        lines = lines[:MAX_OFF_PATH] + [f"     ... and {len(lines) - MAX_OFF_PATH} more"]
+    return lines
+
+
+# --------------------------------------------------------------------------- Nash
+
+
+def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) -> str:
+    rows = equilibrium_outcomes(game, values, eq.behaviour)
+    parts = []
+    for leaf, p in rows[:4]:
+        label = game.leaf_label(leaf) or ",".join(f"{k}={m}" for k, m in game.history(leaf))
+        parts.append(f'"{label}"' + ("" if p > 1 - 1e-12 else f" {p:.0%}"))
+    more = f" and {len(rows) - 4} more" if len(rows) > 4 else ""
+    return "; ".join(parts) + more
+
+
+def _nash_section(analysis: SequentialAnalysis) -> str:
+    game, values, eqs = analysis.game, analysis.values, analysis.nash
+    pure = sum(eq.concept == "pure_nash" for eq in eqs)
+    method = dict(analysis.methods).get("pure_nash") or dict(analysis.methods).get("mixed_nash", "")
+    shape = " x ".join(map(str, analysis.reduced_shape or ()))
+    perfect = sum(eq.subgame_perfect for eq in eqs)
+    lines = [
+        f"Nash equilibria of the strategic form: {len(eqs)} ({pure} pure, {len(eqs) - pure} mixed), "
+        f"found in the reduced strategic form ({shape} plans) by {method.replace('_', ' ')}; "
+        f"{perfect} of them subgame perfect.",
+        "Each one is checked: no player gains by switching to another plan.",
+    ]
+    if len(eqs) <= MAX_LISTED_NASH:
+        for i, eq in enumerate(eqs, start=1):
+            lines.append("")
+            lines.extend(_nash_lines(game, values, i, eq))
+    else:
+        lines.extend(_nash_groups(game, values, eqs))
+    return "\n".join(lines)
+
+
+def _nash_lines(game: ExtensiveGame, values: PointValues, i: int, eq: SequentialEquilibrium) -> list[str]:
+    kind = "Pure" if eq.concept == "pure_nash" else "Mixed"
+    lines = [f"{i}. {kind} Nash equilibrium: {_outcome_text(game, values, eq)}"]
+    if len(game.infosets) <= 12:
+        for h, b in zip(game.infosets, eq.behaviour, strict=True):
+            support = [(m, float(p)) for m, p in zip(h.moves, b, strict=True) if p > 1e-12]
+            move = support[0][0] if len(support) == 1 else ", ".join(f"{m} {_prob(p)}" for m, p in support)
+            lines.append(f"   {h.key}: {move}")
+    lines.append(f"   Expected payoffs: {_pays(game, eq.payoffs)}")
+    if eq.subgame_perfect:
+        lines.append("   Subgame perfect: yes.")
+    else:
+        lines.append("   Subgame perfect: no.")
+        lines.extend(f"   {f.text}" for f in eq.findings)
+    return lines
+
+
+def _nash_groups(game: ExtensiveGame, values: PointValues, eqs: Sequence[SequentialEquilibrium]) -> list[str]:
+    groups: dict[str, list[SequentialEquilibrium]] = {}
+    for eq in eqs:
+        groups.setdefault(_outcome_text(game, values, eq), []).append(eq)
+    lines = ["They differ mostly in plans off the equilibrium path; grouped by what happens:"]
+    for text, members in groups.items():
+        perfect = sum(eq.subgame_perfect for eq in members)
+        lines.append("")
+        lines.append(f"- {len(members)} equilibria lead to {text}")
+        lines.append(f"  expected payoffs {_pays(game, members[0].payoffs)}; {perfect} subgame perfect")
+        threats = list(dict.fromkeys(f.text for eq in members for f in eq.findings))
+        if threats:
+            lines.append("  non-credible threats and promises among them, e.g.:")
+            lines.extend(f"    {t}" for t in threats[:3])
+            if len(threats) > 3:
+                lines.append(f"    ... and {len(threats) - 3} more")
+    return lines
+
+
+_ = np  # numpy is used through the arrays passed in

@@ -1,0 +1,155 @@
+"""Payoffs of a simultaneous scenario as a tensor, at one parameter point or a batch.
+
+The tensor has shape ``(n_players, m_1, ..., m_n)``; for a batch of parameter
+points, ``(batch, n_players, m_1, ..., m_n)``. Every payoff expression is
+evaluated once on the whole batch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from sim.errors import Location, ScenarioError
+from sim.scenario.model import Scenario, Value, When
+from sim.scenario.parameters import batch_size
+
+__all__ = ["MAX_BATCH_BYTES", "outcome_label", "payoff_tensor", "zero_sum_violation"]
+
+#: A batch of payoff tensors larger than this is refused (bytes).
+MAX_BATCH_BYTES = 2 * 1024**3
+
+
+def payoff_tensor(scenario: Scenario, env: Mapping[str, Value]) -> np.ndarray:
+    """Payoff tensor at the parameter values in ``env``.
+
+    Returns shape ``(n, m_1, ..., m_n)`` for scalar values, or
+    ``(batch, n, m_1, ..., m_n)`` when the values in ``env`` are arrays of
+    length ``batch``.
+    """
+    if scenario.kind != "simultaneous":
+        raise ValueError("payoff_tensor() is for simultaneous games")
+    batch = batch_size(env)
+    shape = tuple(len(p.moves) for p in scenario.players)
+    n = len(shape)
+    _check_memory(scenario, batch or 1, n * math.prod(shape))
+    tensor = np.zeros(((batch or 1), n, *shape))
+    if scenario.payoff_rules is not None:
+        _add_rules(tensor, scenario, env)
+    elif scenario.outcomes is not None:
+        _fill_outcomes(tensor, scenario, env)
+    elif scenario.matrix is not None:
+        _fill_matrix(tensor, scenario, env)
+    if scenario.zero_sum:
+        problem = zero_sum_violation(scenario, tensor)
+        if problem:
+            profile, message = problem
+            where, path = _profile_location(scenario, profile)
+            raise ScenarioError.single(where, path, message)
+    return tensor if batch is not None else tensor[0]
+
+
+def _check_memory(scenario: Scenario, batch: int, per_point: int) -> None:
+    needed = batch * per_point * 8
+    if needed > MAX_BATCH_BYTES:
+        raise ScenarioError.single(
+            Location(scenario.path),
+            "",
+            f"{batch:,} parameter points of this game need {needed / 1024**3:.1f} GiB; "
+            f"use fewer points (at most {MAX_BATCH_BYTES // 1024**3} GiB)",
+        )
+
+
+def _column(value: Value, batch: int) -> np.ndarray:
+    """A value as a column of length ``batch``."""
+    return np.broadcast_to(np.asarray(value, dtype=float), (batch,))
+
+
+def _mask(scenario: Scenario, when: When) -> np.ndarray:
+    """Indicator tensor over pure profiles of the profiles where ``when`` holds."""
+    conds = when.as_dict()
+    vectors = []
+    for player in scenario.players:
+        allowed = conds.get(player.name)
+        vec = np.array([allowed is None or m in allowed for m in player.moves], dtype=float)
+        vectors.append(vec)
+    mask = vectors[0]
+    for vec in vectors[1:]:
+        mask = np.multiply.outer(mask, vec)
+    return mask
+
+
+def _add_rules(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
+    index = {name: i for i, name in enumerate(scenario.player_names)}
+    batch = tensor.shape[0]
+    extra = (None,) * (tensor.ndim - 2)
+    for rule in scenario.payoff_rules or ():
+        mask = _mask(scenario, rule.when)
+        for player, formula in rule.add:
+            col = _column(formula.evaluate(env), batch)
+            tensor[:, index[player]] += col[(slice(None), *extra)] * mask
+
+
+def _fill_outcomes(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
+    index = {name: i for i, name in enumerate(scenario.player_names)}
+    move_index = [{m: k for k, m in enumerate(p.moves)} for p in scenario.players]
+    batch = tensor.shape[0]
+    for row in scenario.outcomes or ():
+        moves = dict(row.moves)
+        profile = tuple(move_index[i][moves[p.name]] for i, p in enumerate(scenario.players))
+        for player, formula in row.payoffs:
+            tensor[(slice(None), index[player], *profile)] = _column(formula.evaluate(env), batch)
+
+
+def _fill_matrix(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
+    batch = tensor.shape[0]
+    for i, cells in enumerate(scenario.matrix or ()):
+        for j, cell in enumerate(cells):
+            values = [_column(f.evaluate(env), batch) for f in cell]
+            tensor[:, 0, i, j] = values[0]
+            tensor[:, 1, i, j] = values[1] if len(values) > 1 else -values[0]
+
+
+def zero_sum_violation(
+    scenario: Scenario, tensor: np.ndarray, tol: float = 1e-9
+) -> tuple[tuple[int, ...], str] | None:
+    """The first profile whose payoffs do not add up to zero, and a message, if any.
+
+    ``tensor`` has a leading batch axis, shape ``(batch, n, m_1, ..., m_n)``.
+    """
+    total = tensor.sum(axis=1)
+    scale = max(float(np.ptp(tensor)), 1.0)
+    if not np.any(np.abs(total) > tol * scale):
+        return None
+    flat = int(np.argmax(np.abs(total).ravel()))
+    _, *profile = np.unravel_index(flat, total.shape)
+    moves = ", ".join(
+        f"{p.name}={p.moves[k]}" for p, k in zip(scenario.players, profile, strict=True)
+    )
+    text = f"zero_sum is true but the payoffs at {moves} add up to {float(total.ravel()[flat]):g}"
+    return tuple(int(k) for k in profile), text
+
+
+def _profile_location(scenario: Scenario, profile: tuple[int, ...]) -> tuple[Location, str]:
+    """Where the payoffs of ``profile`` were written: a matrix cell or a table row."""
+    if scenario.matrix is not None:
+        i, j = profile
+        return scenario.matrix[i][j][0].location, f"matrix[{i}][{j}]"
+    moves = {p.name: p.moves[k] for p, k in zip(scenario.players, profile, strict=True)}
+    for n, row in enumerate(scenario.outcomes or ()):
+        if dict(row.moves) == moves and row.location is not None:
+            return row.location, f"outcomes[{n}]"
+    return scenario.location("zero_sum"), "zero_sum"
+
+
+def outcome_label(scenario: Scenario, moves: Mapping[str, str]) -> str | None:
+    """Name of an outcome: the first matching label, else the outcome row's own label."""
+    name = scenario.label_for(moves)
+    if name is not None:
+        return name
+    for row in scenario.outcomes or ():
+        if all(moves.get(k) == v for k, v in row.moves) and row.label:
+            return row.label
+    return None
