@@ -951,7 +951,8 @@ def test_too_many_errors_note_comes_last() -> None:
     assert "too many errors" in error.diagnostics[-1].message, show(error.diagnostics)
 
 
-# --------------------------------------------------------------------------- bugs found
+# --------------------------------------------------------------------------- regressions
+# Bugs this file found (originally strict xfails; fixed in e52b0bc).
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy.optimize import linprog
 
 from sim.solvers.result import EquilibriumSet
 from sim.solvers.vertex_enumeration import extreme_equilibria, is_degenerate
@@ -190,6 +193,12 @@ def _random_game(seed: int) -> tuple[np.ndarray, np.ndarray, bool]:
     rng = np.random.default_rng(seed)
     m, n = (int(v) for v in rng.integers(2, 9, size=2))
     kind = seed % 3
+    # Gambit's exact (rational) enumeration is slow on large integer games:
+    # keep most of them at most 42 cells, plus a few 8x8 ones.
+    while kind < 2 and m * n > 42 and seed % 50:
+        m, n = (int(v) for v in rng.integers(2, 9, size=2))
+    if seed % 50 == 0:
+        m, n = 8, 8
     if kind == 0:
         top = int(rng.integers(2, 4))
         a, b = rng.integers(0, top + 1, size=(2, m, n))
@@ -234,6 +243,73 @@ def test_matches_gambit_enummixed(first_seed: int) -> None:
             _assert_same_set(_profiles(result), expected, atol=ATOL)
         except AssertionError as exc:
             raise AssertionError(f"seed {seed}: game {a.tolist()} / {b.tolist()}") from exc
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(1, 1), (1, 2), (2, 1), (1, 5), (5, 1), (2, 3), (3, 7), (7, 3)],
+    ids=lambda sh: f"{sh[0]}x{sh[1]}",
+)
+def test_matches_gambit_on_small_and_thin_shapes(shape: tuple[int, int]) -> None:
+    pytest.importorskip("pygambit")
+    for seed in range(12):
+        rng = np.random.default_rng(1000 + seed)
+        exact = seed % 2 == 0
+        if exact:
+            a, b = rng.integers(0, 3, size=(2, *shape)).astype(float)
+        else:
+            a, b = rng.normal(size=(2, *shape))
+        expected = _gambit_equilibria(a, b, exact)
+        try:
+            _assert_same_set(_profiles(extreme_equilibria(a, b)), expected, atol=ATOL)
+        except AssertionError as exc:
+            raise AssertionError(f"seed {seed}: game {a.tolist()} / {b.tolist()}") from exc
+
+
+def _has_extra_best_response(payoff: np.ndarray) -> bool:
+    """Brute force: some strategy of the row chooser with support of size k has k+1 best replies.
+
+    ``payoff`` is the *other* player's payoff, rows = this player's moves. For
+    every support ``S`` and every ``k + 1`` columns ``T`` an LP asks for ``x`` in the
+    simplex on ``S`` with all of ``T`` among the best replies.
+    """
+    m, n = payoff.shape
+    for k in range(1, m + 1):
+        for support in combinations(range(m), k):
+            for replies in combinations(range(n), k + 1):
+                if _lp_feasible(payoff, list(support), list(replies)):
+                    return True
+    return False
+
+
+def _lp_feasible(payoff: np.ndarray, support: list[int], replies: list[int]) -> bool:
+    n = payoff.shape[1]
+    k = len(support)
+    sub = payoff[support]  # (k, n); variables (x_S, v)
+    a_eq = np.vstack([np.append(np.ones(k), 0.0)] + [np.append(sub[:, t], -1.0) for t in replies])
+    b_eq = np.append(1.0, np.zeros(len(replies)))
+    a_ub = np.hstack([sub.T, -np.ones((n, 1))])
+    res = linprog(
+        np.zeros(k + 1),
+        A_ub=a_ub,
+        b_ub=np.zeros(n),
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=[(0.0, None)] * k + [(None, None)],
+        method="highs",
+    )
+    return bool(res.status == 0)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_degenerate_flag_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(2000 + seed)
+    m, n = (int(v) for v in rng.integers(1, 4, size=2))
+    top = 1 + seed % 3
+    a, b = rng.integers(0, top + 1, size=(2, m, n)).astype(float)
+    brute = _has_extra_best_response(b) or _has_extra_best_response(a.T)
+    assert is_degenerate(a, b) is brute
+    assert extreme_equilibria(a, b).degenerate is brute
 
 
 def test_float_polish_gives_full_precision() -> None:

@@ -211,8 +211,19 @@ def solve_sequential(
     n_subgames = int(subgame_roots(game).size)
     _structure_notes(scenario, game, n_subgames, state)
     return SequentialAnalysis(
-        game, values, chosen, tol, limit, spes, nash, tuple(state.methods.items()),
-        state.complete, state.degenerate, game.perfect_information, n_subgames, shape,
+        game,
+        values,
+        chosen,
+        tol,
+        limit,
+        spes,
+        nash,
+        tuple(state.methods.items()),
+        state.complete,
+        state.degenerate,
+        game.perfect_information,
+        n_subgames,
+        shape,
         tuple(dict.fromkeys(state.notes)),
     )
 
@@ -233,7 +244,9 @@ class _State:
         return max(2 * self.tol, 1e-9)
 
 
-def _spe(game: ExtensiveGame, values: PointValues, state: _State) -> tuple[SequentialEquilibrium, ...]:
+def _spe(
+    game: ExtensiveGame, values: PointValues, state: _State
+) -> tuple[SequentialEquilibrium, ...]:
     if game.perfect_information:
         found = all_pure_spe(game, values, state.tol, state.limit)
         profiles = [(game.pure_behaviour(e.choices), e.payoffs) for e in found.equilibria]
@@ -260,14 +273,25 @@ def _spe(game: ExtensiveGame, values: PointValues, state: _State) -> tuple[Seque
     for behaviour, payoffs in profiles:
         regret = check_subgame_perfect(game, values, behaviour, state.verify_tol)
         _check_payoffs(game, values, behaviour, payoffs, state.verify_tol)
-        out.append(SequentialEquilibrium(tuple(behaviour), np.asarray(payoffs, float),
-                                         "subgame_perfect", method, regret, True))
+        out.append(
+            SequentialEquilibrium(
+                tuple(behaviour),
+                np.asarray(payoffs, float),
+                "subgame_perfect",
+                method,
+                regret,
+                True,
+            )
+        )
     return tuple(out)
 
 
 def _check_payoffs(
-    game: ExtensiveGame, values: PointValues, behaviour: Sequence[FloatArray],
-    payoffs: FloatArray, tol: float,
+    game: ExtensiveGame,
+    values: PointValues,
+    behaviour: Sequence[FloatArray],
+    payoffs: FloatArray,
+    tol: float,
 ) -> None:
     expected = node_values(game, values, behaviour)[0]
     if np.any(np.abs(expected - payoffs) > tol * values.payoff_range):
@@ -288,16 +312,17 @@ def _nash(
         state.notes.append(f"Nash equilibria of the strategic form are not computed: {exc}")
         state.complete = False
         return (), None
-    sol = solve_reduced_form(rf, state.tol, mixed="mixed_nash" in chosen)
+    sol = solve_reduced_form(rf, state.tol, mixed="mixed_nash" in chosen, limit=state.limit)
     method = f"reduced_strategic_form+{sol.method}"
     state.complete = state.complete and sol.complete
     state.degenerate = state.degenerate or sol.degenerate
     state.notes.extend(sol.notes)
-    kept = [eq for eq in sol.equilibria
-            if ("pure_nash" if eq.pure else "mixed_nash") in chosen]
+    kept = [eq for eq in sol.equilibria if ("pure_nash" if eq.pure else "mixed_nash") in chosen]
     kept.sort(key=lambda eq: not eq.pure)
     if len(kept) > state.limit:
-        state.notes.append(f"only the first {state.limit} of {len(kept)} Nash equilibria are listed")
+        state.notes.append(
+            f"only the first {state.limit} of {len(kept)} Nash equilibria are listed"
+        )
         state.complete = False
         kept = kept[: state.limit]
     for concept in ("pure_nash", "mixed_nash"):
@@ -319,9 +344,10 @@ def _nash_entry(
     behaviour = complete(game, values, partial, tol=state.tol)
     profile = tuple(behaviour[h] for h in range(len(game.infosets)))
     _check_payoffs(game, values, profile, eq.payoffs, state.verify_tol)
+    findings: tuple[Finding, ...] = ()
     try:
         check_subgame_perfect(game, values, profile, state.verify_tol)
-        perfect, findings = True, ()
+        perfect = True
     except VerificationError as exc:
         perfect = False
         findings = credibility_findings(game, values, profile, state.verify_tol)
@@ -331,12 +357,17 @@ def _nash_entry(
     return SequentialEquilibrium(profile, eq.payoffs, concept, method, eq.regret, perfect, findings)
 
 
-def _structure_notes(scenario: Scenario, game: ExtensiveGame, n_subgames: int, state: _State) -> None:
+def _structure_notes(
+    scenario: Scenario, game: ExtensiveGame, n_subgames: int, state: _State
+) -> None:
     if game.perfect_information:
-        state.notes.insert(0, "the game has perfect information: every decision node starts a subgame")
+        state.notes.insert(
+            0, "the game has perfect information: every decision node starts a subgame"
+        )
     elif n_subgames == 1:
         state.notes.insert(
-            0, "the game has no proper subgame besides itself, so every Nash equilibrium "
+            0,
+            "the game has no proper subgame besides itself, so every Nash equilibrium "
             "is subgame perfect",
         )
     if scenario.ordinal:

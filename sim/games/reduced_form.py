@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -67,9 +68,15 @@ def sequences(game: ExtensiveGame) -> Sequences:
     if isinstance(cached, Sequences):
         return cached
     sizes = [len(h.moves) for h in game.infosets]
-    offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else np.zeros(0, np.int64)
+    offset = (
+        np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        if sizes
+        else np.zeros(0, np.int64)
+    )
     seq_infoset = np.repeat(np.arange(len(sizes)), sizes).astype(np.int64)
-    seq_move = np.concatenate([np.arange(k) for k in sizes]).astype(np.int64) if sizes else seq_infoset
+    seq_move = (
+        np.concatenate([np.arange(k) for k in sizes]).astype(np.int64) if sizes else seq_infoset
+    )
     last = np.full((game.n_nodes, game.n_players), -1, np.int64)
     for x in range(1, game.n_nodes):
         p = int(game.parent[x])
@@ -111,7 +118,7 @@ class ReducedForm:
     _matrices: list[FloatArray] = field(default_factory=list, repr=False)
 
     def plan_matrices(self) -> list[FloatArray]:
-        """Per active player, the 0/1 matrix ``(plans, sequences)``: which plan holds which sequence."""
+        """Per active player, the 0/1 matrix ``(plans, sequences)``: plan k holds sequence s."""
         if not self._matrices:
             for plist in self.plans:
                 mat = np.zeros((len(plist), self.n_sequences))
@@ -195,7 +202,7 @@ def _product(
 ) -> list[tuple[int, ...]]:
     result: list[tuple[int, ...]] = [()]
     for h in infosets:
-        options = []
+        options: list[tuple[int, ...]] = []
         for a in range(len(game.infosets[h].moves)):
             s = int(seqs.offset[h]) + a
             options.extend((s, *rest) for rest in under[s])
@@ -237,7 +244,7 @@ def _tensor(
             s = int(seqs.last[t, p])
             inside = s >= 0 and int(seqs.infoset[s]) in region_sets
             boxes.append(containing[i].get(s, np.zeros(0, np.int64)) if inside else everyone[i])
-        index = (slice(None), *np.ix_(*boxes)) if boxes else (slice(None),)
+        index: tuple[Any, ...] = (slice(None), *np.ix_(*boxes)) if boxes else (slice(None),)
         shaped = (weight[t] * np.asarray(vec, float)).reshape((-1,) + (1,) * len(boxes))
         tensor[index] += shaped
     return tensor

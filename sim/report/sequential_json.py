@@ -50,9 +50,7 @@ def equilibrium_outcomes(
 def _strategies(game: ExtensiveGame, behaviour: Sequence[FloatArray]) -> dict[str, Any]:
     out: dict[str, dict[str, dict[str, float]]] = {p: {} for p in game.players}
     for h, b in zip(game.infosets, behaviour, strict=True):
-        out[game.players[h.player]][h.key] = {
-            m: _float(p) for m, p in zip(h.moves, b, strict=True)
-        }
+        out[game.players[h.player]][h.key] = {m: _float(p) for m, p in zip(h.moves, b, strict=True)}
     return out
 
 
@@ -73,12 +71,14 @@ def _entry(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) 
     outcomes = []
     for leaf, prob in equilibrium_outcomes(game, values, eq.behaviour):
         pays = values.payoffs[game.leaf_row[leaf]]
-        outcomes.append({
-            "moves": game.history_dict(leaf),
-            "probability": prob,
-            "label": game.leaf_label(leaf),
-            "payoffs": {p: _float(v) for p, v in zip(game.players, pays, strict=True)},
-        })
+        outcomes.append(
+            {
+                "moves": game.history_dict(leaf),
+                "probability": prob,
+                "label": game.leaf_label(leaf),
+                "payoffs": {p: _float(v) for p, v in zip(game.players, pays, strict=True)},
+            }
+        )
     entry: dict[str, Any] = {
         "concept": eq.concept,
         "strategies": _strategies(game, eq.behaviour),

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-import numpy as np
-
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
@@ -83,18 +81,24 @@ def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     lines = [f"Subgame-perfect equilibria: {len(eqs)} found ({method})."]
     if analysis.complete and analysis.perfect_information:
         lines.append("This is every pure subgame-perfect equilibrium.")
-    lines.append("Each one is checked: in every subgame no player gains by changing a single choice.")
+    lines.append(
+        "Each one is checked: in every subgame no player gains by changing a single choice."
+    )
     for i, eq in enumerate(eqs[:MAX_STORIES], start=1):
         lines.append("")
         lines.append(_story(scenario, analysis, i, eq))
     if len(eqs) > MAX_STORIES:
         lines.append("")
-        lines.append(f"... and {len(eqs) - MAX_STORIES} more (see --json); they differ off the path "
-                     "or where players are indifferent.")
+        lines.append(
+            f"... and {len(eqs) - MAX_STORIES} more (see --json); they differ off the path "
+            "or where players are indifferent."
+        )
     return "\n".join(lines)
 
 
-def _story(scenario: Scenario, analysis: SequentialAnalysis, i: int, eq: SequentialEquilibrium) -> str:
+def _story(
+    scenario: Scenario, analysis: SequentialAnalysis, i: int, eq: SequentialEquilibrium
+) -> str:
     game, values = analysis.game, analysis.values
     vals = node_values(game, values, eq.behaviour)
     lines = [f"{i}. Subgame-perfect equilibrium"]
@@ -109,22 +113,27 @@ def _story(scenario: Scenario, analysis: SequentialAnalysis, i: int, eq: Sequent
 
 
 def _path(
-    scenario: Scenario, game: ExtensiveGame, values: PointValues,
-    behaviour: Sequence[FloatArray], vals: FloatArray,
+    scenario: Scenario,
+    game: ExtensiveGame,
+    values: PointValues,
+    behaviour: Sequence[FloatArray],
+    vals: FloatArray,
 ) -> list[str]:
+    """The equilibrium path as indented lines (branches where chance or a mixture splits it)."""
     lines: list[str] = []
-    stack: list[tuple[int, int]] = [(0, 5)]
+    stack: list[tuple[int, int, str]] = [(0, 5, "")]
     while stack and len(lines) < MAX_PATH_LINES:
-        x, pad = stack.pop()
+        x, pad, title = stack.pop()
+        if title:
+            lines.append(title)
+            continue
         sp = " " * pad
         if game.kind[x] == LEAF:
             lines.append(sp + _leaf_text(game, values, x))
-            lines.extend(sp + "  " + r for r in _rule_lines(scenario, game, x))
+            lines.extend(sp + "   " + r for r in _rule_lines(scenario, game, x))
             continue
         kids = list(game.children[x])
-        moves = game.node_moves[x]
         if game.kind[x] == CHANCE:
-            lines.append(f"{sp}Chance decides {game.movers[x]}:")
             branch = [(k, float(values.probs[c])) for k, c in enumerate(kids)]
         else:
             b = behaviour[int(game.infoset[x])]
@@ -132,32 +141,21 @@ def _path(
         branch = [(k, p) for k, p in branch if p > 1e-12]
         if game.kind[x] != CHANCE and len(branch) == 1:
             lines.append(sp + _choice_text(game, vals, x, branch[0][0]))
-            stack.append((kids[branch[0][0]], pad))
+            stack.append((kids[branch[0][0]], pad, ""))
             continue
-        if game.kind[x] != CHANCE:
-            lines.append(sp + _mix_text(game, vals, x, branch))
+        stage = f" {game.movers[x]}" if game.source == "sequence" else ""
+        head = (
+            f"Chance decides{stage}:"
+            if game.kind[x] == CHANCE
+            else _mix_text(game, vals, x, branch)
+        )
+        lines.append(sp + head)
         for k, p in reversed(branch):
-            stack.append((kids[k], pad + 4))
-            stack.append((-1 - len(lines), pad + 2))  # placeholder marker for the branch title
-            lines_title = f"{sp}  {moves[k]} (probability {_prob(p)}):"
-            _TITLES[-1 - len(lines)] = lines_title
-        _flush_titles(stack, lines)
+            stack.append((kids[k], pad + 4, ""))
+            stack.append((-1, 0, f"{sp}  {game.node_moves[x][k]} (probability {_prob(p)}):"))
     if stack:
         lines.append(" " * 5 + "...")
-    _TITLES.clear()
     return lines
-
-
-_TITLES: dict[int, str] = {}
-
-
-def _flush_titles(stack: list[tuple[int, int]], lines: list[str]) -> None:
-    """Replace title markers at the top of the stack by their text, in order."""
-    while stack and stack[-1][0] < 0:
-        marker, _ = stack.pop()
-        lines.append(_TITLES.pop(marker, ""))
-        if stack and stack[-1][0] >= 0:
-            break
 
 
 def _choice_text(game: ExtensiveGame, vals: FloatArray, x: int, k: int) -> str:
@@ -173,7 +171,9 @@ def _choice_text(game: ExtensiveGame, vals: FloatArray, x: int, k: int) -> str:
     return text + "."
 
 
-def _mix_text(game: ExtensiveGame, vals: FloatArray, x: int, branch: list[tuple[int, float]]) -> str:
+def _mix_text(
+    game: ExtensiveGame, vals: FloatArray, x: int, branch: list[tuple[int, float]]
+) -> str:
     i = int(game.owner[x])
     player, moves = game.players[i], game.node_moves[x]
     mix = ", ".join(f"{moves[k]} {_prob(p)}" for k, p in branch)
@@ -195,42 +195,53 @@ def _rule_lines(scenario: Scenario, game: ExtensiveGame, x: int, limit: int = 6)
     return shown
 
 
-def _off_path(game: ExtensiveGame, values: PointValues, behaviour: Sequence[FloatArray]) -> list[str]:
+def _off_path(
+    game: ExtensiveGame, values: PointValues, behaviour: Sequence[FloatArray]
+) -> list[str]:
     probs = reach(game, values, behaviour)
     lines = []
     for h, b in zip(game.infosets, behaviour, strict=True):
         if max(probs[n] for n in h.nodes) > 1e-12:
             continue
-        support = [(m, float(p)) for m, p in zip(h.moves, b, strict=True) if p > 1e-12]
-        move = support[0][0] if len(support) == 1 else ", ".join(f"{m} {_prob(p)}" for m, p in support)
-        lines.append(f"     {h.key}: {move}")
+        lines.append(f"     {h.key}: {_support_text(h.moves, b)}")
     if len(lines) > MAX_OFF_PATH:
-        lines = lines[:MAX_OFF_PATH] + [f"     ... and {len(lines) - MAX_OFF_PATH} more"]
+        lines = [*lines[:MAX_OFF_PATH], f"     ... and {len(lines) - MAX_OFF_PATH} more"]
     return lines
 
 
 # --------------------------------------------------------------------------- Nash
 
 
+def _support_text(moves: Sequence[str], b: FloatArray) -> str:
+    """``move`` for a pure choice, else ``a 1/3 (0.3333), b 2/3 (0.6667)``."""
+    support = [(m, float(p)) for m, p in zip(moves, b, strict=True) if p > 1e-12]
+    if len(support) == 1:
+        return support[0][0]
+    return ", ".join(f"{m} {_prob(p)}" for m, p in support)
+
+
 def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) -> str:
-    rows = equilibrium_outcomes(game, values, eq.behaviour)
-    parts = []
-    for leaf, p in rows[:4]:
-        label = game.leaf_label(leaf) or ",".join(f"{k}={m}" for k, m in game.history(leaf))
-        parts.append(f'"{label}"' + ("" if p > 1 - 1e-12 else f" {p:.0%}"))
-    more = f" and {len(rows) - 4} more" if len(rows) > 4 else ""
-    return "; ".join(parts) + more
+    totals: dict[str, float] = {}
+    for leaf, p in equilibrium_outcomes(game, values, eq.behaviour):
+        label = game.leaf_label(leaf)
+        name = f'"{label}"' if label else ",".join(f"{k}={m}" for k, m in game.history(leaf))
+        totals[name] = totals.get(name, 0.0) + p
+    parts = [name + ("" if p > 1 - 1e-9 else f" {p:.0%}") for name, p in totals.items()]
+    more = f" and {len(parts) - 4} more" if len(parts) > 4 else ""
+    return "; ".join(parts[:4]) + more
 
 
 def _nash_section(analysis: SequentialAnalysis) -> str:
     game, values, eqs = analysis.game, analysis.values, analysis.nash
     pure = sum(eq.concept == "pure_nash" for eq in eqs)
-    method = dict(analysis.methods).get("pure_nash") or dict(analysis.methods).get("mixed_nash", "")
+    methods = dict(analysis.methods)
+    method = methods.get("pure_nash") or methods.get("mixed_nash", "")
     shape = " x ".join(map(str, analysis.reduced_shape or ()))
     perfect = sum(eq.subgame_perfect for eq in eqs)
     lines = [
-        f"Nash equilibria of the strategic form: {len(eqs)} ({pure} pure, {len(eqs) - pure} mixed), "
-        f"found in the reduced strategic form ({shape} plans) by {method.replace('_', ' ')}; "
+        f"Nash equilibria of the strategic form: {len(eqs)} "
+        f"({pure} pure, {len(eqs) - pure} mixed), "
+        f"found in the reduced strategic form ({shape} plans) by {_method(method)}; "
         f"{perfect} of them subgame perfect.",
         "Each one is checked: no player gains by switching to another plan.",
     ]
@@ -243,14 +254,14 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
     return "\n".join(lines)
 
 
-def _nash_lines(game: ExtensiveGame, values: PointValues, i: int, eq: SequentialEquilibrium) -> list[str]:
+def _nash_lines(
+    game: ExtensiveGame, values: PointValues, i: int, eq: SequentialEquilibrium
+) -> list[str]:
     kind = "Pure" if eq.concept == "pure_nash" else "Mixed"
     lines = [f"{i}. {kind} Nash equilibrium: {_outcome_text(game, values, eq)}"]
     if len(game.infosets) <= 12:
         for h, b in zip(game.infosets, eq.behaviour, strict=True):
-            support = [(m, float(p)) for m, p in zip(h.moves, b, strict=True) if p > 1e-12]
-            move = support[0][0] if len(support) == 1 else ", ".join(f"{m} {_prob(p)}" for m, p in support)
-            lines.append(f"   {h.key}: {move}")
+            lines.append(f"   {h.key}: {_support_text(h.moves, b)}")
     lines.append(f"   Expected payoffs: {_pays(game, eq.payoffs)}")
     if eq.subgame_perfect:
         lines.append("   Subgame perfect: yes.")
@@ -260,7 +271,9 @@ def _nash_lines(game: ExtensiveGame, values: PointValues, i: int, eq: Sequential
     return lines
 
 
-def _nash_groups(game: ExtensiveGame, values: PointValues, eqs: Sequence[SequentialEquilibrium]) -> list[str]:
+def _nash_groups(
+    game: ExtensiveGame, values: PointValues, eqs: Sequence[SequentialEquilibrium]
+) -> list[str]:
     groups: dict[str, list[SequentialEquilibrium]] = {}
     for eq in eqs:
         groups.setdefault(_outcome_text(game, values, eq), []).append(eq)
@@ -269,7 +282,9 @@ def _nash_groups(game: ExtensiveGame, values: PointValues, eqs: Sequence[Sequent
         perfect = sum(eq.subgame_perfect for eq in members)
         lines.append("")
         lines.append(f"- {len(members)} equilibria lead to {text}")
-        lines.append(f"  expected payoffs {_pays(game, members[0].payoffs)}; {perfect} subgame perfect")
+        lines.append(
+            f"  expected payoffs {_pays(game, members[0].payoffs)}; {perfect} subgame perfect"
+        )
         threats = list(dict.fromkeys(f.text for eq in members for f in eq.findings))
         if threats:
             lines.append("  non-credible threats and promises among them, e.g.:")
@@ -279,4 +294,5 @@ def _nash_groups(game: ExtensiveGame, values: PointValues, eqs: Sequence[Sequent
     return lines
 
 
-_ = np  # numpy is used through the arrays passed in
+def _method(method: str) -> str:
+    return method.removeprefix("reduced_strategic_form+").replace("+", " and ").replace("_", " ")

@@ -122,7 +122,9 @@ def backward_induction_batch(
     per_point = game.n_nodes * (game.n_players + kids.shape[1] * (game.n_players + 2))
     step = max(1, _CHUNK_FLOATS // max(per_point, 1))
     parts = [
-        _solve_chunk(game, values.payoffs[s : s + step], values.probs[s : s + step], levels, kids, tol)
+        _solve_chunk(
+            game, values.payoffs[s : s + step], values.probs[s : s + step], levels, kids, tol
+        )
         for s in range(0, values.batch, step)
     ]
     choice = np.concatenate([p[0] for p in parts])
@@ -249,8 +251,11 @@ def all_pure_spe(
 
 
 def _exhausted(
-    sols: dict[int, list[_Sol]], kids: tuple[int, ...], combo: tuple[_Sol, ...],
-    found: list[_Sol], limit: int,
+    sols: dict[int, list[_Sol]],
+    kids: tuple[int, ...],
+    combo: tuple[_Sol, ...],
+    found: list[_Sol],
+    limit: int,
 ) -> bool:
     """True when stopping at ``combo`` loses nothing (it was the last and no extra was cut)."""
     last = all(combo[i] is sols[c][-1] for i, c in enumerate(kids))

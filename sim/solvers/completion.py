@@ -55,11 +55,11 @@ def complete(
     tol
         Ties between moves: within ``tol`` times the payoff range.
     """
-    missing = sorted((h for h, b in partial.items() if b is None),
-                     key=lambda h: -game.infosets[h].nodes[0])
+    missing = sorted(
+        (h for h, b in partial.items() if b is None), key=lambda h: -game.infosets[h].nodes[0]
+    )
     profile: dict[int, FloatArray] = {
-        h: (b if b is not None else _first(len(game.infosets[h].moves)))
-        for h, b in partial.items()
+        h: (b if b is not None else _first(len(game.infosets[h].moves))) for h, b in partial.items()
     }
     if not missing:
         return profile
@@ -74,10 +74,18 @@ def complete(
         w = weights[list(info.nodes)]
         if w.sum() <= 0.0:
             w = np.ones(len(info.nodes))
-        scores = np.array([
-            sum(wn * vals[game.children[n][a], info.player] for wn, n in zip(w, info.nodes, strict=True))
-            for a in range(len(info.moves))
-        ]) / w.sum()
+        scores = (
+            np.array(
+                [
+                    sum(
+                        wn * vals[game.children[n][a], info.player]
+                        for wn, n in zip(w, info.nodes, strict=True)
+                    )
+                    for a in range(len(info.moves))
+                ]
+            )
+            / w.sum()
+        )
         best = int(np.flatnonzero(scores >= scores.max() - tol * span)[0])
         profile[h] = _first(len(info.moves), best)
     return profile

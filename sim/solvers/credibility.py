@@ -72,10 +72,10 @@ class Finding:
             planned = self.planned[0][0]
         else:
             planned = "mix " + ", ".join(f"{m} {_num(p)}" for m, p in self.planned)
-        where = f"after {self.after}" if self.after else "at the start"
+        where = f" (after {self.after})" if self.after and self.after not in self.infoset else ""
         return (
             f"{self.player}'s {self.kind} to {planned} at {self.infoset} is not credible: "
-            f"once play gets there ({where}), {self.better} gives {self.player} "
+            f"once play gets there{where}, {self.better} gives {self.player} "
             f"{_num(self.better_value)} instead of {_num(self.planned_value)}."
         )
 
@@ -136,7 +136,9 @@ def _suspects(game: ExtensiveGame, vals: FloatArray, roots: set[int], tol: float
     if single:
         nodes = np.array([game.infosets[i].nodes[0] for i in single])
         width = max(len(game.children[n]) for n in nodes)
-        kids = np.array([list(game.children[n]) + [-1] * (width - len(game.children[n])) for n in nodes])
+        kids = np.array(
+            [list(game.children[n]) + [-1] * (width - len(game.children[n])) for n in nodes]
+        )
         own = game.owner[nodes]
         after = np.where(kids >= 0, vals[np.maximum(kids, 0), own[:, None]], -np.inf)
         gains = after.max(axis=1) - vals[nodes, own]
@@ -162,7 +164,9 @@ def _judge(
 ) -> Finding | None:
     i = h.player
     now = w @ vals[list(h.nodes)]
-    after_move = np.array([w @ vals[[game.children[n][a] for n in h.nodes]] for a in range(len(h.moves))])
+    after_move = np.array(
+        [w @ vals[[game.children[n][a] for n in h.nodes]] for a in range(len(h.moves))]
+    )
     best = int(np.argmax(after_move[:, i]))
     if after_move[best, i] - now[i] <= tol:
         return None
@@ -172,5 +176,13 @@ def _judge(
     node = h.nodes[0] if len(h.nodes) == 1 else root
     after = ",".join(f"{k}={m}" for k, m in game.history(node))
     moves = tuple((m, float(p)) for m, p in zip(h.moves, planned, strict=True) if p > 1e-12)
-    return Finding(game.players[i], h.key, kind, moves, h.moves[best],
-                   float(now[i]), float(after_move[best, i]), after)
+    return Finding(
+        game.players[i],
+        h.key,
+        kind,
+        moves,
+        h.moves[best],
+        float(now[i]),
+        float(after_move[best, i]),
+        after,
+    )

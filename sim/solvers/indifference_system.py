@@ -16,25 +16,25 @@ homogeneous coordinates and ``sum(x_j) = 1`` picks the affine chart. Players
 with a one-move support are fixed and drop out.
 
 :class:`IndifferenceBatch` holds the coefficient tensors of many support
-profiles of one size vector, evaluates the equations and Jacobians of any
-of them at complex or real points (for :mod:`sim.solvers.homotopy`), and
-polishes real solutions with Gauss-Newton steps in float64.
+profiles of one size vector, in the block form of
+:mod:`sim.solvers.multilinear` (one block per mixing player), and
+:func:`polish` refines real solutions with Newton or Gauss-Newton steps in
+float64.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.homotopy import MultilinearStructure
+from sim.solvers.multilinear import MultilinearStructure, evaluate
 
 __all__ = ["IndifferenceBatch", "Polished", "build_batch", "polish"]
 
 IArray = npt.NDArray[np.intp]
-_LETTERS = "cdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -51,17 +51,15 @@ class IndifferenceBatch:
         Players with two or more moves in their support (the variable groups,
         in this order).
     coeffs
-        Per mixing player ``i``: ``(B, s_i - 1, s_j for mixing j != i)``
-        coefficients of ``u_i(k, .) - u_i(k_0, .)`` with pure players fixed.
+        Per mixing player ``i`` (one block each): ``(B, s_i - 1, s_j for
+        mixing j != i)`` coefficients of ``u_i(k, .) - u_i(k_0, .)`` with the
+        pure players' moves fixed.
     """
 
     sizes: tuple[int, ...]
     moves: tuple[IArray, ...]
     mixing: tuple[int, ...]
     coeffs: tuple[npt.NDArray[np.float64], ...]
-    _cache: dict[bytes, tuple[np.ndarray, ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
     @property
     def n_systems(self) -> int:
@@ -70,12 +68,13 @@ class IndifferenceBatch:
 
     @cached_property
     def structure(self) -> MultilinearStructure:
-        """Group sizes and the groups each equation involves."""
-        rows: list[tuple[int, ...]] = []
-        for g, i in enumerate(self.mixing):
-            others = tuple(h for h in range(len(self.mixing)) if h != g)
-            rows.extend([others] * (self.sizes[i] - 1))
-        return MultilinearStructure(tuple(self.sizes[i] for i in self.mixing), tuple(rows))
+        """Groups = mixing players; block ``g`` involves every other group."""
+        n = len(self.mixing)
+        return MultilinearStructure(
+            group_sizes=tuple(self.sizes[i] for i in self.mixing),
+            block_rows=tuple(self.sizes[i] - 1 for i in self.mixing),
+            block_groups=tuple(tuple(h for h in range(n) if h != g) for g in range(n)),
+        )
 
     def zero_rows(self, tol: float) -> npt.NDArray[np.bool_]:
         """``(B,)`` True where some equation vanishes identically (within ``tol``)."""
@@ -85,73 +84,23 @@ class IndifferenceBatch:
             out |= np.any(flat.max(axis=2) <= tol, axis=1)
         return out
 
-    def _gathered(self, owner: IArray) -> tuple[np.ndarray, ...]:
-        """``coeffs[g][owner]`` for every group, cached for the last ``owner`` seen."""
-        key = owner.tobytes()
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = tuple(w[owner] for w in self.coeffs)
-            self._cache.clear()
-            self._cache[key] = hit
-        return hit
-
-    def evaluate(self, x: np.ndarray, owner: IArray) -> tuple[np.ndarray, np.ndarray]:
-        """Equation values ``(P, M)`` and Jacobians ``(P, M, N)`` at points ``x`` ``(P, N)``.
-
-        ``x`` holds the strategies of the mixing players on their supports,
-        concatenated in the order of :attr:`mixing`; ``owner[p]`` selects the
-        support profile of row ``p``. Works for real and complex ``x``.
-        """
-        slices = self.structure.slices
-        groups = [x[:, sl] for sl in slices]
-        n_rows = len(self.structure.row_groups)
-        values = np.empty((x.shape[0], n_rows), dtype=x.dtype)
-        jac = np.zeros((x.shape[0], n_rows, x.shape[1]), dtype=x.dtype)
-        row = 0
-        for g, wp in enumerate(self._gathered(owner)):
-            others = [h for h in range(len(groups)) if h != g]
-            rows = slice(row, row + wp.shape[1])
-            row += wp.shape[1]
-            if not others:
-                values[:, rows] = wp
-                continue
-            blocks = _partials(wp, [groups[h] for h in others])
-            for h, block in zip(others, blocks, strict=True):
-                jac[:, rows, slices[h]] = block
-            values[:, rows] = np.matmul(blocks[-1], groups[others[-1]][:, :, None])[..., 0]
-        return values, jac
-
     def affine(self, x: np.ndarray, owner: IArray) -> tuple[np.ndarray, np.ndarray]:
-        """Residuals and Jacobians of the real system with ``sum(x_j) = 1`` rows."""
-        f, jf = self.evaluate(x, owner)
+        """Residuals and Jacobians of the real systems with ``sum(x_j) = 1`` rows.
+
+        ``x`` ``(K, N)`` holds the mixing players' strategies on their supports,
+        concatenated in the order of :attr:`mixing`; row ``k`` belongs to
+        support profile ``owner[k]``.
+        """
         structure = self.structure
+        f, jf = evaluate(structure, [w[owner] for w in self.coeffs], x)
         n_groups = len(self.mixing)
         sums = np.zeros((x.shape[0], n_groups), dtype=x.dtype)
         ones = np.zeros((n_groups, x.shape[1]))
-        for g in range(n_groups):
-            cols = structure.columns(g)
+        for g, cols in enumerate(structure.slices):
             sums[:, g] = x[:, cols].sum(axis=1) - 1.0
             ones[g, cols] = 1.0
         jac = np.concatenate([jf, np.broadcast_to(ones, (x.shape[0], *ones.shape))], axis=1)
         return np.concatenate([f, sums], axis=1), jac
-
-
-def _partials(w: np.ndarray, xs: list[np.ndarray]) -> list[np.ndarray]:
-    """For each ``j``: ``w`` ``(P, E, s_1..s_k)`` contracted with every ``xs[i]``, ``i != j``."""
-    k = len(xs)
-    if k == 1:
-        return [w]
-    if k == 2:
-        first = np.matmul(w, xs[1][:, None, :, None])[..., 0]
-        second = np.matmul(xs[0][:, None, None, :], w)[:, :, 0, :]
-        return [first, second]
-    letters = _LETTERS[:k]
-    out = []
-    for skip in range(k):
-        specs = ["pe" + letters] + ["p" + letters[j] for j in range(k) if j != skip]
-        operands = [w] + [xs[j] for j in range(k) if j != skip]
-        out.append(np.einsum(",".join(specs) + "->pe" + letters[skip], *operands))
-    return out
 
 
 def build_batch(
@@ -206,21 +155,24 @@ class Polished:
 
 
 def polish(
-    batch: IndifferenceBatch, x: np.ndarray, owner: IArray, *, iterations: int = 40
+    batch: IndifferenceBatch, x: np.ndarray, owner: IArray, *, iterations: int = 30
 ) -> Polished:
-    """Gauss-Newton on the real affine system until the steps stop shrinking.
+    """Refine real points of the affine systems ``(F = 0, sum(x_j) = 1)``.
 
-    Steps use the pseudo-inverse with singular values below ``1e-10`` of the
-    largest ignored, so a start near a positive-dimensional solution set moves
-    to a nearby point of it, and a regular root is reached quadratically.
+    Gauss-Newton steps with the pseudo-inverse, singular values below
+    ``1e-10`` of the largest ignored: Newton's method at a regular root, and
+    from a start near a positive-dimensional solution set a move to a nearby
+    point of it. A point stops once its step is below ``1e-15``.
     """
     x = np.array(np.real(x), dtype=np.float64)
+    live = np.arange(x.shape[0])
     for _ in range(iterations):
-        r, jac = batch.affine(x, owner)
+        r, jac = batch.affine(x[live], owner[live])
         dx = np.einsum("pij,pj->pi", np.linalg.pinv(jac, rcond=1e-10), r)
         dx = np.where(np.isfinite(dx), dx, 0.0)
-        x = x - dx
-        if np.max(np.abs(dx), initial=0.0) <= 1e-15:
+        x[live] -= dx
+        live = live[np.max(np.abs(dx), axis=1) > 1e-15]
+        if live.size == 0:
             break
     r, jac = batch.affine(x, owner)
     sv = np.linalg.svd(jac, compute_uv=False)

@@ -41,11 +41,11 @@ lie on the bifurcating branches, which are not followed).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import solve_triangular
 
 from sim.errors import SimError
 from sim.solvers.result import Equilibrium
@@ -65,9 +65,13 @@ _DEFAULT_MAX_NU = 1e6  # default max lambda * payoff range for a branch
 _LIMIT_CHECKPOINTS = (1e4, 1e5, 1e6, 1e7)  # lambda * range at which the limit is polished
 _SUPPORT_THRESHOLDS = (1e-3, 1e-5, 1e-7, 1e-9)
 _MAX_POLISH_DISTANCE = 1e-2
-# Nominal values for step adaptation (Allgower & Georg 2003, sec. 6.1).
-NOM = {'kappa': 0.25, 'rel': 0.05, 'abs': 1e9, 'alpha': 0.15}
+# Nominal values for step adaptation (Allgower & Georg 2003, sec. 6.1); a step whose
+# factor exceeds _MAX_FACTOR is rejected. Chosen so that no branch jumping was seen
+# on thousands of random games (checked against much smaller nominal values).
+_KAPPA_NOM, _DELTA_REL_NOM, _DELTA_ABS_NOM, _ALPHA_NOM = 0.1, 0.02, 0.05, 0.1
 _MAX_FACTOR = 2.0
+_EPS = float(np.finfo(np.float64).eps)
+_H_OK = 1e-9  # accepted |H| when Newton is limited by rounding
 
 
 class LogitQREError(SimError):
@@ -110,7 +114,11 @@ class QREBranch:
 
 
 class _Game:
-    """Range-normalised game with the QRE system in log-probability coordinates."""
+    """Range-normalised game with the QRE system in log-probability coordinates.
+
+    Vectors over all moves of all players are "stacked" (length ``dim``);
+    ``blocks[k]`` is the player owning entry ``k``.
+    """
 
     def __init__(self, payoffs: np.ndarray) -> None:
         u = np.asarray(payoffs, dtype=np.float64)
@@ -118,77 +126,74 @@ class _Game:
             raise ValueError(f"payoff tensor must have shape (n, m_1, ..., m_n); got {u.shape}")
         if not np.all(np.isfinite(u)):
             raise ValueError("payoffs must be finite")
-        lo, span = float(u.min()), float(u.max() - u.min())
-        self.u = u
-        self.lo, self.scale = lo, (span if span >= 1e-300 else 1.0)
-        self.ut = (u - lo) / self.scale
-        self.sizes = u.shape[1:]
-        self.n = u.shape[0]
+        span = float(u.max() - u.min())
+        self.u, self.lo, self.scale = u, float(u.min()), (span if span >= 1e-300 else 1.0)
+        self.ut = (u - self.lo) / self.scale
+        self.n, self.sizes = u.shape[0], u.shape[1:]
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(int)
-        self.dim = int(self.offsets[-1])
+        self.first, self.dim = self.offsets[:-1], int(self.offsets[-1])
+        self.sl = [slice(a, b) for a, b in itertools.pairwise(self.offsets)].__getitem__
+        self.blocks = np.repeat(np.arange(self.n), self.sizes)
+        # H = D y - nu D U + S sigma - e: D takes log-ratios to move 0, S sums.
+        self.diff, self.sums = np.eye(self.dim), np.zeros((self.dim, self.dim))
+        self.diff[self.first] = 0.0
+        for r, m in zip(self.first, self.sizes, strict=True):
+            self.diff[r + 1 : r + m, r] = -1.0
+            self.sums[r, r : r + m] = 1.0
+        self.e = self.sums.sum(axis=1) > 0
+        letters = "abcdefghijklmnopqrstuvwxy"[: self.n]
+        self.pairs = []
+        for i, j in itertools.combinations(range(self.n), 2):
+            ops = [f"z{letters}"] + [letters[k] for k in range(self.n) if k not in (i, j)]
+            self.pairs.append((i, j, ",".join(ops) + f"->z{letters[i]}{letters[j]}"))
 
-    def split(self, vec: np.ndarray) -> list[np.ndarray]:
-        """Split a length-``dim`` vector into one block per player."""
-        return [vec[self.offsets[i] : self.offsets[i + 1]] for i in range(self.n)]
+    def contract(self, sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stacked pair matrix ``M`` and payoffs ``U`` of the normalised game.
 
-    def contract(self, sig: list[np.ndarray]) -> tuple[dict, list[np.ndarray]]:
-        """Pair matrices ``M[i, j][a, b] = ut_i(a, b, sigma_-ij)`` and values ``U_i(a)``.
-
-        One contraction chain of the stacked tensor per unordered pair ``{i, j}``
-        serves both ``M[i, j]`` and ``M[j, i]``.
+        ``M[a, b] = ut_i(a, b, sigma_-ij)`` for move ``a`` of player ``i`` and
+        ``b`` of player ``j != i`` (0 when ``i == j``); ``U = M sigma / (n - 1)``.
+        One ``einsum`` per unordered pair of players; no loop over profiles.
         """
         if self.n == 1:
-            return {}, [self.ut[0]]
-        mats = {}
-        for i in range(self.n):
-            for j in range(i + 1, self.n):
-                t = self.ut
-                for k in reversed(range(self.n)):
-                    if k not in (i, j):
-                        t = np.moveaxis(t, k + 1, -1) @ sig[k]
-                mats[i, j], mats[j, i] = t[i], t[j].T
-        return mats, [mats[i, 1 if i == 0 else 0] @ sig[1 if i == 0 else 0] for i in range(self.n)]
+            return np.zeros((self.dim, self.dim)), self.ut[0].copy()
+        mats = np.zeros((self.dim, self.dim))
+        for i, j, spec in self.pairs:
+            others = [sig[self.sl(k)] for k in range(self.n) if k not in (i, j)]
+            t = np.einsum(spec, self.ut, *others)
+            mats[self.sl(i), self.sl(j)], mats[self.sl(j), self.sl(i)] = t[i], t[j].T
+        return mats, mats @ sig / (self.n - 1)
 
     def system(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Residual ``H(x)`` (length ``dim``) and Jacobian (``dim x (dim+1)``)."""
-        nu, ys = x[-1], self.split(x[:-1])
-        sig = [np.exp(y) for y in ys]
+        y, nu = x[:-1], x[-1]
+        sig = np.exp(y)
         mats, vals = self.contract(sig)
-        h, jac = np.empty(self.dim), np.zeros((self.dim, self.dim + 1))
-        for i, (y, s, v) in enumerate(zip(ys, sig, vals, strict=True)):
-            r, m = self.offsets[i], self.sizes[i]
-            rows = slice(r + 1, r + m)
-            h[r] = s.sum() - 1.0
-            h[rows] = y[1:] - y[0] - nu * (v[1:] - v[0])
-            jac[r, r : r + m] = s
-            jac[rows, r + 1 : r + m] = np.eye(m - 1)
-            jac[rows, r] = -1.0
-            jac[rows, -1] = v[0] - v[1:]
-            for j in range(self.n):
-                if j != i:
-                    d = mats[i, j][1:] - mats[i, j][0]
-                    jac[rows, self.offsets[j] : self.offsets[j + 1]] = -nu * d * sig[j]
+        dv = self.diff @ vals
+        h = self.diff @ y - nu * dv + self.sums @ sig - self.e
+        jac = np.empty((self.dim, self.dim + 1))
+        jac[:, :-1] = self.diff + (self.sums - nu * (self.diff @ mats)) * sig
+        jac[:, -1] = -dv
         return h, jac
 
+    def softmax_residual(self, sig: np.ndarray, nu: float) -> float:
+        """``max |sigma - softmax(nu * U(sigma))|`` over all players and moves."""
+        z = nu * self.contract(sig)[1]
+        e = np.exp(z - np.maximum.reduceat(z, self.first)[self.blocks])
+        return float(np.abs(sig - e / np.add.reduceat(e, self.first)[self.blocks]).max())
+
     def residual(self, x: np.ndarray) -> float:
-        """Fixed-point residual ``max |sigma - softmax(nu * U(sigma))|``."""
-        sig = [np.exp(y) for y in self.split(x[:-1])]
-        worst = 0.0
-        for s, v in zip(sig, self.contract(sig)[1], strict=True):
-            z = x[-1] * v
-            e = np.exp(z - z.max())
-            worst = max(worst, float(np.abs(s - e / e.sum()).max()))
-        return worst
+        """Fixed-point residual of the internal point ``x``."""
+        return self.softmax_residual(np.exp(x[:-1]), float(x[-1]))
+
+    def strategies(self, sig: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Per-player probability vectors (each renormalised) from a stacked vector."""
+        return tuple(sig[self.sl(i)] / sig[self.sl(i)].sum() for i in range(self.n))
 
     def point(self, x: np.ndarray) -> QREPoint:
         """The :class:`QREPoint` at ``x`` in original units."""
-        sig = [np.exp(y) for y in self.split(x[:-1])]
-        pay = [float(s @ v) for s, v in zip(sig, self.contract(sig)[1], strict=True)]
-        return QREPoint(
-            lam=float(x[-1]) / self.scale,
-            strategies=tuple(s / s.sum() for s in sig),
-            payoffs=np.asarray(pay) * self.scale + self.lo,
-        )
+        sig = np.exp(x[:-1])
+        pay = np.add.reduceat(sig * self.contract(sig)[1], self.first)
+        return QREPoint(float(x[-1]) / self.scale, self.strategies(sig), pay * self.scale + self.lo)
 
 
 def _tangent(jac: np.ndarray) -> np.ndarray:
@@ -202,27 +207,59 @@ def _converged(dx: np.ndarray, x: np.ndarray, tol: float) -> bool:
 
 
 def _correct(
-    game: _Game, x_pred: np.ndarray, t: np.ndarray, tol: float, max_iter: int = 12
+    game: _Game, x_pred: np.ndarray, t: np.ndarray, tol: float, max_iter: int = 10
 ) -> tuple[np.ndarray, np.ndarray, float, float] | None:
-    """Newton on ``H(x) = 0, t . (x - x_pred) = 0``.
+    """Newton on the augmented system ``H(x) = 0, t . (x - x_pred) = 0``.
 
-    Returns ``(x, J(x), first step length, contraction)``, or None on failure.
+    Converged when the step passes :func:`_converged`, when ``|H|`` reaches
+    the rounding floor ``100 eps (1 + |x|)``, or when Newton stops contracting
+    with ``|H| <= 1e-9`` (ill-conditioned but accurate: large lambda near a
+    mixed equilibrium). Returns ``(x, J, first step length, contraction)``.
     """
-    x, first, kappa, prev = x_pred.copy(), 0.0, 0.0, np.inf
-    for k in range(max_iter):
-        h, jac = game.system(x)
-        try:
-            dx = np.linalg.solve(np.vstack([jac, t]), -np.append(h, t @ (x - x_pred)))
-        except np.linalg.LinAlgError:
+    x, sizes = x_pred.copy(), []
+    with np.errstate(over="ignore", invalid="ignore"):  # bad iterates are rejected below
+        for _ in range(max_iter):
+            h, jac = game.system(x)
+            hn = float(np.abs(h).max())
+            if not np.all(np.isfinite(jac)):
+                return None
+            if hn <= 100 * _EPS * (1.0 + np.abs(x).max()):
+                break
+            try:
+                dx = np.linalg.solve(np.vstack([jac, t]), -np.append(h, t @ (x - x_pred)))
+            except np.linalg.LinAlgError:
+                return None
+            size = float(np.linalg.norm(dx))
+            if sizes and size > 0.75 * sizes[-1]:
+                if hn <= _H_OK:
+                    break
+                return None
+            sizes.append(size)
+            x = x + dx
+            if _converged(dx, x, tol):
+                break
+        else:
             return None
-        size = float(np.linalg.norm(dx))
-        first, kappa = (size, kappa) if k == 0 else (first, max(kappa, size / (prev + 1e-300)))
-        if k > 0 and size > 0.5 * prev and not _converged(dx, x, 1e3 * tol):
-            return None
-        x, prev = x + dx, size
-        if _converged(dx, x, tol):
-            return x, jac, first, (kappa if k > 1 else 0.0)
-    return None
+    first = sizes[0] if sizes else 0.0
+    return x, jac, first, (sizes[1] / sizes[0] if len(sizes) > 1 else 0.0)
+
+
+def _step_factor(h: float, first: float, kappa: float, alpha: float) -> float:
+    """Ratio of the current step to the step that would meet the nominal values.
+
+    Allgower & Georg (2003, sec. 6.1): the first corrector step (relative and
+    absolute), the Newton contraction and the tangent angle, each scaled by
+    the power of ``h`` it grows with. The contraction is ignored when the
+    predictor was already within ``1e-4 h`` of the branch (then slow Newton
+    convergence means a near-singular Jacobian, not a bad predictor).
+    """
+    kappa = kappa if first > 1e-4 * h else 0.0
+    return max(
+        np.sqrt(kappa / _KAPPA_NOM),
+        first / h / _DELTA_REL_NOM,
+        np.sqrt(first / _DELTA_ABS_NOM),
+        alpha / _ALPHA_NOM,
+    )
 
 
 class _Tracer:
@@ -246,10 +283,7 @@ class _Tracer:
             t_new = _tangent(jac)
             cos = float(t_new @ self.t)
             alpha = float(np.arccos(min(abs(cos), 1.0)))
-            factor = max(
-                np.sqrt(kappa / NOM['kappa']), first / self.h / NOM['rel'], alpha / NOM['alpha'],
-                np.sqrt(first / NOM['abs']),
-            )
+            factor = _step_factor(self.h, first, kappa, alpha)
             if factor > _MAX_FACTOR or x_new[-1] < 0 or self.game.residual(x_new) > residual_tol:
                 self.h *= 0.5
                 continue
@@ -262,19 +296,30 @@ class _Tracer:
 
 
 def _at_nu(game: _Game, xa: np.ndarray, xb: np.ndarray, nu: float, tol: float) -> np.ndarray:
-    """Branch point at exactly ``nu`` between accepted points ``xa`` and ``xb`` (fixed-nu Newton)."""
-    w = (nu - xa[-1]) / (xb[-1] - xa[-1])
-    x = xa + w * (xb - xa)
-    x[-1] = nu
-    for _ in range(30):
-        h, jac = game.system(x)
-        try:
-            dy = np.linalg.solve(jac[:, :-1], -h)
-        except np.linalg.LinAlgError:
+    """Branch point at exactly ``nu`` on the branch segment between ``xa`` and ``xb``.
+
+    Newton at fixed ``nu`` from the chord interpolant; the answer must lie
+    within the segment's length of both ends. Otherwise the segment is
+    bisected (midpoints corrected onto the branch) keeping the first crossing.
+    """
+    e_nu = np.zeros(game.dim + 1)
+    e_nu[-1] = 1.0
+    for _ in range(40):
+        chord = xb - xa
+        length = float(np.linalg.norm(chord))
+        guess = xa + (nu - xa[-1]) / chord[-1] * chord
+        res = _correct(game, guess, e_nu, tol)
+        if res is not None and max(np.linalg.norm(res[0] - xa), np.linalg.norm(res[0] - xb)) <= (
+            length
+        ):
+            return res[0]
+        mid = _correct(game, xa + 0.5 * chord, chord / length, tol)
+        if mid is None:
             break
-        x[:-1] += dy
-        if _converged(dy, x[:-1], tol):
-            return x
+        if (xa[-1] - nu) * (mid[0][-1] - nu) <= 0:
+            xb = mid[0]
+        else:
+            xa = mid[0]
     raise LogitQREError(f"could not locate the branch point at lambda = {nu / game.scale:g}")
 
 
@@ -337,7 +382,7 @@ def trace_logit_branch(
             break
         xs.append(tracer.x)
     settings = (("max_lambda", nu_max / game.scale), ("payoff_range", game.scale))
-    settings += tuple(opts.items()) + (("max_points", max_points),)
+    settings += (*opts.items(), ("max_points", max_points))
     return QREBranch(tuple(game.point(x) for x in xs), _METHOD, settings, terminated)
 
 
@@ -378,110 +423,73 @@ def logit_qre_at(
         for k, nu in enumerate(nus):
             if k not in found and lo < nu <= hi:
                 found[k] = _at_nu(game, tracer.prev, tracer.x, nu, tol)
-    points = tuple(game.point(found[k]) for k in range(len(nus)))
-    for p in points:
-        if game.residual(_internal(game, p)) > residual_tol:
-            raise LogitQREError(f"point at lambda = {p.lam:g} fails the fixed-point check")
-    return points
+    for k, x in found.items():
+        if game.residual(x) > residual_tol:
+            raise LogitQREError(f"point at lambda = {lambdas[k]:g} fails the fixed-point check")
+    return tuple(game.point(found[k]) for k in range(len(nus)))
 
 
-def _internal(game: _Game, point: QREPoint) -> np.ndarray:
-    """Internal ``(log sigma, nu)`` coordinates of a point."""
-    logs = [np.log(np.maximum(s, 1e-320)) for s in point.strategies]
-    return np.concatenate([*logs, [point.lam * game.scale]])
-
-
-def _supports(sig: list[np.ndarray]) -> list[tuple[np.ndarray, ...]]:
-    """Candidate supports from probability thresholds, largest threshold first."""
-    out: list[tuple[np.ndarray, ...]] = []
+def _supports(game: _Game, sig: np.ndarray) -> list[np.ndarray]:
+    """Candidate supports (boolean masks) from probability thresholds, largest first."""
+    top = np.maximum.reduceat(sig, game.first)[game.blocks]
+    out: list[np.ndarray] = []
     for theta in _SUPPORT_THRESHOLDS:
-        cand = tuple(np.flatnonzero(s >= min(theta, s.max())) for s in sig)
-        if not any(all(np.array_equal(a, b) for a, b in zip(c, cand, strict=True)) for c in out):
-            out.append(cand)
+        mask = sig >= np.minimum(theta, top)
+        if not any(np.array_equal(mask, m) for m in out):
+            out.append(mask)
     return out
 
 
-def _polish(
-    game: _Game, sig: list[np.ndarray], support: tuple[np.ndarray, ...]
-) -> list[np.ndarray] | None:
-    """Solve the indifference equations on ``support`` by Newton's method.
+def _polish(game: _Game, sig: np.ndarray, supp: np.ndarray) -> np.ndarray | None:
+    """Solve the indifference equations on the support ``supp`` by Newton's method.
 
-    Unknowns are the supported probabilities and one value per player;
-    equations are ``U_i(a) = v_i`` for supported ``a`` and ``sum sigma_i = 1``.
-    Returns None if Newton fails or a probability comes out negative.
+    Unknowns: the supported probabilities and one value ``v_i`` per player.
+    Equations: ``U_i(a) = v_i`` for supported ``a`` and ``sum_a sigma_i(a) = 1``
+    (square system; least-squares steps cope with degenerate games). Returns
+    the stacked profile, or None if Newton fails or a probability is negative.
     """
-    if all(len(s) == 1 for s in support):
-        return [np.eye(m)[s[0]] for m, s in zip(game.sizes, support, strict=True)]
-    pos = np.concatenate([[0], np.cumsum([len(s) for s in support])]).astype(int)
-    k, n = int(pos[-1]), game.n
-    cur = [np.zeros(m) for m in game.sizes]
-    for c, s, sp in zip(cur, sig, support, strict=True):
-        c[sp] = s[sp] / s[sp].sum()
-    vals = game.contract(cur)[1]
-    z = np.concatenate([*(c[sp] for c, sp in zip(cur, support, strict=True)), np.zeros(n)])
-    z[k:] = [float(c @ v) for c, v in zip(cur, vals, strict=True)]
+    k, n = int(supp.sum()), game.n
+    if k == n:  # one move per player: the pure profile
+        return supp.astype(np.float64)
+    own = game.blocks[supp]
+    cur = np.where(supp, sig, 0.0)
+    cur /= np.add.reduceat(cur, game.first)[game.blocks]
+    z = np.concatenate([cur[supp], np.add.reduceat(cur * game.contract(cur)[1], game.first)])
+    jac = np.zeros((k + n, k + n))
+    jac[np.arange(k), k + own] = -1.0
+    jac[k + own, np.arange(k)] = 1.0
     for _ in range(50):
-        for i, sp in enumerate(support):
-            cur[i] = np.zeros(game.sizes[i])
-            cur[i][sp] = z[pos[i] : pos[i + 1]]
-        f, jac = _indifference_system(game, cur, support, pos, z[k:])
+        cur[supp] = z[:k]
+        mats, vals = game.contract(cur)
+        f = np.concatenate([vals[supp] - z[k + own], np.add.reduceat(cur, game.first) - 1.0])
+        jac[:k, :k] = mats[np.ix_(supp, supp)]
         dz = np.linalg.lstsq(jac, -f, rcond=None)[0]
         z += dz
         if np.abs(dz).max() <= 1e-15 and np.abs(f).max() <= 1e-13:
             break
-    probs = z[:k]
-    if not np.all(np.isfinite(z)) or probs.min() < -1e-12:
+    if not np.all(np.isfinite(z)) or z[:k].min() < -1e-12:
         return None
-    out = [np.zeros(m) for m in game.sizes]
-    for i, sp in enumerate(support):
-        out[i][sp] = np.maximum(probs[pos[i] : pos[i + 1]], 0.0)
-        out[i] /= out[i].sum()
-    return out
-
-
-def _indifference_system(
-    game: _Game,
-    sig: list[np.ndarray],
-    support: tuple[np.ndarray, ...],
-    pos: np.ndarray,
-    v: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Residual and Jacobian of the support indifference equations."""
-    n, k = game.n, int(pos[-1])
-    mats, vals = game.contract(sig)
-    f, jac = np.zeros(k + n), np.zeros((k + n, k + n))
-    for i, sp in enumerate(support):
-        rows = slice(pos[i], pos[i + 1])
-        f[rows] = vals[i][sp] - v[i]
-        f[k + i] = sig[i][sp].sum() - 1.0
-        jac[rows, k + i] = -1.0
-        jac[k + i, rows] = 1.0
-        for j, spj in enumerate(support):
-            if j != i:
-                jac[rows, pos[j] : pos[j + 1]] = mats[i, j][np.ix_(sp, spj)]
-    return f, jac
+    cur[supp] = np.maximum(z[:k], 0.0)
+    return cur / np.add.reduceat(cur, game.first)[game.blocks]
 
 
 def _limit_from(game: _Game, x: np.ndarray, tol: float) -> Equilibrium | None:
     """A verified Nash equilibrium polished from the branch point ``x``, or None."""
-    sig = list(game.point(x).strategies)
-    for support in _supports(sig):
-        strat = _polish(game, sig, support)
-        if strat is None:
+    sig = np.exp(x[:-1])
+    sig /= np.add.reduceat(sig, game.first)[game.blocks]
+    for supp in _supports(game, sig):
+        prof = _polish(game, sig, supp)
+        if prof is None or np.abs(prof - sig).max() > _MAX_POLISH_DISTANCE:
             continue
-        if max(float(np.abs(a - b).max()) for a, b in zip(strat, sig, strict=True)) > (
-            _MAX_POLISH_DISTANCE
-        ):
-            continue
+        strategies = game.strategies(prof)
         try:
-            regret = check_equilibrium(game.u, strat, tol)
+            regret = check_equilibrium(game.u, strategies, tol)
         except SimError:
             continue
-        pure = all(len(s) == 1 for s in support)
         return Equilibrium(
-            strategies=tuple(strat),
-            payoffs=expected_payoffs(game.u, strat),
-            concept="pure_nash" if pure else "mixed_nash",
+            strategies=strategies,
+            payoffs=expected_payoffs(game.u, strategies),
+            concept="pure_nash" if int(supp.sum()) == game.n else "mixed_nash",
             method="logit_limit",
             regret=regret,
         )

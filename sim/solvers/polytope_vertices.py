@@ -9,11 +9,15 @@ columns, so every vertex is found by solving, for each support size ``k``, all
 ``k x k`` systems ``(S, T)`` and keeping the feasible solutions with
 ``z_S > tol`` (basis enumeration, cf. Avis, Rosenberg, Savani & von Stengel
 2010, "Enumeration of Nash equilibria for two-player games", Economic Theory
-42, section 4). A column that is strictly dominated on the rows ``S`` can
-never be tight for a vector with support ``S``, which prunes most of the
-systems of a generic game without losing a vertex. In a degenerate polytope a
-vertex is the solution of several bases; vertices are identified by their
-full label sets, so those merge.
+42, section 4). In a degenerate polytope a vertex is the solution of several
+bases; vertices are identified by their full label sets, so those merge.
+
+For each support, all bases are solved at once from Grassmann-Plücker
+coordinates (:mod:`sim.solvers.basic_solutions`). Supports where that is not
+numerically safe (rank-deficient rows, as with tied payoffs) and the square
+case ``k = e`` fall back to one LAPACK solve per basis, skipping the bases that
+contain a column strictly dominated on ``S`` (such a column is never tight for
+a vector with support ``S``).
 
 The origin, the trivial vertex, is not returned.
 """
@@ -119,22 +123,28 @@ def _row_chunks(d: int, e: int, k: int) -> list[IntArray]:
 
 def _vertices_of_support_size(mat: FloatArray, k: int, supports: IntArray, tol: float) -> Vertices:
     """Vertices whose support is one of ``supports`` (each of size ``k``)."""
-    e = mat.shape[1]
     by_column = np.ascontiguousarray(np.swapaxes(mat[supports], 1, 2))  # (s, e, k)
     parts = []
-    if k < e:
+    if k < mat.shape[1]:
         z, handled = basic_solutions(by_column)
         s_idx, b_idx = np.nonzero(z.min(axis=1) > tol)  # NaN (singular) compares False
         parts.append(_feasible(mat, supports[handled][s_idx], z[s_idx, :, b_idx], tol))
         supports, by_column = supports[~handled], by_column[~handled]
     if len(supports):
-        bases = _combinations(e, k)
-        s_idx, t_idx = _candidate_bases(by_column, bases, tol)
-        # systems[b, c, a] = mat[support a, tight column c] of basis b.
-        z = _solve_batch(by_column[s_idx[:, None], bases[t_idx]])
-        positive = z.min(axis=1) > tol
-        parts.append(_feasible(mat, supports[s_idx[positive]], z[positive], tol))
+        parts.append(_vertices_one_basis_at_a_time(mat, supports, by_column, tol))
     return _concatenate(parts, mat.shape[0])
+
+
+def _vertices_one_basis_at_a_time(
+    mat: FloatArray, supports: IntArray, by_column: FloatArray, tol: float
+) -> Vertices:
+    """Fallback: solve each undominated basis ``(S, T)`` with LAPACK (batched)."""
+    bases = _combinations(mat.shape[1], supports.shape[1])
+    s_idx, t_idx = _candidate_bases(by_column, bases, tol)
+    # systems[b, c, a] = mat[support a, tight column c] of basis b.
+    z = _solve_batch(by_column[s_idx[:, None], bases[t_idx]])
+    positive = z.min(axis=1, initial=np.inf) > tol
+    return _feasible(mat, supports[s_idx[positive]], z[positive], tol)
 
 
 def _feasible(mat: FloatArray, rows: IntArray, z: FloatArray, tol: float) -> Vertices:

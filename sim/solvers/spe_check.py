@@ -81,11 +81,15 @@ def _reach_from(
 
 def _check_distributions(game: ExtensiveGame, profile: Sequence[FloatArray], tol: float) -> None:
     if len(profile) != len(game.infosets):
-        raise VerificationError(f"profile has {len(profile)} entries for {len(game.infosets)} information sets")
+        raise VerificationError(
+            f"profile has {len(profile)} entries for {len(game.infosets)} information sets"
+        )
     for h, b in zip(game.infosets, profile, strict=True):
         b = np.asarray(b, float)
         if b.shape != (len(h.moves),) or b.min() < -tol or abs(b.sum() - 1.0) > tol:
-            raise VerificationError(f"behaviour at {h.key} is not a probability vector: {b.tolist()}")
+            raise VerificationError(
+                f"behaviour at {h.key} is not a probability vector: {b.tolist()}"
+            )
 
 
 def check_subgame_perfect(
@@ -192,4 +196,6 @@ def _nash_in_subgames(
         try:
             check_equilibrium(rf.payoffs, mixed, tol, player_names=names)
         except VerificationError as exc:
-            raise VerificationError(f"not subgame perfect in the subgame at node {r}: {exc}") from None
+            raise VerificationError(
+                f"not subgame perfect in the subgame at node {r}: {exc}"
+            ) from None

@@ -20,7 +20,7 @@ which only the extreme points are combined.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,7 +30,14 @@ from sim.games.reduced_form import behaviour_from_mixed, reduced_form
 from sim.solvers.completion import complete
 from sim.solvers.reduced_nash import solve_reduced_form
 
-__all__ = ["METHOD", "SubgameSolution", "SubgameSPE", "nested_roots", "subgame_perfect", "subgame_roots"]
+__all__ = [
+    "METHOD",
+    "SubgameSPE",
+    "SubgameSolution",
+    "nested_roots",
+    "subgame_perfect",
+    "subgame_roots",
+]
 
 METHOD = "subgame_decomposition"
 
@@ -102,6 +109,20 @@ class SubgameSolution:
 _Part = tuple[FloatArray, dict[int, FloatArray]]
 
 
+@dataclass
+class _Run:
+    """Settings and what one run has learnt so far."""
+
+    game: ExtensiveGame
+    values: PointValues
+    tol: float
+    limit: int
+    complete: bool = True
+    degenerate: bool = False
+    methods: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
 def subgame_perfect(
     game: ExtensiveGame, values: PointValues, tol: float = 1e-9, limit: int = 1000
 ) -> SubgameSolution:
@@ -124,17 +145,14 @@ def subgame_perfect(
     roots = subgame_roots(game)
     nested = nested_roots(game, roots)
     solved: dict[int, list[_Part]] = {}
-    state = {"complete": True, "degenerate": False}
-    methods: set[str] = set()
-    notes: list[str] = []
+    run = _Run(game, values, tol, limit)
     for r in reversed(roots.tolist()):
         parts: list[_Part] = []
         inner = nested[r]
         for combo in itertools.product(*(solved[s] for s in inner)):
-            parts.extend(_solve_region(game, values, r, dict(zip(inner, combo, strict=True)),
-                                       tol, state, methods, notes))
+            parts.extend(_solve_region(run, r, dict(zip(inner, combo, strict=True))))
             if len(parts) >= limit:
-                state["complete"] = False
+                run.complete = False
                 parts = parts[:limit]
                 break
         for s in inner:
@@ -144,37 +162,41 @@ def subgame_perfect(
     spes = tuple(
         SubgameSPE(tuple(b[h] for h in range(sets)), np.asarray(v, float)) for v, b in solved[0]
     )
-    return SubgameSolution(spes, state["complete"], state["degenerate"], int(roots.size),
-                           tuple(sorted(methods)), tuple(dict.fromkeys(notes)), METHOD, tol, limit)
+    return SubgameSolution(
+        spes,
+        run.complete,
+        run.degenerate,
+        int(roots.size),
+        tuple(sorted(run.methods)),
+        tuple(dict.fromkeys(run.notes)),
+        METHOD,
+        tol,
+        limit,
+    )
 
 
-def _solve_region(
-    game: ExtensiveGame,
-    values: PointValues,
-    root: int,
-    inner: dict[int, _Part],
-    tol: float,
-    state: dict[str, bool],
-    methods: set[str],
-    notes: list[str],
-) -> list[_Part]:
+def _solve_region(run: _Run, root: int, inner: dict[int, _Part]) -> list[_Part]:
+    game, values = run.game, run.values
     cut = {s: part[0] for s, part in inner.items()}
     below: dict[int, FloatArray] = {}
     for part in inner.values():
         below.update(part[1])
-    if game.kind[root] == DECISION and all(
-        game.kind[c] == LEAF or c in cut for c in game.children[root]
-    ) and len(game.infosets[int(game.infoset[root])].nodes) == 1:
-        return _single_node(game, values, root, cut, below, tol, state)
+    if (
+        game.kind[root] == DECISION
+        and all(game.kind[c] == LEAF or c in cut for c in game.children[root])
+        and len(game.infosets[int(game.infoset[root])].nodes) == 1
+    ):
+        return _single_node(run, root, cut, below)
     rf = reduced_form(game, values, root, cut)
-    sol = solve_reduced_form(rf, tol)
-    methods.add(sol.method)
-    notes.extend(sol.notes)
-    state["complete"] = state["complete"] and sol.complete
-    state["degenerate"] = state["degenerate"] or sol.degenerate
+    sol = solve_reduced_form(rf, run.tol, limit=run.limit)
+    run.methods.add(sol.method)
+    run.notes.extend(sol.notes)
+    run.complete = run.complete and sol.complete
+    run.degenerate = run.degenerate or sol.degenerate
     out = []
     for eq in sol.equilibria:
-        local = complete(game, values, behaviour_from_mixed(game, rf, eq.mixed), root, cut, tol=tol)
+        partial = behaviour_from_mixed(game, rf, eq.mixed)
+        local = complete(game, values, partial, root, cut, tol=run.tol)
         profile = {**below, **local}
         vals = node_values(game, values, profile, root, cut)
         out.append((vals[root], profile))
@@ -182,20 +204,16 @@ def _solve_region(
 
 
 def _single_node(
-    game: ExtensiveGame,
-    values: PointValues,
-    root: int,
-    cut: dict[int, FloatArray],
-    below: dict[int, FloatArray],
-    tol: float,
-    state: dict[str, bool],
+    run: _Run, root: int, cut: dict[int, FloatArray], below: dict[int, FloatArray]
 ) -> list[_Part]:
     """A decision node whose moves all end the region: every best move (backward induction)."""
-    vecs = np.array([cut[c] if c in cut else values.payoffs[game.leaf_row[c]]
-                     for c in game.children[root]])
+    game, values = run.game, run.values
+    vecs = np.array(
+        [cut[c] if c in cut else values.payoffs[game.leaf_row[c]] for c in game.children[root]]
+    )
     mine = vecs[:, game.owner[root]]
-    best = np.flatnonzero(mine >= mine.max() - tol * values.payoff_range)
+    best = np.flatnonzero(mine >= mine.max() - run.tol * values.payoff_range)
     if best.size > 1:
-        state["degenerate"] = True
+        run.degenerate = True
     h = int(game.infoset[root])
     return [(vecs[b], {**below, h: np.eye(len(vecs))[b]}) for b in best]

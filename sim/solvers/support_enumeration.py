@@ -292,13 +292,15 @@ def _support_key(strategies: tuple[np.ndarray, ...]) -> tuple[int, tuple[int, ..
 
 
 def _distinct(candidates: list[Candidate], tol: float) -> list[Candidate]:
-    """Drop duplicates; keep isolated points first, then the smallest support."""
-    order = sorted(candidates, key=lambda c: (not c.isolated, _support_key(c.strategies)[0]))
-    kept: list[Candidate] = []
+    """Drop duplicates (same support, strategies within ``1e3 * tol``); isolated points first."""
     radius = max(1e3 * tol, 1e-8)
-    for cand in order:
+    groups: dict[tuple[int, ...], list[np.ndarray]] = {}
+    kept: list[Candidate] = []
+    for cand in sorted(candidates, key=lambda c: not c.isolated):
         flat = np.concatenate(cand.strategies)
-        if all(np.max(np.abs(flat - np.concatenate(k.strategies))) > radius for k in kept):
+        same = groups.setdefault(_support_key(cand.strategies)[1], [])
+        if not same or np.min(np.max(np.abs(np.asarray(same) - flat), axis=1)) > radius:
+            same.append(flat)
             kept.append(cand)
     return kept
 

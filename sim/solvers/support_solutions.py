@@ -32,16 +32,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.homotopy import (
-    StartSystem,
-    TrackSettings,
-    bezout_assignments,
-    refine,
-    start_system,
-    track,
-)
+from sim.solvers.homotopy import StartSystem, TrackSettings, refine, start_system, track
 from sim.solvers.indifference_system import IndifferenceBatch, polish
-from sim.solvers.verify import max_regret
+from sim.solvers.multilinear import bezout_assignments, evaluate
 
 __all__ = ["BatchOutcome", "Candidate", "solve_batch"]
 
@@ -148,45 +141,31 @@ def _linear(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: Batch
 
 
 def _pure_candidates(ctx: _Context, batch: IndifferenceBatch) -> list[Candidate]:
-    out = []
-    for b in range(batch.n_systems):
-        strategies = _full(ctx.payoffs.shape[1:], batch, b, [])
-        if max_regret(ctx.payoffs, strategies) <= ctx.tol:
-            out.append(Candidate(strategies, isolated=True))
-    return out
-
-
-def _full(
-    shape: tuple[int, ...], batch: IndifferenceBatch, b: int, groups: list[np.ndarray]
-) -> tuple[npt.NDArray[np.float64], ...]:
-    """Full-game strategies of support profile ``b`` from the mixing players' parts."""
-    out = []
-    mixed = dict(zip(batch.mixing, groups, strict=False))
-    for i, m in enumerate(shape):
-        s = np.zeros(m)
-        s[batch.moves[i][b]] = mixed.get(i, 1.0)
-        out.append(s)
-    return tuple(out)
+    owner = np.arange(batch.n_systems)
+    profiles = _full_profiles(ctx.payoffs.shape[1:], batch, np.zeros((owner.size, 0)), owner, 0)
+    good = _relative_regrets(ctx.payoffs, profiles) <= ctx.tol
+    return [Candidate(tuple(p[b] for p in profiles), True) for b in np.flatnonzero(good)]
 
 
 def _sample(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome) -> None:
-    """Gauss-Newton projections from interior points of deficient systems."""
-    if systems.size == 0:
-        return
-    structure = batch.structure
+    """Gauss-Newton projections from interior points of deficient systems.
+
+    Starts from the barycentre of the supports, then from random interior
+    points for systems still without a solution; one point per system is kept.
+    """
     rng = np.random.default_rng([ctx.seed, 7, *batch.sizes])
-    starts = [_barycentres(batch, systems.size)]
-    for _ in range(_SAMPLES - 1):
-        parts = [rng.dirichlet(np.ones(size), size=systems.size) for size in structure.group_sizes]
-        starts.append(np.concatenate(parts, axis=1))
-    x = np.concatenate(starts, axis=0)
-    owner = np.tile(systems, _SAMPLES)
-    found = _harvest(ctx, batch, x, owner, np.zeros(owner.size, dtype=bool))
-    seen: set[int] = set()
-    for b, cand in found:
-        if b not in seen:  # one representative point per deficient support
-            seen.add(b)
-            out.candidates.append(cand)
+    pending = systems
+    for k in range(_SAMPLES):
+        if pending.size == 0:
+            return
+        if k == 0:
+            x = _barycentres(batch, pending.size)
+        else:
+            sizes = batch.structure.group_sizes
+            x = np.concatenate([rng.dirichlet(np.ones(s), size=pending.size) for s in sizes], 1)
+        found = _harvest(ctx, batch, x, pending, np.zeros(pending.size, dtype=bool))
+        out.candidates.extend(c for _, c in found)
+        pending = np.setdiff1d(pending, [b for b, _ in found])
 
 
 def _homotopy(
@@ -219,17 +198,18 @@ def _track(
     systems: IArray,
     settings: TrackSettings,
 ) -> tuple[np.ndarray, IArray, BArray]:
-    def target(x: np.ndarray, owner: IArray) -> tuple[np.ndarray, np.ndarray]:
-        return batch.evaluate(x, systems[owner])
-
-    ends = track(target, start, systems.size, settings=settings, deadline=ctx.deadline)
-    x = refine(target, start, ends.x, ends.owner)
+    """Track and refine the paths of ``systems``; owners are batch indices."""
+    target = [w[systems] for w in batch.coeffs]
+    structure = batch.structure
+    ends = track(structure, target, start, settings=settings, deadline=ctx.deadline)
+    x = refine(structure, target, start, ends)
     return x, systems[ends.owner], ends.failed
 
 
-def _jacobian_rcond(batch: IndifferenceBatch, start: StartSystem, x: np.ndarray,
-                    owner: IArray) -> npt.NDArray[np.float64]:
-    _, jf = batch.evaluate(x, owner)
+def _jacobian_rcond(
+    batch: IndifferenceBatch, start: StartSystem, x: np.ndarray, owner: IArray
+) -> npt.NDArray[np.float64]:
+    _, jf = evaluate(batch.structure, [w[owner] for w in batch.coeffs], x)
     patch = np.broadcast_to(start.patch, (x.shape[0], *start.patch.shape))
     sv = np.linalg.svd(np.concatenate([jf, patch], axis=1), compute_uv=False)
     return np.asarray(sv[:, -1] / np.maximum(sv[:, 0], 1e-300))
@@ -272,8 +252,7 @@ def _affine(batch: IndifferenceBatch, x: np.ndarray) -> tuple[np.ndarray, BArray
     structure = batch.structure
     y = np.array(x, dtype=np.complex128)
     finite = np.all(np.isfinite(x), axis=1)
-    for g in range(len(structure.group_sizes)):
-        cols = structure.columns(g)
+    for cols in structure.slices:
         total = x[:, cols].sum(axis=1)
         size = np.linalg.norm(x[:, cols], axis=1)
         ok = np.abs(total) > _AT_INFINITY * size
@@ -295,23 +274,61 @@ def _harvest_endpoints(
 def _harvest(
     ctx: _Context, batch: IndifferenceBatch, x: np.ndarray, owner: IArray, regular: BArray
 ) -> list[tuple[int, Candidate]]:
-    """Polish real points, keep verified equilibria as ``(system, candidate)`` pairs."""
+    """Polish real points and keep the equilibria as ``(system, candidate)`` pairs.
+
+    A point is kept when the polished residual is at most ``max(tol, 1e-12)``,
+    every probability is at least ``-tol`` and, after entries at most ``tol``
+    are zeroed and the rest renormalised, its regret relative to the payoff
+    range is at most ``tol``.
+    """
     if owner.size == 0:
         return []
     pol = polish(batch, x, owner)
     ok = (pol.residual <= max(ctx.tol, 1e-12)) & (pol.x.min(axis=1) >= -ctx.tol)
     isolated = regular & (pol.rcond > SINGULAR_RCOND)
-    structure = batch.structure
-    found = []
-    for k in np.flatnonzero(ok):
-        groups = [_clip(pol.x[k, structure.columns(g)], ctx.tol) for g in range(len(batch.mixing))]
-        strategies = _full(ctx.payoffs.shape[1:], batch, int(owner[k]), groups)
-        if max_regret(ctx.payoffs, strategies) <= ctx.tol:
-            found.append((int(owner[k]), Candidate(strategies, bool(isolated[k]))))
-    return found
+    idx = np.flatnonzero(ok)
+    profiles = _full_profiles(ctx.payoffs.shape[1:], batch, pol.x[idx], owner[idx], ctx.tol)
+    good = _relative_regrets(ctx.payoffs, profiles) <= ctx.tol
+    return [
+        (int(owner[k]), Candidate(tuple(p[row] for p in profiles), bool(isolated[k])))
+        for row, k in enumerate(idx)
+        if good[row]
+    ]
 
 
-def _clip(p: np.ndarray, tol: float) -> np.ndarray:
-    q = np.where(p > tol, p, 0.0)
-    total = q.sum()
-    return q / total if total > 0 else np.full(p.shape, 1.0 / p.size)
+def _full_profiles(
+    shape: tuple[int, ...], batch: IndifferenceBatch, x: np.ndarray, owner: IArray, tol: float
+) -> list[np.ndarray]:
+    """Per player ``(K, m_i)`` full-game strategies; entries at most ``tol`` zeroed."""
+    parts = dict(zip(batch.mixing, batch.structure.slices, strict=True))
+    out = []
+    for i, m in enumerate(shape):
+        s = np.zeros((x.shape[0], m))
+        cols = batch.moves[i][owner]
+        if i in parts:
+            q = x[:, parts[i]]
+            q = np.where(q > tol, q, 0.0)
+            total = q.sum(axis=1, keepdims=True)
+            q = np.where(total > 0, q / np.where(total > 0, total, 1.0), 1.0 / q.shape[1])
+            np.put_along_axis(s, cols, q, axis=1)
+        else:
+            np.put_along_axis(s, cols, 1.0, axis=1)
+        out.append(s)
+    return out
+
+
+def _relative_regrets(payoffs: np.ndarray, profiles: list[np.ndarray]) -> np.ndarray:
+    """``(K,)`` largest gain from a pure deviation, divided by the payoff range."""
+    n = len(profiles)
+    if profiles[0].shape[0] == 0:
+        return np.zeros(0)
+    letters = "abcdefghijklmnopqrstuvwxy"[:n]
+    worst = np.zeros(profiles[0].shape[0])
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        spec = letters + "," + ",".join("z" + letters[j] for j in others) + "->z" + letters[i]
+        dev = np.einsum(spec, payoffs[i], *(profiles[j] for j in others), optimize=True)
+        gain = dev.max(axis=1) - np.einsum("zk,zk->z", dev, profiles[i])
+        worst = np.maximum(worst, gain)
+    span = float(np.ptp(payoffs))
+    return worst / (span if span > 1e-300 else 1.0)

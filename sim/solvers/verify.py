@@ -229,3 +229,47 @@ def verified(
             )
         out.append(dataclasses.replace(eq, regret=regret))
     return tuple(out)
+
+
+def pure_regrets_batch(
+    payoffs_batch: np.ndarray, points: np.ndarray, profiles: np.ndarray
+) -> np.ndarray:
+    """Scaled regret of pure profiles in a batch of games, by explicit deviations.
+
+    Parameters
+    ----------
+    payoffs_batch
+        Shape ``(batch, n, m_1, ..., m_n)``.
+    points
+        Index into the batch of each profile to check, shape ``(k,)``.
+    profiles
+        The pure profiles, shape ``(k, n)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        For each profile, the largest gain of a unilateral pure deviation over
+        all players, divided by that game's payoff range; shape ``(k,)``.
+
+    Notes
+    -----
+    Independent of the solvers: each player's payoffs at every one of its own
+    moves are gathered by fancy indexing at the profile and compared with the
+    payoff at the profile.
+    """
+    u = np.asarray(payoffs_batch, dtype=np.float64)
+    n = u.shape[1]
+    flat = u.reshape(u.shape[0], -1)
+    span = flat.max(axis=1) - flat.min(axis=1)
+    span = np.where(span > 1e-300, span, 1.0)[points]
+    worst = np.zeros(len(points))
+    for p in range(n):
+        index = [points, np.full(len(points), p)] + [profiles[:, q] for q in range(n)]
+        current = u[tuple(index)]
+        best = current.copy()
+        for k in range(u.shape[2 + p]):
+            index[2 + p] = np.full(len(points), k)
+            best = np.maximum(best, u[tuple(index)])
+        worst = np.maximum(worst, (best - current) / span)
+    return worst
+

@@ -1,0 +1,109 @@
+"""Helpers for checking sequential-game results against pygambit (imported by tests).
+
+Our trees are written to Gambit's .efg format (:func:`sim.games.efg.to_efg`,
+exact rational payoffs and probabilities), read back with pygambit, and our
+behaviour profiles are converted to exact rational pygambit profiles, so that
+Gambit computes regrets in exact arithmetic.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from sim.games.efg import to_efg
+from sim.games.extensive import ExtensiveGame, PointValues
+from sim.scenario.loader import load_scenario_text
+
+
+def exact(p: float) -> Fraction:
+    """A probability from our float results as the fraction it stands for."""
+    return Fraction(float(p)).limit_denominator(10**6)
+
+
+def gambit_game(gbt: Any, game: ExtensiveGame, values: PointValues, root: int = 0) -> Any:
+    """The game (or the subgame at ``root``) as a pygambit game."""
+    return gbt.read_efg(io.StringIO(to_efg(game, values, root)))
+
+
+def gambit_profile(gbt: Any, g: Any, game: ExtensiveGame, behaviour: Sequence[np.ndarray]) -> Any:
+    """Our behaviour profile as an exact pygambit MixedBehaviorProfile of ``g``."""
+    prof = g.mixed_behavior_profile(rational=True)
+    infosets = {(p.label, i.label): i for p in g.players for i in p.infosets}
+    for index, h in enumerate(game.infosets):
+        found = infosets.get((game.players[h.player], h.key))
+        if found is None:
+            continue
+        probs = [exact(p) for p in behaviour[index]]
+        assert sum(probs) == 1, (h.key, behaviour[index])
+        for action, p in zip(found.actions, probs, strict=True):
+            prof[action] = gbt.Rational(p.numerator, p.denominator)
+    return prof
+
+
+def gambit_subgame_roots(gbt: Any, game: ExtensiveGame, values: PointValues) -> list[int]:
+    """Gambit's proper-subgame roots, as our node indices (both number nodes in preorder)."""
+    g = gambit_game(gbt, game, values)
+    nodes = list(g.nodes)
+    assert len(nodes) == game.n_nodes
+    return [k for k, n in enumerate(nodes) if n.is_subgame_root and not n.is_terminal]
+
+
+def worst_subgame_regret(
+    gbt: Any, game: ExtensiveGame, values: PointValues, behaviour: Sequence[np.ndarray]
+) -> Fraction:
+    """Largest max_regret (exact) of the profile over every proper subgame Gambit finds."""
+    worst = Fraction(0)
+    for root in gambit_subgame_roots(gbt, game, values):
+        sub = gambit_game(gbt, game, values, root)
+        regret = gambit_profile(gbt, sub, game, behaviour).max_regret()
+        worst = max(worst, Fraction(regret.numerator, regret.denominator))
+    return worst
+
+
+def gambit_behaviour(game: ExtensiveGame, g: Any, prof: Any) -> list[np.ndarray]:
+    """A pygambit behaviour profile as our per-infoset float vectors."""
+    infosets = {(p.label, i.label): i for p in g.players for i in p.infosets}
+    out = []
+    for h in game.infosets:
+        found = infosets[(game.players[h.player], h.key)]
+        out.append(np.array([float(prof[a]) for a in found.actions]))
+    return out
+
+
+def random_tree_scenario(
+    rng: np.random.Generator,
+    players: int = 2,
+    max_depth: int = 4,
+    chance: bool = True,
+    moves: tuple[int, int] = (2, 3),
+    nodes: int = 12,
+) -> str:
+    """A random perfect-information tree (integer payoffs 0..2, so ties) as scenario text."""
+    names = [f"P{i + 1}" for i in range(players)]
+    budget = [nodes]
+
+    def node(depth: int) -> dict[str, Any]:
+        if depth >= max_depth or budget[0] <= 0 or (depth > 0 and rng.random() < 0.25):
+            return {"payoffs": {p: int(rng.integers(0, 3)) for p in names}}
+        budget[0] -= 1
+        k = int(rng.integers(moves[0], moves[1] + 1))
+        kids = {f"m{j}": node(depth + 1) for j in range(k)}
+        if chance and rng.random() < 0.25:
+            weights = rng.integers(1, 4, size=k)
+            probs = {f"m{j}": f"{int(w)}/{int(weights.sum())}" for j, w in enumerate(weights)}
+            return {"chance": probs, "moves": kids}
+        return {"player": names[int(rng.integers(players))], "moves": kids}
+
+    doc = {"name": "random tree", "players": {p: {} for p in names}, "tree": node(0)}
+    return json.dumps(doc)
+
+
+def load_text(text: str) -> Any:
+    """Load scenario text (JSON is accepted: it is YAML flow style)."""
+    return load_scenario_text(text, "random.yaml")
