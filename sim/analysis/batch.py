@@ -131,9 +131,7 @@ def solve_batch(
     want_all = "mixed_nash" in concepts
     need = np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1)
     mixed, complete = _mixed_where(tensor, need, tol, progress)
-    return BatchSolution(
-        scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete
-    )
+    return BatchSolution(scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete)
 
 
 def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
@@ -151,7 +149,10 @@ def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
 
 
 def _mixed_where(
-    tensor: np.ndarray, need: np.ndarray, tol: float, progress  # type: ignore[no-untyped-def]
+    tensor: np.ndarray,
+    need: np.ndarray,
+    tol: float,
+    progress,  # type: ignore[no-untyped-def]
 ) -> tuple[tuple[tuple[Equilibrium, ...], ...], np.ndarray]:
     out: list[tuple[Equilibrium, ...]] = []
     complete = np.ones(len(need), bool)

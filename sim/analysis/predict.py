@@ -35,7 +35,9 @@ def equilibrium_name(batch: BatchSolution, eq: Equilibrium) -> str:
     for p, support in enumerate(key):
         moves = batch.scenario.players[p].moves
         if len(support) > 1:
-            names.append(f"{batch.scenario.players[p].name} mixes {'/'.join(moves[k] for k in support)}")
+            names.append(
+                f"{batch.scenario.players[p].name} mixes {'/'.join(moves[k] for k in support)}"
+            )
     return "Mixed: " + "; ".join(names)
 
 

@@ -61,7 +61,9 @@ def _payoff_dominant(eqs: Sequence[Equilibrium], payoffs: np.ndarray, tol: float
     vectors = np.array([eq.payoffs for eq in eqs])
     undominated = []
     for i, v in enumerate(vectors):
-        better = np.all(vectors >= v - tol * span, axis=1) & np.any(vectors > v + tol * span, axis=1)
+        better = np.all(vectors >= v - tol * span, axis=1) & np.any(
+            vectors > v + tol * span, axis=1
+        )
         if not better.any():
             undominated.append(i)
     return max(undominated, key=lambda i: (float(vectors[i].sum()), -i))
@@ -89,6 +91,9 @@ def _logit_limit(eqs: Sequence[Equilibrium], payoffs: np.ndarray, tol: float) ->
 
     limit = limiting_logit_equilibrium(payoffs)
     for i, eq in enumerate(eqs):
-        if all(np.allclose(a, b, atol=1e-6) for a, b in zip(eq.strategies, limit.strategies, strict=True)):
+        if all(
+            np.allclose(a, b, atol=1e-6)
+            for a, b in zip(eq.strategies, limit.strategies, strict=True)
+        ):
             return i
     return None

@@ -15,7 +15,12 @@ import numpy as np
 
 from sim.errors import UsageError
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.dominance import EliminationResult, Dominance, dominated_moves, iterated_elimination
+from sim.solvers.dominance import (
+    Dominance,
+    EliminationResult,
+    dominated_moves,
+    iterated_elimination,
+)
 from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
 from sim.solvers.pure_nash import pure_nash
 from sim.solvers.result import Equilibrium

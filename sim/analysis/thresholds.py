@@ -169,11 +169,17 @@ def threshold_sentence(result: ThresholdResult, t: Threshold, current: float | N
     value = f"{t.value:.6g}"
     falling = current is not None and current > t.value
     here, there = (t.after, t.before) if falling else (t.before, t.after)
-    here_name, there_name = (t.after_name, t.before_name) if falling else (t.before_name, t.after_name)
+    here_name, there_name = (
+        (t.after_name, t.before_name) if falling else (t.before_name, t.after_name)
+    )
     verb = "falls below" if falling else "rises above"
     cond = f"when {result.parameter} {verb} {value}"
     eq_here, eq_there = here.equilibria(0), there.equilibria(0)
-    outcome = f" (the outcome changes from {here_name} to {there_name})" if here_name != there_name else ""
+    outcome = (
+        f" (the outcome changes from {here_name} to {there_name})"
+        if here_name != there_name
+        else ""
+    )
     if len(eq_here) == 1 and len(eq_there) == 1 and eq_here[0].is_pure and eq_there[0].is_pure:
         ph, pt = eq_here[0].pure_profile(), eq_there[0].pure_profile()
         assert ph is not None and pt is not None
@@ -206,4 +212,3 @@ def _set_change(here: str, there: str, cond: str) -> str:
 def _names(names: list[str]) -> str:
     quoted = [f"'{n}'" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-

@@ -139,13 +139,17 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
     add_set_option(parser)
     parser.add_argument(
-        "--concept", metavar="LIST", default=None,
+        "--concept",
+        metavar="LIST",
+        default=None,
         help="comma-separated solution concepts: pure_nash, mixed_nash "
         "(default: the scenario's solve.concepts, else pure_nash,mixed_nash)",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON result document")
     parser.add_argument(
-        "--tol", type=float, default=1e-9,
+        "--tol",
+        type=float,
+        default=1e-9,
         help="tolerance for ties and supports, relative to the payoff range (default 1e-9)",
     )
 

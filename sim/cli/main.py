@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sim import __version__
 from sim.cli import commands
+from sim.cli.analysis_commands import ANALYSIS_COMMANDS
 from sim.errors import ScenarioError, SimError, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for spec in commands.COMMANDS:
+    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS()):
         cmd = sub.add_parser(
             spec.name,
             help=spec.help,

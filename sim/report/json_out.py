@@ -8,36 +8,16 @@ payoffs and the outcomes it leads to. Keys beyond the contract (``method``,
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
-
-import numpy as np
 
 from sim.analysis.solve import GameAnalysis
 from sim.games.normal_form import NormalFormGame, outcome_label
 from sim.scenario.model import Scenario
-from sim.solvers.result import Equilibrium
+from sim.solvers.result import Equilibrium, outcome_distribution
 
-__all__ = ["dumps", "equilibrium_entry", "outcome_distribution", "solve_document"]
-
-#: Profiles reached with less probability than this are not listed as outcomes.
-MIN_OUTCOME_PROBABILITY = 1e-12
-
-
-def outcome_distribution(
-    game: NormalFormGame, eq: Equilibrium, threshold: float = MIN_OUTCOME_PROBABILITY
-) -> Iterator[tuple[tuple[int, ...], float]]:
-    """Pure profiles reached by ``eq`` with their probabilities (most likely first)."""
-    supports = [np.flatnonzero(s > threshold) for s in eq.strategies]
-    rows = []
-    for profile in itertools.product(*supports):
-        prob = float(np.prod([eq.strategies[i][k] for i, k in enumerate(profile)]))
-        if prob > threshold:
-            rows.append((tuple(int(k) for k in profile), prob))
-    rows.sort(key=lambda r: (-r[1], r[0]))
-    return iter(rows)
+__all__ = ["dumps", "equilibrium_entry", "solve_document"]
 
 
 def equilibrium_entry(scenario: Scenario, game: NormalFormGame, eq: Equilibrium) -> dict[str, Any]:
@@ -47,7 +27,7 @@ def equilibrium_entry(scenario: Scenario, game: NormalFormGame, eq: Equilibrium)
         for player, moves, s in zip(game.players, game.moves, eq.strategies, strict=True)
     }
     outcomes = []
-    for profile, prob in outcome_distribution(game, eq):
+    for profile, prob in outcome_distribution(eq.strategies):
         moves = game.profile_moves(profile)
         outcomes.append(
             {"moves": moves, "probability": prob, "label": outcome_label(scenario, moves)}

@@ -8,10 +8,9 @@ import numpy as np
 
 from sim.analysis.solve import GameAnalysis
 from sim.games.normal_form import NormalFormGame, outcome_label
-from sim.report.json_out import outcome_distribution
 from sim.report.table import format_number
 from sim.scenario.model import Scenario
-from sim.solvers.result import Equilibrium
+from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import deviation_payoffs
 
 __all__ = ["format_probability", "solve_report"]
@@ -64,7 +63,11 @@ def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     eqs = analysis.equilibria
     methods = ", ".join(f"{c} by {m.replace('_', ' ')}" for c, m in analysis.methods)
     lines = [f"Nash equilibria: {len(eqs)} found ({methods})."]
-    if analysis.complete and analysis.game.n_players == 2 and "mixed_nash" in analysis.options.concepts:
+    if (
+        analysis.complete
+        and analysis.game.n_players == 2
+        and "mixed_nash" in analysis.options.concepts
+    ):
         lines.append("This is every extreme equilibrium of the game.")
     elif analysis.complete:
         lines.append("This is every equilibrium of the kinds requested.")
@@ -91,14 +94,20 @@ def _equilibrium_text(scenario: Scenario, analysis: GameAnalysis, i: int, eq: Eq
     lines = [title]
     for p, player in enumerate(game.players):
         lines.append(f"   {player}: {_strategy_text(game, p, eq.strategies[p])}")
-    pays = ", ".join(f"{pl} {format_number(float(v), 4)}" for pl, v in zip(game.players, eq.payoffs, strict=True))
+    pays = ", ".join(
+        f"{pl} {format_number(float(v), 4)}" for pl, v in zip(game.players, eq.payoffs, strict=True)
+    )
     lines.append(f"   Expected payoffs: {pays}")
     if pure is None:
         lines.extend(_outcome_lines(scenario, game, eq))
     lines.extend(_why_lines(game, eq))
     optimal = analysis.pareto_equilibria[i - 1] if analysis.pareto_equilibria else None
     if optimal is not None:
-        verdict = "yes" if optimal else "no: some other outcome is better for one player and worse for none"
+        verdict = (
+            "yes"
+            if optimal
+            else "no: some other outcome is better for one player and worse for none"
+        )
         lines.append(f"   Pareto-optimal: {verdict}")
     return "\n".join(lines)
 
@@ -111,8 +120,10 @@ def _strategy_text(game: NormalFormGame, p: int, strategy: np.ndarray) -> str:
     return "mixes " + ", ".join(parts)
 
 
-def _outcome_lines(scenario: Scenario, game: NormalFormGame, eq: Equilibrium, limit: int = 6) -> list[str]:
-    rows = list(outcome_distribution(game, eq))
+def _outcome_lines(
+    scenario: Scenario, game: NormalFormGame, eq: Equilibrium, limit: int = 6
+) -> list[str]:
+    rows = outcome_distribution(eq.strategies)
     lines = ["   Outcomes:"]
     for profile, prob in rows[:limit]:
         moves = game.profile_moves(profile)
@@ -183,14 +194,18 @@ def _dominance_text(game: NormalFormGame, dom) -> str:  # type: ignore[no-untype
     if len(dom.dominator) == 1:
         by = moves[dom.dominator[0][0]]
     else:
-        by = "a mix of " + ", ".join(f"{moves[k]} {format_probability(w)}" for k, w in dom.dominator)
+        by = "a mix of " + ", ".join(
+            f"{moves[k]} {format_probability(w)}" for k, w in dom.dominator
+        )
     how = "strictly" if dom.strict else "weakly"
     return f"{game.players[dom.player]}'s {moves[dom.move]} is {how} dominated by {by}"
 
 
 def _security_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
     lines = ["Security levels (what each player can guarantee, whatever the others do):"]
-    for pure, mixed in zip(analysis.pure_security, analysis.mixed_security or analysis.pure_security, strict=False):
+    for pure, mixed in zip(
+        analysis.pure_security, analysis.mixed_security or analysis.pure_security, strict=False
+    ):
         player = game.players[pure.player]
         best = ", ".join(game.moves[pure.player][k] for k in pure.moves)
         text = f"   {player}: {format_number(pure.value, 4)} with a pure move ({best})"
@@ -201,11 +216,15 @@ def _security_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
 
 
 def _pareto_section(scenario: Scenario, game: NormalFormGame, analysis: GameAnalysis) -> str:
-    lines = ["Pareto-optimal outcomes (no other outcome is better for one player and worse for none):"]
+    lines = [
+        "Pareto-optimal outcomes (no other outcome is better for one player and worse for none):"
+    ]
     for profile in analysis.pareto_profiles[:12]:
         moves = game.profile_moves(profile)
         label = outcome_label(scenario, moves)
-        pays = ", ".join(format_number(float(game.payoffs[(p, *profile)]), 4) for p in range(game.n_players))
+        pays = ", ".join(
+            format_number(float(game.payoffs[(p, *profile)]), 4) for p in range(game.n_players)
+        )
         lines.append(f"   {', '.join(moves.values())} ({pays})" + (f'  "{label}"' if label else ""))
     if len(analysis.pareto_profiles) > 12:
         lines.append(f"   ... and {len(analysis.pareto_profiles) - 12} more")

@@ -6,7 +6,7 @@ it does so for a whole stack of matrices. This is the inner step of basis
 enumeration for the vertices of a best-response polytope (Avis, Rosenberg,
 Savani & von Stengel 2010, "Enumeration of Nash equilibria for two-player
 games", Economic Theory 42; von Stengel 2002, "Computing equilibria for
-two-person games", Handbook of Game Theory vol. 3, section 3).
+two-person games", Handbook of Game Theory vol. 3).
 
 Method. With ``W = [G | -1]`` (shape ``(e, k + 1)``) the vector ``(x, 1)`` spans
 the kernel of ``W[T]``. Pick ``k + 1`` reference rows by partial pivoting, put

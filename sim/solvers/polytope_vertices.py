@@ -2,14 +2,14 @@
 
 The polytope is ``{z in R^d : z >= 0, M^T z <= 1}`` for a matrix ``M`` of shape
 ``(d, e)`` with positive entries, so it is bounded (von Stengel 2002,
-"Computing equilibria for two-person games", Handbook of Game Theory vol. 3,
-section 3.2). A vertex ``z != 0`` with support ``S`` (``|S| = k``) is the
-unique solution of ``M[S, T]^T z_S = 1`` for some set ``T`` of ``k`` tight
-columns, so every vertex is found by solving, for each support size ``k``, all
-``k x k`` systems ``(S, T)`` and keeping the feasible solutions with
+"Computing equilibria for two-person games", Handbook of Game Theory vol. 3).
+A vertex ``z != 0`` with support ``S`` (``|S| = k``) is the unique solution of
+``M[S, T]^T z_S = 1`` for some set ``T`` of ``k`` tight columns, so every
+vertex is found by solving, for each support size ``k``, all ``k x k``
+systems ``(S, T)`` and keeping the feasible solutions with
 ``z_S > tol`` (basis enumeration, cf. Avis, Rosenberg, Savani & von Stengel
 2010, "Enumeration of Nash equilibria for two-player games", Economic Theory
-42, section 4). In a degenerate polytope a vertex is the solution of several
+42). In a degenerate polytope a vertex is the solution of several
 bases; vertices are identified by their full label sets, so those merge.
 
 For each support, all bases are solved at once from Grassmann-Plücker

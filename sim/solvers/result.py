@@ -6,11 +6,13 @@ produced them, so that a reported answer can always be traced back.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Equilibrium", "EquilibriumSet"]
+__all__ = ["Equilibrium", "EquilibriumSet", "outcome_distribution"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,3 +87,21 @@ class EquilibriumSet:
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.equilibria)
+
+
+def outcome_distribution(
+    strategies: Sequence[np.ndarray], threshold: float = 1e-12
+) -> list[tuple[tuple[int, ...], float]]:
+    """Pure profiles reached by independent mixed strategies, most likely first.
+
+    Profiles with probability at most ``threshold`` are left out.
+    """
+    supports = [np.flatnonzero(s > threshold) for s in strategies]
+    rows = []
+    for profile in itertools.product(*supports):
+        prob = float(np.prod([strategies[i][k] for i, k in enumerate(profile)]))
+        if prob > threshold:
+            rows.append((tuple(int(k) for k in profile), prob))
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    return rows
+

@@ -14,7 +14,7 @@ Label ``i`` (``0 <= i < m``) marks ``x_i = 0`` in ``P`` and ``(A y)_i = 1`` in
 ``Q``. The extreme equilibria are exactly the pairs of vertices ``(x, y) !=
 (0, 0)`` whose labels together cover all ``m + n`` labels, normalised to
 probability vectors (von Stengel 2002, "Computing equilibria for two-person
-games", Handbook of Game Theory vol. 3, section 3; Avis, Rosenberg, Savani &
+games", Handbook of Game Theory vol. 3; Avis, Rosenberg, Savani &
 von Stengel 2010, "Enumeration of Nash equilibria for two-player games",
 Economic Theory 42; the vertex idea goes back to Mangasarian 1964). This holds
 for degenerate games too, where a vertex may carry more labels than its
@@ -70,26 +70,31 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-9)
         Payoffs of the row and the column player, finite, same shape ``(m, n)``
         with ``m, n >= 1`` and ``m + n <= 62``.
     tol
-        Absolute tolerance, relative to each player's payoff range, used to
-        decide whether a constraint of a best-response polytope is tight
-        (a tie between best responses) and whether a probability is zero.
+        Tolerance, relative to each player's payoff range, used to decide
+        whether a constraint of a best-response polytope is tight (a tie
+        between best responses) and whether a probability is zero.
+        Equilibria closer than ``tol`` in every probability are merged.
 
     Returns
     -------
     EquilibriumSet
-        Every extreme equilibrium, each once, ordered like Gambit: by the row
-        strategy, then the column strategy, lexicographically descending.
+        Every extreme equilibrium, each once, ordered by the row strategy,
+        then the column strategy, lexicographically descending (as Gambit's
+        ``enummixed`` usually lists them).
         ``complete`` is True; ``degenerate`` is True when some vertex of a
         best-response polytope has more labels than its dimension.
 
     Notes
     -----
     Pairs of completely labelled vertices of the best-response polytopes are
-    the extreme equilibria (von Stengel 2002, Theorem 3.4 and section 3.5;
-    Avis et al. 2010). Vertices are enumerated over all bases with conditional
-    strict-dominance pruning; see :func:`sim.solvers.polytope_vertices
-    .polytope_vertices`. The result has been checked against Gambit's
-    ``enummixed`` on degenerate and generic games.
+    the extreme equilibria (von Stengel 2002; Avis et al. 2010).
+    Vertices come from :func:`sim.solvers.polytope_vertices.polytope_vertices`.
+    The tests compare the result with Gambit's ``enummixed`` on degenerate and
+    generic games; Gambit may list one extreme equilibrium of a degenerate
+    game more than once, this function lists it once.
+
+    Regrets are reported relative to each player's payoff range (the larger
+    of the two players' values).
 
     Raises
     ------
@@ -125,7 +130,7 @@ def is_degenerate(A: npt.ArrayLike, B: npt.ArrayLike, tol: float = 1e-9) -> bool
     """Tell whether the bimatrix game ``(A, B)`` is degenerate.
 
     A game is nondegenerate when no mixed strategy with support of size ``k``
-    has more than ``k`` pure best responses (von Stengel 2002, Definition 3.2),
+    has more than ``k`` pure best responses (von Stengel 2002),
     that is, when no vertex of ``P`` has more than ``m`` labels and no vertex
     of ``Q`` more than ``n``. Ties are decided with ``tol`` relative to each
     player's payoff range.

@@ -4,7 +4,7 @@ The row player, with payoffs ``A`` (shape ``m x n``), maximises the payoff it
 can guarantee; the column player minimises what it concedes. By the minimax
 theorem both optima equal the value of the game, and each is a linear program
 (von Stengel 2002, "Computing equilibria for two-person games", Handbook of
-Game Theory vol. 3, section 2.4; the two programs are each other's duals):
+Game Theory vol. 3; the two programs are each other's duals):
 
 .. math::
 

@@ -1,0 +1,139 @@
+"""Tornado analysis: which single assumption swings the prediction most.
+
+Each parameter with a ``range`` is moved across it (``steps`` points) with
+the others at their values; the *swing* is the spread (max - min) of a metric
+along the way: each player's payoff in the selected equilibrium, or the
+probability that the selected equilibrium leads to a named outcome. Bars are
+sorted by swing, largest first (Eschenbach 1992, "Spiderplots versus tornado
+diagrams for sensitivity analysis", Interfaces 22).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.analysis.batch import BatchSolution, solve_batch
+from sim.analysis.selection import select
+from sim.errors import UsageError
+from sim.scenario.model import Scenario
+from sim.solvers.result import outcome_distribution
+
+__all__ = ["TornadoBar", "TornadoResult", "tornado"]
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One parameter's effect: the metric at the ends of its range and its swing."""
+
+    parameter: str
+    low: float
+    high: float
+    metric_at_low: float
+    metric_at_high: float
+    metric_min: float
+    metric_max: float
+
+    @property
+    def swing(self) -> float:
+        """Spread of the metric across the range."""
+        return self.metric_max - self.metric_min
+
+
+@dataclass(frozen=True, eq=False)
+class TornadoResult:
+    """Bars for one metric, sorted by swing, with the settings used."""
+
+    metric: str
+    baseline: float
+    bars: tuple[TornadoBar, ...]
+    rule: str
+    steps: int
+
+
+def tornado(
+    scenario: Scenario,
+    *,
+    player: str | None = None,
+    outcome: str | None = None,
+    base: Mapping[str, float] | None = None,
+    rule: str = "payoff_dominant",
+    steps: int = 21,
+    tol: float = 1e-9,
+) -> list[TornadoResult]:
+    """Tornado bars for each player's payoff (default), one player's, or an outcome's odds."""
+    params = [p for p in scenario.parameters if p.range is not None and p.name not in (base or {})]
+    if not params:
+        raise UsageError("no parameter has a `range` to move across; add ranges to the scenario")
+    metrics = _metrics(scenario, player, outcome)
+    center = solve_batch(
+        scenario,
+        {params[0].name: np.array([_current(scenario, params[0].name, base)])},
+        base=base,
+        concepts=("pure_nash",),
+        tol=tol,
+    )
+    results = []
+    for label, fn in metrics:
+        bars = []
+        for param in params:
+            values = np.linspace(param.range[0], param.range[1], steps)  # type: ignore[index]
+            batch = solve_batch(scenario, {param.name: values}, base=base, tol=tol)
+            series = np.array([fn(batch, b, rule) for b in range(batch.size)])
+            bars.append(
+                TornadoBar(
+                    param.name,
+                    values[0],
+                    values[-1],
+                    float(series[0]),
+                    float(series[-1]),
+                    float(np.nanmin(series)),
+                    float(np.nanmax(series)),
+                )
+            )
+        bars.sort(key=lambda bar: -bar.swing)
+        results.append(TornadoResult(label, float(fn(center, 0, rule)), tuple(bars), rule, steps))
+    return results
+
+
+def _current(scenario: Scenario, name: str, base: Mapping[str, float] | None) -> float:
+    from sim.scenario.parameters import parameter_env
+
+    return float(parameter_env(scenario.parameters, base)[name])
+
+
+def _metrics(scenario: Scenario, player: str | None, outcome: str | None):  # type: ignore[no-untyped-def]
+    names = scenario.player_names
+    if outcome is not None:
+        return [(f"probability of '{outcome}'", lambda b, i, r: _outcome_prob(b, i, r, outcome))]
+    if player is not None and player not in names:
+        raise UsageError(f"unknown player '{player}'; players: {', '.join(names)}")
+    chosen = [player] if player else list(names)
+    return [
+        (f"{p}'s equilibrium payoff", lambda b, i, r, k=names.index(p): _payoff(b, i, r, k))
+        for p in chosen
+    ]
+
+
+def _selected(batch: BatchSolution, point: int, rule: str):  # type: ignore[no-untyped-def]
+    eqs = batch.equilibria(point)
+    idx = select(eqs, batch.payoffs[point], "payoff_dominant" if rule == "all" else rule)
+    return eqs[idx] if idx is not None and eqs else None
+
+
+def _payoff(batch: BatchSolution, point: int, rule: str, player: int) -> float:
+    eq = _selected(batch, point, rule)
+    return float(eq.payoffs[player]) if eq is not None else float("nan")
+
+
+def _outcome_prob(batch: BatchSolution, point: int, rule: str, outcome: str) -> float:
+    eq = _selected(batch, point, rule)
+    if eq is None:
+        return float("nan")
+    return sum(
+        prob
+        for profile, prob in outcome_distribution(eq.strategies)
+        if batch.profile_label(profile) == outcome
+    )
