@@ -149,25 +149,17 @@ def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
 
 
 def _mixed_where(
-    tensor: np.ndarray,
-    need: np.ndarray,
-    tol: float,
-    progress,  # type: ignore[no-untyped-def]
+    tensor: np.ndarray, need: np.ndarray, tol: float, progress  # type: ignore[no-untyped-def]
 ) -> tuple[tuple[tuple[Equilibrium, ...], ...], np.ndarray]:
-    out: list[tuple[Equilibrium, ...]] = []
+    out: list[tuple[Equilibrium, ...]] = [()] * len(need)
     complete = np.ones(len(need), bool)
-    todo = int(need.sum())
-    done = 0
-    for b, wanted in enumerate(need):
-        if not wanted:
-            out.append(())
-            continue
+    todo = np.flatnonzero(need)
+    for done, b in enumerate(todo, start=1):
         eqs, whole = mixed_equilibria(tensor[b], tol)
-        out.append(tuple(eq for eq in eqs if not eq.is_pure))
+        out[b] = tuple(eq for eq in eqs if not eq.is_pure)
         complete[b] = whole
-        done += 1
         if progress is not None:
-            progress(done, todo)
+            progress(done, len(todo))
     return tuple(out), complete
 
 

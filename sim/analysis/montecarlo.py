@@ -116,10 +116,14 @@ def _counts(names: np.ndarray) -> list[tuple[str, int]]:
 
 
 def _spearman(ranks: np.ndarray, hit: np.ndarray) -> float:
-    """Spearman's rho between a parameter (as ranks) and an outcome indicator."""
+    """Spearman's rho between a parameter (as ranks) and an outcome indicator.
+
+    The ranks of a 0/1 indicator are an affine function of it, so Pearson's
+    correlation with the indicator itself equals Spearman's rho.
+    """
     if np.ptp(hit) == 0 or np.ptp(ranks) == 0:
         return 0.0
-    return float(np.corrcoef(ranks, stats.rankdata(hit))[0, 1])
+    return float(np.corrcoef(ranks, hit)[0, 1])
 
 
 def _influence(odds: list[OutcomeOdds]) -> tuple[tuple[str, float], ...]:

@@ -64,28 +64,31 @@ class Predictions:
 def predict(batch: BatchSolution, rule: str = "all") -> Predictions:
     """Predicted outcome names for every point of ``batch``.
 
-    Pure-only points are named from a per-profile cache, so a sweep of many
-    points costs little more than its distinct equilibrium sets.
+    Points are grouped by their set of pure equilibria (one ``np.unique`` over
+    the packed masks); a group whose points need no payoff-dependent choice
+    (one equilibrium, or rule ``all``) is named once. Only points with mixed
+    equilibria or a real choice are handled one by one.
     """
-    names: list[str] = []
-    chosen = np.full(batch.size, -1)
-    cache: dict[tuple, tuple[str, int]] = {}
     flat = batch.pure_mask.reshape(batch.size, -1)
-    for b in range(batch.size):
-        if not batch.mixed[b] and rule in ("all",):
-            key = tuple(np.flatnonzero(flat[b]))
-            if key not in cache:
-                eqs = batch.equilibria(b)
-                cache[key] = (_joined(batch, eqs), -1)
-            name, idx = cache[key]
-        else:
-            eqs = batch.equilibria(b)
-            idx_opt = select(eqs, batch.payoffs[b], rule, batch.tol)
-            idx = -1 if idx_opt is None else idx_opt
-            name = _joined(batch, eqs) if idx < 0 else equilibrium_name(batch, eqs[idx])
-        names.append(name)
-        chosen[b] = idx
-    return Predictions(rule, tuple(names), chosen)
+    keys, inverse = np.unique(np.packbits(flat, axis=1), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    counts = flat.sum(axis=1)
+    has_mixed = np.array([bool(m) for m in batch.mixed])
+    names = np.empty(batch.size, dtype=object)
+    chosen = np.full(batch.size, -1)
+    simple = ~has_mixed & ((counts <= 1) | (rule == "all"))
+    for group in range(len(keys)):
+        members = np.flatnonzero(simple & (inverse == group))
+        if members.size:
+            eqs = batch.equilibria(int(members[0]))
+            names[members] = _joined(batch, eqs) if len(eqs) != 1 else equilibrium_name(batch, eqs[0])
+            chosen[members] = -1 if len(eqs) != 1 or rule == "all" else 0
+    for b in np.flatnonzero(~simple):
+        eqs = batch.equilibria(int(b))
+        idx = select(eqs, batch.payoffs[b], rule, batch.tol)
+        names[b] = _joined(batch, eqs) if idx is None else equilibrium_name(batch, eqs[idx])
+        chosen[b] = -1 if idx is None else idx
+    return Predictions(rule, tuple(names.tolist()), chosen)
 
 
 def _joined(batch: BatchSolution, eqs: list[Equilibrium]) -> str:

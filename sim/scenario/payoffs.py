@@ -82,14 +82,22 @@ def _mask(scenario: Scenario, when: When) -> np.ndarray:
 
 
 def _add_rules(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
+    """Sum the rules: for each player, (batch x rules) values times (rules x profiles) masks.
+
+    One matrix product per player adds every rule at every point of the batch.
+    """
     index = {name: i for i, name in enumerate(scenario.player_names)}
     batch = tensor.shape[0]
-    extra = (None,) * (tensor.ndim - 2)
+    columns: dict[int, list[np.ndarray]] = {}
+    masks: dict[int, list[np.ndarray]] = {}
     for rule in scenario.payoff_rules or ():
-        mask = _mask(scenario, rule.when)
+        mask = _mask(scenario, rule.when).ravel()
         for player, formula in rule.add:
-            col = _column(formula.evaluate(env), batch)
-            tensor[:, index[player]] += col[(slice(None), *extra)] * mask
+            columns.setdefault(index[player], []).append(_column(formula.evaluate(env), batch))
+            masks.setdefault(index[player], []).append(mask)
+    for p, cols in columns.items():
+        values = np.stack(cols, axis=1)
+        tensor[:, p] += (values @ np.stack(masks[p])).reshape(tensor.shape[:1] + tensor.shape[2:])
 
 
 def _fill_outcomes(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:

@@ -1,0 +1,239 @@
+"""Shared plotting helpers: palette, classroom style, figure creation and atomic saving.
+
+Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot
+state), so plotting never opens a window and works on any backend. Colours
+follow Okabe & Ito (2008), "Color universal design", extended by Paul Tol's
+"muted" scheme: both remain distinguishable with the common forms of colour
+blindness.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import textwrap
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.errors import UsageError
+
+__all__ = [
+    "FORMATS",
+    "LINE_STYLES",
+    "OKABE_ITO",
+    "PALETTE",
+    "axes_list",
+    "line_style",
+    "new_figure",
+    "outcome_colour",
+    "plot_style",
+    "rule_text",
+    "save_figure",
+    "wrap",
+]
+
+#: Okabe-Ito colours, by name.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+
+#: Line colours (players, equilibria, moves), most distinct first.
+PALETTE = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["green"],
+    OKABE_ITO["purple"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["black"],
+    OKABE_ITO["yellow"],
+)
+
+#: Area colours (outcome regions): Okabe-Ito, then Tol's muted scheme.
+_AREA = (
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["green"],
+    OKABE_ITO["yellow"],
+    OKABE_ITO["purple"],
+    OKABE_ITO["blue"],
+    OKABE_ITO["vermillion"],
+    "#999999",
+    "#88CCEE",
+    "#DDCC77",
+    "#44AA99",
+    "#CC6677",
+    "#AA4499",
+    "#117733",
+    "#332288",
+    "#999933",
+    "#882255",
+)
+
+#: Line styles that tell equilibria apart (then cycled).
+LINE_STYLES: tuple[str | tuple[int, tuple[int, ...]], ...] = (
+    "-",
+    (0, (6, 2)),
+    (0, (1, 1.5)),  # type: ignore[arg-type]
+    (0, (6, 2, 1, 2)),
+    (0, (3, 1, 1, 1, 1, 1)),
+    (0, (10, 3)),
+)
+
+#: File suffix -> matplotlib format.
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+_RULES = {
+    "all": "all equilibria shown, none selected",
+    "payoff_dominant": "payoff-dominant equilibrium selected",
+    "risk_dominant": "risk-dominant equilibrium selected",
+    "logit_limit": "limiting logit equilibrium selected",
+}
+
+_STYLE = {
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 9.5,
+    "legend.title_fontsize": 10,
+    "legend.framealpha": 0.92,
+    "figure.titlesize": 14,
+    "figure.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.35,
+    "grid.linewidth": 0.7,
+    "lines.linewidth": 2.2,
+    "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+    "svg.hashsalt": "sim",
+}
+
+
+@contextlib.contextmanager
+def plot_style() -> Iterator[None]:
+    """Context in which artists get the classroom style (large fonts, light grid)."""
+    with mpl.rc_context(_STYLE):
+        yield
+
+
+def outcome_colour(index: int) -> str:
+    """Area colour of the ``index``-th outcome (cycled after 17)."""
+    return _AREA[index % len(_AREA)]
+
+
+def line_style(index: int) -> str | tuple[int, tuple[int, ...]]:
+    """Line style of the ``index``-th equilibrium (cycled)."""
+    return LINE_STYLES[index % len(LINE_STYLES)]
+
+
+def rule_text(rule: str) -> str:
+    """A plain phrase for an equilibrium selection rule."""
+    return _RULES.get(rule, f"selection rule '{rule}'")
+
+
+def wrap(text: str, width: int = 28) -> str:
+    """Break a long label into lines of at most ``width`` characters (at spaces)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def new_figure(
+    nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], sharex: bool = False
+) -> list[Axes]:
+    """A fresh pyplot-free figure (constrained layout) and its axes, row by row."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    grid = fig.subplots(nrows, ncols, sharex=sharex, squeeze=False)
+    return [ax for row in grid for ax in row]
+
+
+def axes_list(axes: Sequence[Axes] | Axes | None, count: int, name: str) -> list[Axes] | None:
+    """Validate caller-supplied axes: ``count`` of them, or None to make new ones."""
+    if axes is None:
+        return None
+    found = [axes] if isinstance(axes, Axes) else list(axes)
+    if len(found) != count:
+        raise ValueError(f"{name} needs {count} axes; got {len(found)}")
+    return found
+
+
+def patch(colour: str, label: str, *, alpha: float = 1.0) -> Patch:
+    """A legend entry for a coloured area."""
+    return Patch(facecolor=colour, edgecolor="#555555", alpha=alpha, label=label, linewidth=0.6)
+
+
+def line(colour: str, label: str, style: object = "-", **kw: object) -> Line2D:
+    """A legend entry for a line."""
+    return Line2D([], [], color=colour, linestyle=style, label=label, **kw)  # type: ignore[arg-type]
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
+    """Write ``fig`` to ``path`` atomically; the format comes from the suffix.
+
+    The figure is written to a temporary file in the same directory, which
+    then replaces ``path`` in one step (:func:`os.replace`): a reader never
+    sees a half-written file and a failure never leaves one behind.
+
+    Parameters
+    ----------
+    fig
+        The figure (e.g. ``axes[0].figure`` of a plot function's result).
+    path
+        Destination ending in ``.png``, ``.svg`` or ``.pdf`` (any case).
+    dpi
+        Resolution of raster output (dots per inch).
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    UsageError
+        For another suffix, a directory that does not exist or a file that
+        cannot be written.
+    """
+    target = Path(path)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        shown = f"'{target.suffix}'" if target.suffix else "no suffix"
+        raise UsageError(
+            f"cannot save a plot as '{target}' ({shown}): use a file name ending in "
+            f"{', '.join(FORMATS)}"
+        )
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot save a plot as '{target}': directory '{folder}' does not exist")
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
+    temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as fh, mpl.rc_context({"svg.hashsalt": "sim"}):
+            fig.savefig(fh, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot save a plot as '{target}': {exc.strerror or exc}") from exc
+        raise
+    return target

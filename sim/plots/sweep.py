@@ -1,0 +1,221 @@
+"""Plot a one-parameter sweep: equilibrium strategies and payoffs against the parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.transforms import blended_transform_factory
+
+from sim.analysis.sweep import SweepResult, Track, tracks
+from sim.analysis.thresholds import ThresholdResult
+from sim.plots.common import (
+    PALETTE,
+    axes_list,
+    line,
+    line_style,
+    new_figure,
+    outcome_colour,
+    patch,
+    plot_style,
+    rule_text,
+    wrap,
+)
+
+__all__ = ["outcome_runs", "plot_sweep"]
+
+#: Opacity of the outcome shading behind the lines.
+SHADE_ALPHA = 0.22
+
+
+def outcome_runs(
+    values: np.ndarray, names: Sequence[str], flips: Sequence[float] = ()
+) -> list[tuple[float, float, str]]:
+    """Runs of equal predictions as ``(start, stop, name)`` intervals of the parameter.
+
+    A run ends halfway between the last point of one prediction and the first
+    point of the next, or at a flip point in ``flips`` lying between them.
+    """
+    order = np.argsort(values, kind="stable")
+    xs = np.asarray(values, float)[order]
+    ns = [names[i] for i in order]
+    if xs.size == 0:
+        return []
+    runs: list[tuple[float, float, str]] = []
+    start = float(xs[0])
+    for i in range(1, xs.size):
+        if ns[i] == ns[i - 1]:
+            continue
+        inside = [f for f in flips if xs[i - 1] <= f <= xs[i]]
+        edge = float(inside[0]) if inside else float(xs[i - 1] + xs[i]) / 2
+        runs.append((start, edge, ns[i - 1]))
+        start = edge
+    runs.append((start, float(xs[-1]), ns[-1]))
+    return runs
+
+
+def plot_sweep(
+    result: SweepResult,
+    thresholds: ThresholdResult | None = None,
+    *,
+    axes: Sequence[Axes] | None = None,
+) -> list[Axes]:
+    """Each player's equilibrium strategy and the equilibrium payoffs along a sweep.
+
+    One panel per player shows its move probabilities in every equilibrium
+    (for two moves, the probability of the first; else one colour per move),
+    and a last panel shows each player's expected payoff. Equilibria are told
+    apart by line style and named in the legend. The background is shaded by
+    the predicted outcome under the sweep's selection rule, and flip points
+    (from ``thresholds``) are marked by dashed vertical lines with their values.
+
+    Parameters
+    ----------
+    result
+        A sweep from :func:`sim.analysis.sweep.sweep`.
+    thresholds
+        Flip points of the same parameter (:func:`sim.analysis.thresholds.find_thresholds`).
+    axes
+        ``n_players + 1`` axes to draw on (new figure if None).
+
+    Returns
+    -------
+    list of Axes
+        The player panels, then the payoff panel.
+    """
+    scenario = result.batch.scenario
+    players = scenario.players
+    n = len(players)
+    with plot_style():
+        found = axes_list(axes, n + 1, "plot_sweep")
+        if found is None:
+            found = new_figure(n + 1, 1, figsize=(10.5, 2.5 * (n + 1) + 1.2), sharex=True)
+        trk = tracks(result)
+        x = np.asarray(result.values, float)
+        flips = [t.value for t in thresholds.thresholds] if thresholds is not None else []
+        runs = outcome_runs(x, result.predictions.names, flips)
+        outcomes = list(dict.fromkeys(name for _, _, name in runs))
+        for ax in found:
+            for start, stop, name in runs:
+                colour = outcome_colour(outcomes.index(name))
+                ax.axvspan(start, stop, color=colour, alpha=SHADE_ALPHA, lw=0, zorder=0)
+            for value in flips:
+                ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
+        for p, player in enumerate(players):
+            _player_panel(found[p], x, trk, p, player.name, tuple(player.moves), first=p == 0)
+        _payoff_panel(found[n], x, trk, [pl.name for pl in players])
+        _mark_flips(found[0], flips, result.parameter)
+        found[n].set_xlabel(f"{result.parameter} (parameter value)")
+        found[n].set_xlim(float(x.min()), float(x.max()))
+        handles = [
+            patch(outcome_colour(i), wrap(name, 34), alpha=0.5) for i, name in enumerate(outcomes)
+        ]
+        if flips:
+            handles.append(line("#333333", "flip point", "--", lw=1.3))
+        found[n].legend(
+            handles=handles,
+            title=f"Predicted outcome ({rule_text(result.predictions.rule)})",
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.32),
+            ncols=min(3, len(handles)),
+        )
+        found[0].set_title(
+            f"{scenario.name}\nEquilibria as {result.parameter} varies "
+            f"(shading: predicted outcome, {rule_text(result.predictions.rule)})"
+        )
+    return found
+
+
+def _draw(ax: Axes, x: np.ndarray, y: np.ndarray, colour: str, style: object, width: float) -> None:
+    """A line that breaks where ``y`` is NaN; isolated points are drawn as dots."""
+    ax.plot(x, y, color=colour, linestyle=style, lw=width, zorder=3)  # type: ignore[arg-type]
+    ok = np.isfinite(y)
+    prev = np.concatenate([[False], ok[:-1]])
+    nxt = np.concatenate([ok[1:], [False]])
+    lone = ok & ~prev & ~nxt
+    if lone.any():
+        ax.plot(x[lone], y[lone], "o", color=colour, ms=5, zorder=4)
+
+
+def _width(k: int) -> float:
+    """Earlier equilibria are drawn wider, so lines lying on top of each other stay visible."""
+    return max(1.6, 3.6 - 0.7 * k)
+
+
+def _player_panel(
+    ax: Axes,
+    x: np.ndarray,
+    trk: list[Track],
+    p: int,
+    name: str,
+    moves: tuple[str, ...],
+    *,
+    first: bool,
+) -> None:
+    if len(moves) == 2:
+        for k, t in enumerate(trk):
+            y = t.probabilities[p][:, 0]
+            _draw(ax, x, y, PALETTE[k % len(PALETTE)], line_style(k), _width(k))
+        ax.set_ylabel(wrap(f"{name}: P({moves[0]})", 22))
+        if first:
+            handles = [
+                line(PALETTE[k % len(PALETTE)], wrap(t.name, 34), line_style(k), lw=_width(k))
+                for k, t in enumerate(trk)
+            ]
+            ax.legend(
+                handles=handles, title="Equilibria", loc="upper left", bbox_to_anchor=(1.01, 1.0)
+            )
+    else:
+        for k, t in enumerate(trk):
+            for m in range(len(moves)):
+                y = t.probabilities[p][:, m]
+                _draw(ax, x, y, PALETTE[m % len(PALETTE)], line_style(k), _width(k))
+        ax.set_ylabel(wrap(f"{name}: P(move)", 22))
+        handles = [line(PALETTE[m % len(PALETTE)], mv) for m, mv in enumerate(moves)]
+        handles += [
+            line("#444444", wrap(t.name, 34), line_style(k), lw=_width(k))
+            for k, t in enumerate(trk)
+        ]
+        ax.legend(
+            handles=handles,
+            title=f"{name}'s moves; equilibria",
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+        )
+    ax.set_ylim(-0.06, 1.06)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+
+
+def _payoff_panel(ax: Axes, x: np.ndarray, trk: list[Track], names: list[str]) -> None:
+    for k, t in enumerate(trk):
+        for p in range(len(names)):
+            _draw(ax, x, t.payoffs[:, p], PALETTE[p % len(PALETTE)], line_style(k), _width(k))
+    ax.set_ylabel("Expected payoff\n(payoff units)")
+    handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(names)]
+    handles += [
+        line("#444444", wrap(t.name, 34), line_style(k), lw=_width(k)) for k, t in enumerate(trk)
+    ]
+    ax.legend(
+        handles=handles,
+        title="Player (colour);\nequilibrium (style)",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+    )
+
+
+def _mark_flips(ax: Axes, flips: list[float], parameter: str) -> None:
+    trans = blended_transform_factory(ax.transData, ax.transAxes)
+    for value in flips:
+        ax.text(
+            value,
+            0.97,
+            f" {parameter} = {value:.4g} ",
+            transform=trans,
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize=9.5,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+            zorder=5,
+        )
