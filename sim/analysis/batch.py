@@ -149,7 +149,10 @@ def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
 
 
 def _mixed_where(
-    tensor: np.ndarray, need: np.ndarray, tol: float, progress  # type: ignore[no-untyped-def]
+    tensor: np.ndarray,
+    need: np.ndarray,
+    tol: float,
+    progress,  # type: ignore[no-untyped-def]
 ) -> tuple[tuple[tuple[Equilibrium, ...], ...], np.ndarray]:
     out: list[tuple[Equilibrium, ...]] = [()] * len(need)
     complete = np.ones(len(need), bool)

@@ -81,7 +81,9 @@ def predict(batch: BatchSolution, rule: str = "all") -> Predictions:
         members = np.flatnonzero(simple & (inverse == group))
         if members.size:
             eqs = batch.equilibria(int(members[0]))
-            names[members] = _joined(batch, eqs) if len(eqs) != 1 else equilibrium_name(batch, eqs[0])
+            names[members] = (
+                _joined(batch, eqs) if len(eqs) != 1 else equilibrium_name(batch, eqs[0])
+            )
             chosen[members] = -1 if len(eqs) != 1 or rule == "all" else 0
     for b in np.flatnonzero(~simple):
         eqs = batch.equilibria(int(b))

@@ -21,10 +21,12 @@ from sim.solvers.dominance import (
     dominated_moves,
     iterated_elimination,
 )
+from sim.solvers.logit_qre import QREPoint, limiting_logit_equilibrium
 from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
 from sim.solvers.pure_nash import pure_nash
 from sim.solvers.result import Equilibrium
 from sim.solvers.security import SecurityLevel, mixed_security_levels, pure_security_levels
+from sim.solvers.support_enumeration import all_equilibria
 from sim.solvers.verify import verified
 from sim.solvers.vertex_enumeration import extreme_equilibria
 from sim.solvers.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
@@ -32,7 +34,10 @@ from sim.solvers.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
 __all__ = ["NASH_CONCEPTS", "GameAnalysis", "SolveOptions", "solve_game"]
 
 NASH_CONCEPTS = ("pure_nash", "mixed_nash")
-SUPPORTED = ("pure_nash", "mixed_nash")
+SUPPORTED = ("pure_nash", "mixed_nash", "qre")
+
+#: Precision used for the QRE prediction when none is given.
+DEFAULT_LAMBDAS = (1.0,)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class SolveOptions:
     """Settings of one solve: which concepts, and the tolerances used."""
 
     concepts: tuple[str, ...] = NASH_CONCEPTS
+    qre_lambdas: tuple[float, ...] = DEFAULT_LAMBDAS
     tol: float = 1e-9
     verify_tol: float = 1e-9
     structure: bool = True
@@ -83,6 +89,8 @@ class GameAnalysis:
     pure_security: tuple[SecurityLevel, ...] = ()
     mixed_security: tuple[SecurityLevel, ...] = ()
     zero_sum: ZeroSumSolution | None = None
+    qre: tuple[QREPoint, ...] = ()
+    qre_limit: Equilibrium | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -117,9 +125,23 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         notes=tuple(notes),
         pareto_equilibria=pareto,
     )
+    if "qre" in options.concepts:
+        analysis = _with_qre(analysis)
     if not options.structure:
         return analysis
     return _with_structure(analysis)
+
+
+def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
+    """Logit QRE points at the requested precisions, and the limiting logit equilibrium."""
+    from dataclasses import replace
+
+    from sim.solvers.logit_qre import limiting_logit_equilibrium, logit_qre_at
+
+    u = analysis.game.payoffs
+    points = logit_qre_at(u, list(analysis.options.qre_lambdas))
+    limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
+    return replace(analysis, qre=tuple(points), qre_limit=limit)
 
 
 def _equilibria(
@@ -141,16 +163,27 @@ def _equilibria(
             methods["pure_nash"] = result.method
         return eqs, methods, result.complete, degenerate, notes
     eqs: list[Equilibrium] = []
-    if "pure_nash" in concepts:
+    if "pure_nash" in concepts and "mixed_nash" not in concepts:
         pure = pure_nash(game.payoffs, tol=options.tol)
         methods["pure_nash"] = pure.method
         eqs.extend(pure.equilibria)
     if "mixed_nash" in concepts:
-        complete = False
-        notes.append(
-            f"This release lists the pure equilibria of games with {game.n_players} players; "
-            "their mixed equilibria are not computed yet, so the list may be incomplete."
-        )
+        result = all_equilibria(game.payoffs, tol=options.tol)
+        methods["mixed_nash"] = result.method
+        complete, degenerate = result.complete, result.degenerate
+        notes.extend(result.notes)
+        found = list(result.equilibria)
+        if not found:
+            found = [limiting_logit_equilibrium(game.payoffs)]
+            methods["mixed_nash"] = "logit_limit"
+            notes.append(
+                "Enumeration found no equilibrium within its budget; the one listed is "
+                "the limit of the logit QRE branch. The list may be incomplete."
+            )
+        keep = "pure_nash" in concepts
+        if keep:
+            methods["pure_nash"] = methods["mixed_nash"]
+        return _split_by_kind(found, keep_pure=keep), methods, complete, degenerate, notes
     return eqs, methods, complete, degenerate, notes
 
 

@@ -145,6 +145,12 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated solution concepts: pure_nash, mixed_nash "
         "(default: the scenario's solve.concepts, else pure_nash,mixed_nash)",
     )
+    parser.add_argument(
+        "--lambda",
+        dest="lambdas",
+        metavar="LIST",
+        help="QRE precisions for --concept qre, e.g. 0.5,1,2 (default: the scenario's qre_lambda, else 1)",
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON result document")
     parser.add_argument(
         "--tol",
@@ -159,13 +165,25 @@ def _concepts(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
     from sim.scenario.settings_reader import CONCEPTS
 
     if args.concept is None:
-        chosen = tuple(c for c in scenario.solve.concepts if c in NASH_CONCEPTS)
+        chosen = tuple(c for c in scenario.solve.concepts if c in (*NASH_CONCEPTS, "qre"))
         return chosen or NASH_CONCEPTS
     names = tuple(c.strip() for c in args.concept.split(",") if c.strip())
     bad = [c for c in names if c not in CONCEPTS]
     if bad or not names:
         raise UsageError(f"--concept {args.concept!r}: choose from {', '.join(CONCEPTS)}")
     return names
+
+
+def _lambdas(args: argparse.Namespace, scenario: Scenario) -> tuple[float, ...]:
+    if args.lambdas is None:
+        return scenario.solve.qre_lambda or (1.0,)
+    try:
+        values = tuple(float(x) for x in args.lambdas.split(",") if x.strip())
+    except ValueError:
+        raise UsageError(f"--lambda {args.lambdas!r}: expected numbers, e.g. 0.5,1,2") from None
+    if not values or any(not (0 <= v < 1e9) for v in values):
+        raise UsageError("--lambda values must be between 0 and 1e9")
+    return values
 
 
 def _run_solve(args: argparse.Namespace) -> int:
@@ -182,7 +200,9 @@ def _run_solve(args: argparse.Namespace) -> int:
     if not (0 < args.tol < 1e-3):
         raise UsageError("--tol must be between 0 and 1e-3")
     game = build_game(scenario, overrides)
-    options = SolveOptions(concepts=_concepts(args, scenario), tol=args.tol)
+    options = SolveOptions(
+        concepts=_concepts(args, scenario), qre_lambdas=_lambdas(args, scenario), tol=args.tol
+    )
     analysis = solve_game(game, options)
     if args.json:
         print(dumps(solve_document(scenario, analysis)))

@@ -26,6 +26,7 @@ __all__ = [
     "payoff_tensor",
 ]
 
+
 @dataclass(frozen=True, eq=False)
 class NormalFormGame:
     """A finite game in strategic form.

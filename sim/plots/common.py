@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import matplotlib as mpl
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -30,12 +31,15 @@ __all__ = [
     "OKABE_ITO",
     "PALETTE",
     "axes_list",
+    "heading",
+    "label_lines",
     "line_style",
     "new_figure",
     "outcome_colour",
     "plot_style",
     "rule_text",
     "save_figure",
+    "side_legend",
     "wrap",
 ]
 
@@ -151,15 +155,26 @@ def rule_text(rule: str) -> str:
 
 def wrap(text: str, width: int = 28) -> str:
     """Break a long label into lines of at most ``width`` characters (at spaces)."""
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines) or text
+
+
+def label_lines(name: str, width: int = 28) -> str:
+    """An outcome name on lines: one equilibrium per line (``A | B``), each wrapped."""
+    return " |\n".join(wrap(part, width) for part in name.split(" | "))
 
 
 def new_figure(
-    nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], sharex: bool = False
+    nrows: int = 1,
+    ncols: int = 1,
+    *,
+    figsize: tuple[float, float],
+    sharex: bool = False,
+    height_ratios: Sequence[float] | None = None,
 ) -> list[Axes]:
     """A fresh pyplot-free figure (constrained layout) and its axes, row by row."""
     fig = Figure(figsize=figsize, layout="constrained")
-    grid = fig.subplots(nrows, ncols, sharex=sharex, squeeze=False)
+    grid = fig.subplots(nrows, ncols, sharex=sharex, squeeze=False, height_ratios=height_ratios)
     return [ax for row in grid for ax in row]
 
 
@@ -181,6 +196,26 @@ def patch(colour: str, label: str, *, alpha: float = 1.0) -> Patch:
 def line(colour: str, label: str, style: object = "-", **kw: object) -> Line2D:
     """A legend entry for a line."""
     return Line2D([], [], color=colour, linestyle=style, label=label, **kw)  # type: ignore[arg-type]
+
+
+def side_legend(ax: Axes, handles: Sequence[Artist], title: str, **kw: object) -> None:
+    """A legend to the right of ``ax``; a second one goes below the first (lower right)."""
+    old = ax.get_legend()
+    if old is not None:
+        ax.add_artist(old)
+        where = {"loc": "lower left", "bbox_to_anchor": (1.01, 0.0)}
+    else:
+        where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
+    ax.legend(handles=handles, title=title, **where, **kw)  # type: ignore[arg-type]
+
+
+def heading(ax: Axes, title: str, subtitle: str, *, own_figure: bool) -> None:
+    """Scenario name and what the plot shows: a figure title when the figure is ours."""
+    if own_figure:
+        ax.figure.suptitle(wrap(title, 80))
+        ax.set_title(wrap(subtitle, 90), fontweight="normal")
+    else:
+        ax.set_title(f"{wrap(title, 70)}\n{wrap(subtitle, 80)}")
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:

@@ -13,6 +13,7 @@ from sim.analysis.thresholds import ThresholdResult
 from sim.plots.common import (
     PALETTE,
     axes_list,
+    heading,
     line,
     line_style,
     new_figure,
@@ -20,6 +21,7 @@ from sim.plots.common import (
     patch,
     plot_style,
     rule_text,
+    side_legend,
     wrap,
 )
 
@@ -27,6 +29,8 @@ __all__ = ["outcome_runs", "plot_sweep"]
 
 #: Opacity of the outcome shading behind the lines.
 SHADE_ALPHA = 0.22
+#: Colours of the moves of a player with more than two moves.
+_MOVE_COLOURS = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442")
 
 
 def outcome_runs(
@@ -103,8 +107,13 @@ def plot_sweep(
             for value in flips:
                 ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
         for p, player in enumerate(players):
-            _player_panel(found[p], x, trk, p, player.name, tuple(player.moves), first=p == 0)
+            _player_panel(found[p], x, trk, p, player.name, tuple(player.moves))
         _payoff_panel(found[n], x, trk, [pl.name for pl in players])
+        handles = [
+            line("#333333", wrap(t.name, 34), line_style(k), lw=_width(k))
+            for k, t in enumerate(trk)
+        ]
+        side_legend(found[0], handles, "Equilibrium (line style)", handlelength=3.5)
         _mark_flips(found[0], flips, result.parameter)
         found[n].set_xlabel(f"{result.parameter} (parameter value)")
         found[n].set_xlim(float(x.min()), float(x.max()))
@@ -113,16 +122,19 @@ def plot_sweep(
         ]
         if flips:
             handles.append(line("#333333", "flip point", "--", lw=1.3))
+        found[n].add_artist(found[n].get_legend())
         found[n].legend(
             handles=handles,
             title=f"Predicted outcome ({rule_text(result.predictions.rule)})",
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.32),
+            bbox_to_anchor=(0.5, -0.2),
             ncols=min(3, len(handles)),
         )
-        found[0].set_title(
-            f"{scenario.name}\nEquilibria as {result.parameter} varies "
-            f"(shading: predicted outcome, {rule_text(result.predictions.rule)})"
+        heading(
+            found[0],
+            scenario.name,
+            f"Equilibria as {result.parameter} varies; shading: predicted outcome",
+            own_figure=axes is None,
         )
     return found
 
@@ -144,45 +156,21 @@ def _width(k: int) -> float:
 
 
 def _player_panel(
-    ax: Axes,
-    x: np.ndarray,
-    trk: list[Track],
-    p: int,
-    name: str,
-    moves: tuple[str, ...],
-    *,
-    first: bool,
+    ax: Axes, x: np.ndarray, trk: list[Track], p: int, name: str, moves: tuple[str, ...]
 ) -> None:
+    colour = PALETTE[p % len(PALETTE)]
     if len(moves) == 2:
         for k, t in enumerate(trk):
-            y = t.probabilities[p][:, 0]
-            _draw(ax, x, y, PALETTE[k % len(PALETTE)], line_style(k), _width(k))
-        ax.set_ylabel(wrap(f"{name}: P({moves[0]})", 22))
-        if first:
-            handles = [
-                line(PALETTE[k % len(PALETTE)], wrap(t.name, 34), line_style(k), lw=_width(k))
-                for k, t in enumerate(trk)
-            ]
-            ax.legend(
-                handles=handles, title="Equilibria", loc="upper left", bbox_to_anchor=(1.01, 1.0)
-            )
+            _draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), _width(k))
+        ax.set_ylabel(wrap(f"{name}: P({moves[0]})", 22), color=colour)
     else:
         for k, t in enumerate(trk):
             for m in range(len(moves)):
                 y = t.probabilities[p][:, m]
-                _draw(ax, x, y, PALETTE[m % len(PALETTE)], line_style(k), _width(k))
-        ax.set_ylabel(wrap(f"{name}: P(move)", 22))
-        handles = [line(PALETTE[m % len(PALETTE)], mv) for m, mv in enumerate(moves)]
-        handles += [
-            line("#444444", wrap(t.name, 34), line_style(k), lw=_width(k))
-            for k, t in enumerate(trk)
-        ]
-        ax.legend(
-            handles=handles,
-            title=f"{name}'s moves; equilibria",
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-        )
+                _draw(ax, x, y, _MOVE_COLOURS[m % len(_MOVE_COLOURS)], line_style(k), _width(k))
+        ax.set_ylabel(wrap(f"{name}: P(move)", 22), color=colour)
+        handles = [line(_MOVE_COLOURS[m % len(_MOVE_COLOURS)], mv) for m, mv in enumerate(moves)]
+        side_legend(ax, handles, f"{name}'s moves")
     ax.set_ylim(-0.06, 1.06)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
 
@@ -193,25 +181,18 @@ def _payoff_panel(ax: Axes, x: np.ndarray, trk: list[Track], names: list[str]) -
             _draw(ax, x, t.payoffs[:, p], PALETTE[p % len(PALETTE)], line_style(k), _width(k))
     ax.set_ylabel("Expected payoff\n(payoff units)")
     handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(names)]
-    handles += [
-        line("#444444", wrap(t.name, 34), line_style(k), lw=_width(k)) for k, t in enumerate(trk)
-    ]
-    ax.legend(
-        handles=handles,
-        title="Player (colour);\nequilibrium (style)",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-    )
+    side_legend(ax, handles, "Player")
 
 
 def _mark_flips(ax: Axes, flips: list[float], parameter: str) -> None:
     trans = blended_transform_factory(ax.transData, ax.transAxes)
     for value in flips:
-        ax.text(
-            value,
-            0.97,
-            f" {parameter} = {value:.4g} ",
-            transform=trans,
+        ax.annotate(
+            f"{parameter} = {value:.4g}",
+            (value, 0.97),
+            xycoords=trans,
+            xytext=(-3, 0),
+            textcoords="offset points",
             rotation=90,
             ha="right",
             va="top",

@@ -15,6 +15,7 @@ from typing import Any
 from sim.analysis.solve import GameAnalysis
 from sim.games.normal_form import NormalFormGame, outcome_label
 from sim.scenario.model import Scenario
+from sim.solvers.logit_qre import QREPoint
 from sim.solvers.result import Equilibrium, outcome_distribution
 
 __all__ = ["dumps", "equilibrium_entry", "solve_document"]
@@ -57,6 +58,17 @@ def solve_document(scenario: Scenario, analysis: GameAnalysis) -> dict[str, Any]
         "payoff_scale": scenario.payoff_scale,
         "notes": list(analysis.notes),
     }
+    for point in analysis.qre:
+        entry = equilibrium_entry(scenario, game, _as_equilibrium(point))
+        entry["lambda"] = float(point.lam)
+        del entry["regret"]
+        doc["equilibria"].append(entry)
+    if analysis.qre_limit is not None:
+        limit = analysis.qre_limit
+        doc["logit_limit"] = {
+            "strategies": equilibrium_entry(scenario, game, limit)["strategies"],
+            "payoffs": {p: float(v) for p, v in zip(game.players, limit.payoffs, strict=True)},
+        }
     if analysis.zero_sum is not None:
         z = analysis.zero_sum
         doc["zero_sum"] = {
@@ -67,6 +79,11 @@ def solve_document(scenario: Scenario, analysis: GameAnalysis) -> dict[str, Any]
             },
         }
     return doc
+
+
+def _as_equilibrium(point: QREPoint) -> Equilibrium:
+    """A QRE point in the shape of an equilibrium entry (concept ``qre``)."""
+    return Equilibrium(point.strategies, point.payoffs, "qre", "logit_path_following")
 
 
 def dumps(doc: Mapping[str, Any]) -> str:

@@ -22,6 +22,26 @@ ORDINAL_WARNING = (
 )
 
 
+METHOD_TEXT = {
+    "vertex_enumeration": "vertex enumeration of the best-response polytopes (exact on "
+    "degenerate games)",
+    "support_enumeration_homotopy": "support enumeration, solving each support's indifference "
+    "equations by homotopy continuation",
+    "best_response_enumeration": "checking every profile for a profitable deviation",
+    "logit_limit": "the limit of the logit QRE branch",
+}
+
+
+def _methods_text(methods: tuple[tuple[str, str], ...]) -> str:
+    by_method: dict[str, list[str]] = {}
+    for concept, method in methods:
+        by_method.setdefault(method, []).append(concept.replace("_", " "))
+    return "; ".join(
+        f"{' and '.join(concepts)} by {METHOD_TEXT.get(m, m.replace('_', ' '))}"
+        for m, concepts in by_method.items()
+    )
+
+
 def format_probability(p: float) -> str:
     """``3/5 (0.6)`` for a simple fraction, else the decimal."""
     frac = Fraction(p).limit_denominator(64)
@@ -37,6 +57,8 @@ def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
     if scenario.ordinal:
         parts.append(ORDINAL_WARNING)
     parts.append(_equilibria_section(scenario, analysis))
+    if analysis.qre:
+        parts.append(_qre_section(scenario, analysis))
     if analysis.zero_sum is not None:
         parts.append(_zero_sum_section(game, analysis))
     if analysis.strict_elimination is not None:
@@ -61,8 +83,7 @@ def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
 
 def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     eqs = analysis.equilibria
-    methods = ", ".join(f"{c} by {m.replace('_', ' ')}" for c, m in analysis.methods)
-    lines = [f"Nash equilibria: {len(eqs)} found ({methods})."]
+    lines = [f"Nash equilibria: {len(eqs)} found ({_methods_text(analysis.methods)})."]
     if (
         analysis.complete
         and analysis.game.n_players == 2
@@ -152,6 +173,48 @@ def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
             text += f"; its best other move, {game.moves[p][best]}, would give {format_number(float(values[best]), 4)}"
         lines.append(f"     {text}.")
     return lines
+
+
+def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
+    """The quantal-response prediction: play with mistakes, and its limit."""
+    game = analysis.game
+    lines = [
+        "Quantal response prediction (logit QRE, McKelvey and Palfrey 1995): players choose "
+        "better moves more often but make mistakes; lambda measures how precisely they respond "
+        "(0 = uniformly at random, large = best responses)."
+    ]
+    for point in analysis.qre:
+        lines.append(f"   lambda = {format_number(point.lam)}:")
+        for p, player in enumerate(game.players):
+            parts = ", ".join(
+                f"{m} {float(x):.1%}"
+                for m, x in zip(game.moves[p], point.strategies[p], strict=True)
+            )
+            lines.append(f"     {player}: {parts}")
+        eq = Equilibrium(point.strategies, point.payoffs, "qre", "logit")
+        top = outcome_distribution(eq.strategies)[0]
+        label = outcome_label(scenario, game.profile_moves(top[0]))
+        name = f'"{label}"' if label else ", ".join(game.profile_moves(top[0]).values())
+        lines.append(f"     most likely outcome: {name} ({top[1]:.1%})")
+    limit = analysis.qre_limit
+    if limit is not None:
+        match = next(
+            (
+                i
+                for i, eq in enumerate(analysis.equilibria, start=1)
+                if all(
+                    np.allclose(a, b, atol=1e-6)
+                    for a, b in zip(eq.strategies, limit.strategies, strict=True)
+                )
+            ),
+            None,
+        )
+        where = f"equilibrium {match} above" if match else "an equilibrium"
+        lines.append(
+            f"   As lambda grows the prediction converges to {where} (the logit limit, a "
+            "selection among several equilibria)."
+        )
+    return "\n".join(lines)
 
 
 def _zero_sum_section(game: NormalFormGame, analysis: GameAnalysis) -> str:

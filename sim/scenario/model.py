@@ -345,4 +345,3 @@ class Scenario:
             if label.when.holds(history):
                 return label.name
         return None
-

@@ -178,7 +178,7 @@ def _visit(
             continue
         if state.get(dep) == 1:
             cycle = [n for n, _ in stack]
-            cycle = [*cycle[cycle.index(dep):], dep]
+            cycle = [*cycle[cycle.index(dep) :], dep]
             formula = params[name].formula
             msg = f"parameters depend on each other in a cycle: {' -> '.join(cycle)}"
             if dep == name:

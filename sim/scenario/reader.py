@@ -60,7 +60,9 @@ class Reader:
     def raise_if_errors(self) -> None:
         """Raise a :class:`ScenarioError` holding everything recorded so far."""
         if self.diagnostics:
-            notes = [d for d in self.diagnostics if d.path == "" and d.message.startswith("too many")]
+            notes = [
+                d for d in self.diagnostics if d.path == "" and d.message.startswith("too many")
+            ]
             found = [d for d in self.diagnostics if d not in notes]
             found.sort(key=lambda d: (d.location.line, d.location.col))
             raise ScenarioError(found + notes)

@@ -128,11 +128,13 @@ def build_batch(
     for i in mixing:
         sub = np.moveaxis(payoffs[i][index], i + 1, 1)
         diff = sub[:, 1:] - sub[:, :1]
-        pure_axes = tuple(2 + pos for pos, j in enumerate(q for q in range(n) if q != i)
-                          if sizes[j] == 1)
+        pure_axes = tuple(
+            2 + pos for pos, j in enumerate(q for q in range(n) if q != i) if sizes[j] == 1
+        )
         coeffs.append(np.ascontiguousarray(diff.squeeze(axis=pure_axes)))
-    return IndifferenceBatch(tuple(sizes), tuple(np.asarray(m) for m in moves), mixing,
-                             tuple(coeffs))
+    return IndifferenceBatch(
+        tuple(sizes), tuple(np.asarray(m) for m in moves), mixing, tuple(coeffs)
+    )
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,9 @@ class MultilinearStructure:
     @cached_property
     def row_groups(self) -> tuple[tuple[int, ...], ...]:
         """Groups involved by each equation."""
-        return tuple(g for g, r in zip(self.block_groups, self.block_rows, strict=True)
-                     for _ in range(r))
+        return tuple(
+            g for g, r in zip(self.block_groups, self.block_rows, strict=True) for _ in range(r)
+        )
 
 
 def bezout_assignments(structure: MultilinearStructure) -> list[tuple[int, ...]]:
@@ -153,8 +154,7 @@ def evaluate(
     dtype = np.result_type(x, *coeffs)
     vals = np.empty((x.shape[0], structure.n_rows), dtype=dtype)
     jac = np.zeros((x.shape[0], structure.n_rows, x.shape[1]), dtype=dtype)
-    for w, rows, involved in zip(coeffs, structure.row_slices, structure.block_groups,
-                                 strict=True):
+    for w, rows, involved in zip(coeffs, structure.row_slices, structure.block_groups, strict=True):
         if not involved:
             vals[:, rows] = w
             continue
@@ -172,8 +172,7 @@ def values(
     groups = [x[:, sl] for sl in structure.slices]
     dtype = np.result_type(x, *coeffs)
     vals = np.empty((x.shape[0], structure.n_rows), dtype=dtype)
-    for w, rows, involved in zip(coeffs, structure.row_slices, structure.block_groups,
-                                 strict=True):
+    for w, rows, involved in zip(coeffs, structure.row_slices, structure.block_groups, strict=True):
         t = w
         for g in reversed(involved):
             xg = groups[g].reshape((x.shape[0],) + (1,) * (t.ndim - 3) + (-1, 1))

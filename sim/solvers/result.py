@@ -104,4 +104,3 @@ def outcome_distribution(
             rows.append((tuple(int(k) for k in profile), prob))
     rows.sort(key=lambda r: (-r[1], r[0]))
     return rows
-

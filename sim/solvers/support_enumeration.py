@@ -60,9 +60,7 @@ FALLBACK_SECONDS = 10.0
 #: Largest number of support profiles solved in one vectorised batch.
 _CHUNK = 512
 _INCOMPLETE = "the list may be incomplete"
-_CONTINUUM = (
-    "the game has a continuum of equilibria, of which only some points are listed"
-)
+_CONTINUUM = "the game has a continuum of equilibria, of which only some points are listed"
 _TIES = (
     "the game is degenerate (an equilibrium has an unused best reply): equilibria may "
     "form continua, of which only some points are listed"
@@ -342,9 +340,7 @@ def _sort_key(eq: Equilibrium) -> tuple[int, tuple[int, ...], tuple[float, ...]]
     return size, support, tuple(-np.concatenate(eq.strategies))
 
 
-def _result(
-    u: np.ndarray, search: _Search, tol: float, notes: tuple[str, ...]
-) -> EquilibriumSet:
+def _result(u: np.ndarray, search: _Search, tol: float, notes: tuple[str, ...]) -> EquilibriumSet:
     kept = _distinct(search.candidates, tol)
     continuum = any(not c.isolated for c in kept)
     listed = _suppress_continuum_points(kept)
@@ -356,8 +352,9 @@ def _result(
     elif ties:
         extra.append(_TIES)
     if search.failed:
-        extra.append(f"{search.failed} support systems could not be solved reliably; "
-                     + _INCOMPLETE)
+        extra.append(
+            f"{search.failed} support systems could not be solved reliably; " + _INCOMPLETE
+        )
     if search.timed_out and not notes:
         extra.append(f"time limit reached after {search.solved} support profiles; " + _INCOMPLETE)
     degenerate = continuum or ties

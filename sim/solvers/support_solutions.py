@@ -168,9 +168,7 @@ def _sample(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: Batch
         pending = np.setdiff1d(pending, [b for b, _ in found])
 
 
-def _homotopy(
-    ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome
-) -> None:
+def _homotopy(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome) -> None:
     """Track all paths of the square systems, retrying systems that misbehave."""
     pending = systems
     structure = batch.structure
@@ -215,8 +213,7 @@ def _jacobian_rcond(
     return np.asarray(sv[:, -1] / np.maximum(sv[:, 0], 1e-300))
 
 
-def _regular(batch: IndifferenceBatch, start: StartSystem, x: np.ndarray,
-             owner: IArray) -> BArray:
+def _regular(batch: IndifferenceBatch, start: StartSystem, x: np.ndarray, owner: IArray) -> BArray:
     finite = np.all(np.isfinite(x), axis=1)
     out = np.zeros(owner.size, dtype=bool)
     if np.any(finite):

@@ -272,4 +272,3 @@ def pure_regrets_batch(
             best = np.maximum(best, u[tuple(index)])
         worst = np.maximum(worst, (best - current) / span)
     return worst
-

@@ -1,0 +1,186 @@
+"""Plot a tornado diagram: how far each single assumption moves one metric."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from sim.analysis.tornado import TornadoBar, TornadoResult
+from sim.plots.common import (
+    OKABE_ITO,
+    heading,
+    line,
+    new_figure,
+    patch,
+    plot_style,
+    rule_text,
+)
+
+__all__ = ["plot_tornado"]
+
+_LOW, _HIGH = OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"]
+
+
+def plot_tornado(
+    result: TornadoResult, *, scenario_name: str | None = None, ax: Axes | None = None
+) -> Axes:
+    """A tornado diagram: one horizontal bar per parameter, largest swing on top.
+
+    Each bar runs from the baseline (vertical line: the metric with every
+    parameter at its value) to the metric with the parameter at the low end
+    of its range (one colour) and at the high end (another); the ends are
+    labelled with those parameter values. Where the metric moves further
+    inside the range than at its ends, a thin black line shows the full
+    spread (min to max).
+
+    Parameters
+    ----------
+    result
+        One metric's bars from :func:`sim.analysis.tornado.tornado`.
+    scenario_name
+        Shown in the title.
+    ax
+        Axes to draw on (new figure if None).
+
+    Returns
+    -------
+    Axes
+    """
+    bars = sorted(result.bars, key=lambda b: -b.swing if math.isfinite(b.swing) else 0.0)
+    with plot_style():
+        own = ax is None
+        if ax is None:
+            ax = new_figure(figsize=(10.5, max(4.5, 2.8 + 0.5 * len(bars))))[0]
+        base = result.baseline
+        span = _span(bars, base)
+        for i, bar in enumerate(bars):
+            _bar(ax, len(bars) - 1 - i, bar, base, span)
+        ax.axvline(base, color="black", lw=1.6, zorder=4)
+        ax.set_yticks(np.arange(len(bars))[::-1], [b.parameter for b in bars])
+        ax.set_ylim(-0.7, len(bars) - 0.3)
+        lo, hi = min(base, *_ends(bars)), max(base, *_ends(bars))
+        pad = 0.14 * (hi - lo if hi > lo else 1.0)
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(_axis_label(result.metric))
+        ax.set_ylabel("Parameter (largest swing on top)")
+        handles = [
+            patch(_LOW, "parameter at the low end of its range"),
+            patch(_HIGH, "parameter at the high end of its range"),
+            line("black", "full spread across the range", lw=1.0, marker="|", ms=9),
+            line("black", f"baseline = {base:.4g}", lw=1.6),
+        ]
+        ax.legend(
+            handles=handles,
+            title="Bar ends, labelled with the parameter's value",
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.08 - 0.4 / max(len(bars), 1)),
+            ncols=2,
+        )
+        name = f"{scenario_name}: " if scenario_name else ""
+        heading(
+            ax,
+            f"{name}tornado diagram of {result.metric}",
+            f"Each parameter moved across its range ({result.steps} steps) with the others "
+            f"fixed; {rule_text(result.rule)}",
+            own_figure=own,
+        )
+    return ax
+
+
+def _ends(bars: list[TornadoBar]) -> list[float]:
+    vals = [v for b in bars for v in (b.metric_min, b.metric_max) if math.isfinite(v)]
+    return vals or [0.0]
+
+
+def _span(bars: list[TornadoBar], base: float) -> float:
+    ends = [*_ends(bars), base]
+    return max(max(ends) - min(ends), 1e-12)
+
+
+def _bar(ax: Axes, y: float, bar: TornadoBar, base: float, span: float) -> None:
+    ends = [(bar.metric_at_low, bar.low, _LOW), (bar.metric_at_high, bar.high, _HIGH)]
+    # the longer segment first, so the shorter one stays visible on top of it
+    ends.sort(key=lambda e: -abs(e[0] - base) if math.isfinite(e[0]) else 0.0)
+    for value, _, colour in ends:
+        if not math.isfinite(value):
+            continue
+        ax.barh(
+            y,
+            value - base,
+            left=base,
+            height=0.62,
+            color=colour,
+            edgecolor="#333333",
+            linewidth=0.6,
+            zorder=2,
+        )
+    if (
+        math.isfinite(bar.metric_min)
+        and math.isfinite(bar.metric_max)
+        and (
+            bar.metric_min < min(bar.metric_at_low, bar.metric_at_high, base)
+            or bar.metric_max > max(bar.metric_at_low, bar.metric_at_high, base)
+        )
+    ):
+        ax.plot([bar.metric_min, bar.metric_max], [y, y], color="black", lw=1.0, zorder=3)
+        ax.plot([bar.metric_min, bar.metric_max], [y, y], "|", color="black", ms=12, zorder=3)
+    _end_labels(ax, y, bar, base, span)
+
+
+def _end_labels(ax: Axes, y: float, bar: TornadoBar, base: float, span: float) -> None:
+    """Write the parameter's value beyond each end of its bar (and beyond the spread line)."""
+    items = [(bar.metric_at_low, bar.low), (bar.metric_at_high, bar.high)]
+    items = [(v, p) for v, p in items if math.isfinite(v)]
+    if not items:
+        _label(ax, base, y, "no equilibrium to measure", base)
+        return
+    if all(abs(v - base) < 1e-9 * span for v, _ in items) and bar.swing < 1e-9 * span:
+        _label(ax, base, y, f"no effect over {bar.low:g} to {bar.high:g}", base)
+        return
+    if len(items) == 2 and abs(items[0][0] - items[1][0]) < 0.04 * span:
+        _label(ax, _beyond(items[0][0], bar, base), y, f"{bar.low:g} & {bar.high:g}", base)
+        return
+    for k, (value, param) in enumerate(items):
+        shift = 0.0
+        other = items[1 - k][0] if len(items) == 2 else None
+        # both ends on the same side: the nearer end's label goes above the bar
+        if (
+            other is not None
+            and (value - base) * (other - base) > 0
+            and abs(value - base) < abs(other - base)
+        ):
+            shift = 0.44
+        x = value if shift else _beyond(value, bar, base)
+        _label(ax, x, y + shift, f"{param:g}", base)
+
+
+def _beyond(value: float, bar: TornadoBar, base: float) -> float:
+    """Where a label at ``value`` goes: past the spread line when that reaches further."""
+    if value >= base and math.isfinite(bar.metric_max):
+        return max(value, bar.metric_max)
+    if value < base and math.isfinite(bar.metric_min):
+        return min(value, bar.metric_min)
+    return value
+
+
+def _label(ax: Axes, value: float, y: float, text: str, base: float) -> None:
+    right = value >= base
+    ax.annotate(
+        text,
+        (value, y),
+        xytext=(4 if right else -4, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        va="center",
+        fontsize=9.5,
+        zorder=5,
+    )
+
+
+def _axis_label(metric: str) -> str:
+    if metric.startswith("probability"):
+        return f"{metric[0].upper()}{metric[1:]} (0 to 1)"
+    return f"{metric[0].upper()}{metric[1:]} (payoff units)"
