@@ -50,7 +50,7 @@ from sim.games.extensive import (
 )
 from sim.games.extensive_tree import from_tree
 from sim.games.tree_builder import NodeList, Pairs, add_term, finish
-from sim.scenario.model import Scenario, Stage
+from sim.scenario.model import Scenario, Stage, When
 from sim.scenario.tree import chance_site
 
 __all__ = ["build_extensive"]
@@ -81,6 +81,7 @@ def _from_sequence(scenario: Scenario, stages: Sequence[Stage]) -> ExtensiveGame
     players = scenario.player_names
     error_at = stages[0].location or Location(scenario.path)
     nodes = NodeList()
+    knowledge = _Knowledge(stages)
     stack: list[tuple[int, int, Pairs, int]] = [(-1, -1, (), 0)]
     while stack:
         parent, edge, history, start = stack.pop()
@@ -99,27 +100,36 @@ def _from_sequence(scenario: Scenario, stages: Sequence[Stage]) -> ExtensiveGame
         else:
             nodes.kind[x] = DECISION
             nodes.owner[x] = players.index(stage.player or "")
-            nodes.group[x] = (stage.id, _known_pairs(stages, nxt, history))
+            nodes.group[x] = (stage.id, knowledge.pairs(nxt, history))
         for k in reversed(range(len(stage.moves))):
             stack.append((x, k, (*history, (stage.id, stage.moves[k])), nxt + 1))
     infosets = _sequence_infosets(nodes, stages, players)
     leaves = [x for x, k in enumerate(nodes.kind) if k == LEAF]
-    base, terms, labels = _sequence_payoffs(scenario, [dict(nodes.histories[x]) for x in leaves])
+    base, terms, labels = _sequence_payoffs(scenario, stages, [nodes.histories[x] for x in leaves])
     chance_terms = _sequence_chance(nodes, stages)
     return finish(scenario, nodes, infosets, base, terms, chance_terms, labels, "sequence")
 
 
-def _known_pairs(stages: Sequence[Stage], index: int, history: Pairs) -> Pairs:
-    """What the mover of ``stages[index]`` knows: (stage id, outcome) pairs in stage order."""
-    stage = stages[index]
-    player = stage.player
-    known = set(stage.observes)
-    known.update(s.id for s in stages[:index] if s.player == player)
-    by_id = {s.id: s for s in stages}
-    for sid, _ in history:
-        if by_id[sid].player == player:
-            known.update(by_id[sid].observes)
-    return tuple((sid, move) for sid, move in history if sid in known)
+class _Knowledge:
+    """What a mover knows (module docstring), with the per-stage parts computed once."""
+
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        self.players = [s.player for s in stages]
+        self.player_of = {s.id: s.player for s in stages}
+        self.observes = {s.id: frozenset(s.observes) for s in stages}
+        self.base = [
+            frozenset(s.observes) | {t.id for t in stages[:i] if t.player == s.player}
+            for i, s in enumerate(stages)
+        ]
+
+    def pairs(self, index: int, history: Pairs) -> Pairs:
+        """The (stage id, outcome) pairs the mover of stage ``index`` knows, in stage order."""
+        player = self.players[index]
+        known = set(self.base[index])
+        for sid, _ in history:
+            if self.player_of[sid] == player:
+                known |= self.observes[sid]
+        return tuple(pair for pair in history if pair[0] in known)
 
 
 def _pairs_text(pairs: Pairs) -> str:
@@ -153,20 +163,43 @@ def _sequence_infosets(
     return infosets
 
 
+def _history_matrix(stages: Sequence[Stage], histories: list[Pairs]) -> np.ndarray:
+    """``(n_histories, n_stages)``: index of each stage's outcome, -1 where it did not happen."""
+    column = {s.id: j for j, s in enumerate(stages)}
+    code = {s.id: {m: k for k, m in enumerate(s.moves)} for s in stages}
+    matrix = np.full((len(histories), len(stages)), -1, np.int64)
+    for i, history in enumerate(histories):
+        for sid, move in history:
+            matrix[i, column[sid]] = code[sid][move]
+    return matrix
+
+
+def _rows_where(stages: Sequence[Stage], matrix: np.ndarray, when: When) -> np.ndarray:
+    """Rows of the history matrix where every condition of ``when`` holds (vectorised)."""
+    column = {s.id: j for j, s in enumerate(stages)}
+    mask = np.ones(matrix.shape[0], bool)
+    for sid, allowed in when.items:
+        moves = stages[column[sid]].moves
+        codes = [moves.index(m) for m in allowed if m in moves]
+        mask &= np.isin(matrix[:, column[sid]], codes)
+    return np.flatnonzero(mask).astype(np.int64)
+
+
 def _sequence_payoffs(
-    scenario: Scenario, histories: list[dict[str, str]]
+    scenario: Scenario, stages: Sequence[Stage], pairs: list[Pairs]
 ) -> tuple[np.ndarray, list[PayoffTerm], list[str | None]]:
     players = scenario.player_names
-    base = np.zeros((len(histories), len(players)))
+    base = np.zeros((len(pairs), len(players)))
     terms: list[PayoffTerm] = []
-    labels: list[str | None] = [None] * len(histories)
+    labels: list[str | None] = [None] * len(pairs)
     if scenario.payoff_rules is not None:
+        matrix = _history_matrix(stages, pairs)
         for rule in scenario.payoff_rules:
-            rows = np.array([i for i, h in enumerate(histories) if rule.when.holds(h)], np.int64)
+            rows = _rows_where(stages, matrix, rule.when)
             for player, formula in rule.add:
                 add_term(base, terms, rows, players.index(player), formula)
     elif scenario.outcomes is not None:
-        index = {tuple(sorted(h.items())): i for i, h in enumerate(histories)}
+        index = {tuple(sorted(h)): i for i, h in enumerate(pairs)}
         for row in scenario.outcomes:
             leaf = index.get(tuple(sorted(row.moves)))
             if leaf is None:

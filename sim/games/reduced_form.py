@@ -159,38 +159,67 @@ def reduced_form(
     inner = [x for x in nodes.tolist() if game.kind[x] == DECISION and (x == root or x not in cut)]
     region_sets = sorted({int(game.infoset[x]) for x in inner})
     players = tuple(sorted({game.infosets[h].player for h in region_sets}))
-    plans = []
-    for p in players:
-        mine = [h for h in region_sets if game.infosets[h].player == p]
-        plans.append(_plans(game, seqs, mine, max_profiles))
-    size = math.prod(len(p) for p in plans)
+    mine = [[h for h in region_sets if game.infosets[h].player == p] for p in players]
+    trees = [_plan_tree(seqs, m) for m in mine]
+    counts = [_count(game, seqs, m, kids) for m, kids in zip(mine, trees, strict=True)]
+    size = math.prod(counts)
     if size > max_profiles:
-        dims = " x ".join(str(len(p)) for p in plans)
+        dims = " x ".join(f"{c:,}" for c in counts)
         raise SimError(
             f"the reduced strategic form has {dims} = {size:,} pure profiles, more than "
             f"{max_profiles:,}; solve a smaller game"
         )
+    plans = [_plans(game, seqs, m, kids) for m, kids in zip(mine, trees, strict=True)]
     tensor = _tensor(game, values, root, cut, players, plans, set(region_sets))
     n_seq = int(seqs.infoset.size)
     return ReducedForm(root, players, tuple(plans), tuple(region_sets), tensor, n_seq)
 
 
-def _plans(
-    game: ExtensiveGame, seqs: Sequences, mine: list[int], limit: int
-) -> tuple[tuple[int, ...], ...]:
-    """All plans of one player over the information sets ``mine`` (perfect recall assumed)."""
+def _plan_tree(seqs: Sequences, mine: list[int]) -> dict[int, list[int]]:
+    """Parent sequence (-1: none within the region) -> the player's information sets after it."""
     inside = set(mine)
     kids: dict[int, list[int]] = {}
     for h in mine:
         par = int(seqs.parent[h])
         par = par if par >= 0 and int(seqs.infoset[par]) in inside else -1
         kids.setdefault(par, []).append(h)
-    under: dict[int, list[tuple[int, ...]]] = {}
-    for h in sorted(mine, key=lambda i: -game.infosets[i].nodes[0]):
+    return kids
+
+
+def _deepest_first(game: ExtensiveGame, mine: list[int]) -> list[int]:
+    return sorted(mine, key=lambda i: -game.infosets[i].nodes[0])
+
+
+def _count(
+    game: ExtensiveGame, seqs: Sequences, mine: list[int], kids: dict[int, list[int]]
+) -> int:
+    """Number of plans, counted without listing them (exact integers)."""
+    under: dict[int, int] = {}
+
+    def product(infosets: list[int]) -> int:
+        total = 1
+        for h in infosets:
+            start = int(seqs.offset[h])
+            total *= sum(under[start + a] for a in range(len(game.infosets[h].moves)))
+        return total
+
+    for h in _deepest_first(game, mine):
         for a in range(len(game.infosets[h].moves)):
             s = int(seqs.offset[h]) + a
-            under[s] = _product(game, seqs, kids.get(s, []), under, limit)
-    return tuple(_product(game, seqs, kids.get(-1, []), under, limit))
+            under[s] = product(kids.get(s, []))
+    return product(kids.get(-1, []))
+
+
+def _plans(
+    game: ExtensiveGame, seqs: Sequences, mine: list[int], kids: dict[int, list[int]]
+) -> tuple[tuple[int, ...], ...]:
+    """All plans of one player over the information sets ``mine`` (perfect recall assumed)."""
+    under: dict[int, list[tuple[int, ...]]] = {}
+    for h in _deepest_first(game, mine):
+        for a in range(len(game.infosets[h].moves)):
+            s = int(seqs.offset[h]) + a
+            under[s] = _product(game, seqs, kids.get(s, []), under)
+    return tuple(_product(game, seqs, kids.get(-1, []), under))
 
 
 def _product(
@@ -198,7 +227,6 @@ def _product(
     seqs: Sequences,
     infosets: list[int],
     under: Mapping[int, list[tuple[int, ...]]],
-    limit: int,
 ) -> list[tuple[int, ...]]:
     result: list[tuple[int, ...]] = [()]
     for h in infosets:
@@ -206,11 +234,6 @@ def _product(
         for a in range(len(game.infosets[h].moves)):
             s = int(seqs.offset[h]) + a
             options.extend((s, *rest) for rest in under[s])
-        if len(result) * len(options) > limit:
-            raise SimError(
-                f"{game.players[game.infosets[h].player]} has more than {limit:,} plans "
-                "(reduced strategies); solve a smaller game"
-            )
         result = [r + o for r in result for o in options]
     return [tuple(sorted(r)) for r in result]
 

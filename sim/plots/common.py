@@ -15,8 +15,10 @@ import secrets
 import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
+from cycler import cycler
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -31,6 +33,7 @@ __all__ = [
     "OKABE_ITO",
     "PALETTE",
     "axes_list",
+    "figure_inches",
     "heading",
     "label_lines",
     "line_style",
@@ -89,10 +92,10 @@ _AREA = (
 )
 
 #: Line styles that tell equilibria apart (then cycled).
-LINE_STYLES: tuple[str | tuple[int, tuple[int, ...]], ...] = (
+LINE_STYLES: tuple[str | tuple[float, tuple[float, ...]], ...] = (
     "-",
     (0, (6, 2)),
-    (0, (1, 1.5)),  # type: ignore[arg-type]
+    (0, (1, 1.5)),
     (0, (6, 2, 1, 2)),
     (0, (3, 1, 1, 1, 1, 1)),
     (0, (10, 3)),
@@ -108,7 +111,7 @@ _RULES = {
     "logit_limit": "limiting logit equilibrium selected",
 }
 
-_STYLE = {
+_STYLE: dict[str, Any] = {
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
@@ -126,7 +129,7 @@ _STYLE = {
     "grid.alpha": 0.35,
     "grid.linewidth": 0.7,
     "lines.linewidth": 2.2,
-    "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "svg.hashsalt": "sim",
 }
 
@@ -134,7 +137,7 @@ _STYLE = {
 @contextlib.contextmanager
 def plot_style() -> Iterator[None]:
     """Context in which artists get the classroom style (large fonts, light grid)."""
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(_STYLE):  # type: ignore[arg-type]
         yield
 
 
@@ -143,7 +146,7 @@ def outcome_colour(index: int) -> str:
     return _AREA[index % len(_AREA)]
 
 
-def line_style(index: int) -> str | tuple[int, tuple[int, ...]]:
+def line_style(index: int) -> str | tuple[float, tuple[float, ...]]:
     """Line style of the ``index``-th equilibrium (cycled)."""
     return LINE_STYLES[index % len(LINE_STYLES)]
 
@@ -203,19 +206,35 @@ def side_legend(ax: Axes, handles: Sequence[Artist], title: str, **kw: object) -
     old = ax.get_legend()
     if old is not None:
         ax.add_artist(old)
-        where = {"loc": "lower left", "bbox_to_anchor": (1.01, 0.0)}
-    else:
-        where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
-    ax.legend(handles=handles, title=title, **where, **kw)  # type: ignore[arg-type]
+    ax.legend(
+        handles=handles,
+        title=title,
+        loc="lower left" if old is not None else "upper left",
+        bbox_to_anchor=(1.01, 0.0) if old is not None else (1.01, 1.0),
+        **kw,
+    )
+
+
+def figure_inches(ax: Axes) -> tuple[float, float]:
+    """Width and height of the figure (or subfigure) holding ``ax``, in inches."""
+    fig = ax.figure
+    return float(fig.bbox.width / fig.dpi), float(fig.bbox.height / fig.dpi)
 
 
 def heading(ax: Axes, title: str, subtitle: str, *, own_figure: bool) -> None:
-    """Scenario name and what the plot shows: a figure title when the figure is ours."""
+    """Scenario name and what the plot shows: a figure title when the figure is ours.
+
+    Lines are wrapped to the width of the figure (or of the axes).
+    """
+    fig = ax.figure
+    width = figure_inches(ax)[0]
+    whole = max(40, int(width * 72 / (0.62 * 14)))
+    chars = max(40, int(width * ax.get_position().width * 72 / (0.55 * 12)))
     if own_figure:
-        ax.figure.suptitle(wrap(title, 80))
-        ax.set_title(wrap(subtitle, 90), fontweight="normal")
+        fig.suptitle(wrap(title, whole))
+        ax.set_title(wrap(subtitle, chars), fontweight="normal")
     else:
-        ax.set_title(f"{wrap(title, 70)}\n{wrap(subtitle, 80)}")
+        ax.set_title(f"{wrap(title, chars)}\n{wrap(subtitle, chars)}")
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:

@@ -9,6 +9,7 @@ from scipy import ndimage
 
 from sim.analysis.sweep import GridResult
 from sim.plots.common import (
+    figure_inches,
     heading,
     label_lines,
     new_figure,
@@ -116,10 +117,9 @@ def plot_grid(result: GridResult, *, ax: Axes | None = None) -> Axes:
 
 def _label_regions(ax: Axes, result: GridResult, xe: np.ndarray, ye: np.ndarray) -> None:
     """Write each region's name at its innermost cell when the text fits inside it."""
-    fig = ax.figure
     box = ax.get_position()
-    width_in = box.width * fig.get_figwidth()
-    height_in = box.height * fig.get_figheight()
+    fig_w, fig_h = figure_inches(ax)
+    width_in, height_in = box.width * fig_w, box.height * fig_h
     rows, cols = result.regions.shape
     xc, yc = (xe[1:] + xe[:-1]) / 2, (ye[1:] + ye[:-1]) / 2
     for k, r, c, room in region_anchors(result.regions, min_cells=2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.transforms import blended_transform_factory
 
@@ -109,27 +110,15 @@ def plot_sweep(
         for p, player in enumerate(players):
             _player_panel(found[p], x, trk, p, player.name, tuple(player.moves))
         _payoff_panel(found[n], x, trk, [pl.name for pl in players])
-        handles = [
+        styles = [
             line("#333333", wrap(t.name, 34), line_style(k), lw=_width(k))
             for k, t in enumerate(trk)
         ]
-        side_legend(found[0], handles, "Equilibrium (line style)", handlelength=3.5)
+        side_legend(found[0], styles, "Equilibrium (line style)", handlelength=3.5)
         _mark_flips(found[0], flips, result.parameter)
         found[n].set_xlabel(f"{result.parameter} (parameter value)")
         found[n].set_xlim(float(x.min()), float(x.max()))
-        handles = [
-            patch(outcome_colour(i), wrap(name, 34), alpha=0.5) for i, name in enumerate(outcomes)
-        ]
-        if flips:
-            handles.append(line("#333333", "flip point", "--", lw=1.3))
-        found[n].add_artist(found[n].get_legend())
-        found[n].legend(
-            handles=handles,
-            title=f"Predicted outcome ({rule_text(result.predictions.rule)})",
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.2),
-            ncols=min(3, len(handles)),
-        )
+        _outcome_legend(found[n], outcomes, bool(flips), result.predictions.rule)
         heading(
             found[0],
             scenario.name,
@@ -137,6 +126,25 @@ def plot_sweep(
             own_figure=axes is None,
         )
     return found
+
+
+def _outcome_legend(ax: Axes, outcomes: list[str], flips: bool, rule: str) -> None:
+    """Legend of the shading, under the x axis (keeping the axes' own legend)."""
+    handles: list[Artist] = [
+        patch(outcome_colour(i), wrap(name, 34), alpha=0.5) for i, name in enumerate(outcomes)
+    ]
+    if flips:
+        handles.append(line("#333333", "flip point", "--", lw=1.3))
+    kept = ax.get_legend()
+    if kept is not None:
+        ax.add_artist(kept)
+    ax.legend(
+        handles=handles,
+        title=f"Predicted outcome ({rule_text(rule)})",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        ncols=min(3, len(handles)),
+    )
 
 
 def _draw(ax: Axes, x: np.ndarray, y: np.ndarray, colour: str, style: object, width: float) -> None:

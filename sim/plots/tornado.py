@@ -55,12 +55,13 @@ def plot_tornado(
             ax = new_figure(figsize=(10.5, max(4.5, 2.8 + 0.5 * len(bars))))[0]
         base = result.baseline
         span = _span(bars, base)
+        lo, hi = min(base, *_ends(bars)), max(base, *_ends(bars))
+        roomy = 1 if hi - base >= base - lo else -1
         for i, bar in enumerate(bars):
-            _bar(ax, len(bars) - 1 - i, bar, base, span)
+            _bar(ax, len(bars) - 1 - i, bar, base, span, roomy)
         ax.axvline(base, color="black", lw=1.6, zorder=4)
         ax.set_yticks(np.arange(len(bars))[::-1], [b.parameter for b in bars])
         ax.set_ylim(-0.7, len(bars) - 0.3)
-        lo, hi = min(base, *_ends(bars)), max(base, *_ends(bars))
         pad = 0.14 * (hi - lo if hi > lo else 1.0)
         ax.set_xlim(lo - pad, hi + pad)
         ax.grid(axis="y", visible=False)
@@ -100,7 +101,7 @@ def _span(bars: list[TornadoBar], base: float) -> float:
     return max(max(ends) - min(ends), 1e-12)
 
 
-def _bar(ax: Axes, y: float, bar: TornadoBar, base: float, span: float) -> None:
+def _bar(ax: Axes, y: float, bar: TornadoBar, base: float, span: float, roomy: int) -> None:
     ends = [(bar.metric_at_low, bar.low, _LOW), (bar.metric_at_high, bar.high, _HIGH)]
     # the longer segment first, so the shorter one stays visible on top of it
     ends.sort(key=lambda e: -abs(e[0] - base) if math.isfinite(e[0]) else 0.0)
@@ -127,53 +128,58 @@ def _bar(ax: Axes, y: float, bar: TornadoBar, base: float, span: float) -> None:
     ):
         ax.plot([bar.metric_min, bar.metric_max], [y, y], color="black", lw=1.0, zorder=3)
         ax.plot([bar.metric_min, bar.metric_max], [y, y], "|", color="black", ms=12, zorder=3)
-    _end_labels(ax, y, bar, base, span)
+    _end_labels(ax, y, bar, base, span, roomy)
 
 
-def _end_labels(ax: Axes, y: float, bar: TornadoBar, base: float, span: float) -> None:
-    """Write the parameter's value beyond each end of its bar (and beyond the spread line)."""
-    items = [(bar.metric_at_low, bar.low), (bar.metric_at_high, bar.high)]
+def _end_labels(ax: Axes, y: float, bar: TornadoBar, base: float, span: float, roomy: int) -> None:
+    """Write the parameter's value beyond each end of its bar (and beyond the spread line).
+
+    ``roomy`` is +1 or -1: the side of the baseline with more room, used for
+    labels of ends that sit on the baseline.
+    """
+    tiny = 1e-9 * span
+    items = [(v, p) for v, p in ((bar.metric_at_low, bar.low), (bar.metric_at_high, bar.high))]
     items = [(v, p) for v, p in items if math.isfinite(v)]
     if not items:
-        _label(ax, base, y, "no equilibrium to measure", base)
+        _label(ax, base, y, "no equilibrium to measure", roomy)
         return
-    if all(abs(v - base) < 1e-9 * span for v, _ in items) and bar.swing < 1e-9 * span:
-        _label(ax, base, y, f"no effect over {bar.low:g} to {bar.high:g}", base)
+    if all(abs(v - base) <= tiny for v, _ in items) and bar.swing <= tiny:
+        _label(ax, base, y, f"no effect over {bar.low:g} to {bar.high:g}", roomy)
         return
     if len(items) == 2 and abs(items[0][0] - items[1][0]) < 0.04 * span:
-        _label(ax, _beyond(items[0][0], bar, base), y, f"{bar.low:g} & {bar.high:g}", base)
+        side = 1 if items[0][0] >= base else -1
+        text = f"{bar.low:g} & {bar.high:g}"
+        _label(ax, _beyond(items[0][0], side, bar), y, text, side)
         return
     for k, (value, param) in enumerate(items):
-        shift = 0.0
-        other = items[1 - k][0] if len(items) == 2 else None
-        # both ends on the same side: the nearer end's label goes above the bar
-        if (
-            other is not None
-            and (value - base) * (other - base) > 0
-            and abs(value - base) < abs(other - base)
-        ):
-            shift = 0.44
-        x = value if shift else _beyond(value, bar, base)
-        _label(ax, x, y + shift, f"{param:g}", base)
+        other = items[1 - k][0] if len(items) == 2 else base
+        side = (1 if value > base else -1) if abs(value - base) > tiny else 0
+        if side == 0:  # an end on the baseline: label it on the side away from the other end
+            side = -1 if other > base else 1
+            _label(ax, base, y, f"{param:g}", side)
+        elif (value - base) * (other - base) > 0 and abs(value - base) < abs(other - base):
+            # both ends on the same side: the nearer end's label goes above the bar
+            _label(ax, value, y + 0.44, f"{param:g}", side)
+        else:
+            _label(ax, _beyond(value, side, bar), y, f"{param:g}", side)
 
 
-def _beyond(value: float, bar: TornadoBar, base: float) -> float:
+def _beyond(value: float, side: int, bar: TornadoBar) -> float:
     """Where a label at ``value`` goes: past the spread line when that reaches further."""
-    if value >= base and math.isfinite(bar.metric_max):
+    if side > 0 and math.isfinite(bar.metric_max):
         return max(value, bar.metric_max)
-    if value < base and math.isfinite(bar.metric_min):
+    if side < 0 and math.isfinite(bar.metric_min):
         return min(value, bar.metric_min)
     return value
 
 
-def _label(ax: Axes, value: float, y: float, text: str, base: float) -> None:
-    right = value >= base
+def _label(ax: Axes, value: float, y: float, text: str, side: int) -> None:
     ax.annotate(
         text,
         (value, y),
-        xytext=(4 if right else -4, 0),
+        xytext=(4 * side, 0),
         textcoords="offset points",
-        ha="left" if right else "right",
+        ha="left" if side > 0 else "right",
         va="center",
         fontsize=9.5,
         zorder=5,

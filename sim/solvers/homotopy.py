@@ -79,14 +79,14 @@ def start_system(structure: MultilinearStructure, rng: np.random.Generator) -> S
         w = np.ones((rows.stop - rows.start,), dtype=np.complex128)
         for g in involved:
             form = forms[g][rows]
-            w = w[..., None] * form.reshape((form.shape[0],) + (1,) * (w.ndim - 1) + (-1,))
+            w = w[..., None] * form.reshape((form.shape[0], *(1,) * (w.ndim - 1), -1))
         coeffs.append(gamma * w[None])
     assignments = bezout_assignments(structure)
     solutions = np.zeros((len(assignments), structure.n_vars), dtype=np.complex128)
     for k, choice in enumerate(assignments):
         for g, sl in enumerate(structure.slices):
-            rows = [r for r, h in enumerate(choice) if h == g]
-            mat = np.vstack([forms[g][rows], patch[g, sl][None]])
+            chosen = [r for r, h in enumerate(choice) if h == g]
+            mat = np.vstack([forms[g][chosen], patch[g, sl][None]])
             rhs = np.zeros(structure.group_sizes[g], dtype=np.complex128)
             rhs[-1] = 1.0
             solutions[k, sl] = np.linalg.solve(mat, rhs)
@@ -129,9 +129,10 @@ class PathEnds:
 def _solve(mat: CArray, rhs: CArray) -> CArray:
     """Batched ``mat^-1 rhs``; pseudo-inverse if some matrix is exactly singular."""
     try:
-        return np.linalg.solve(mat, rhs[..., None])[..., 0]
+        out = np.linalg.solve(mat, rhs[..., None])[..., 0]
     except np.linalg.LinAlgError:
-        return np.einsum("pij,pj->pi", np.linalg.pinv(mat), rhs)
+        out = np.einsum("pij,pj->pi", np.linalg.pinv(mat), rhs)
+    return np.asarray(out, dtype=np.complex128)
 
 
 class _Homotopy:

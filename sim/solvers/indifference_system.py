@@ -120,8 +120,7 @@ def build_batch(
     n = len(sizes)
     n_sys = moves[0].shape[0]
     index = tuple(
-        moves[j].reshape((n_sys,) + tuple(sizes[j] if q == j else 1 for q in range(n)))
-        for j in range(n)
+        moves[j].reshape((n_sys, *(sizes[j] if q == j else 1 for q in range(n)))) for j in range(n)
     )
     mixing = tuple(i for i in range(n) if sizes[i] >= 2)
     coeffs = []
@@ -164,12 +163,21 @@ def polish(
     Gauss-Newton steps with the pseudo-inverse, singular values below
     ``1e-10`` of the largest ignored: Newton's method at a regular root, and
     from a start near a positive-dimensional solution set a move to a nearby
-    point of it. A point stops once its step is below ``1e-15``.
+    point of it. A point stops once its step is below ``1e-15``, or once its
+    residual stops shrinking (by less than 10% in a step, while above
+    ``1e-12``): then no solution is near.
     """
     x = np.array(np.real(x), dtype=np.float64)
     live = np.arange(x.shape[0])
+    before = np.full(x.shape[0], np.inf)
     for _ in range(iterations):
         r, jac = batch.affine(x[live], owner[live])
+        size = np.max(np.abs(r), axis=1)
+        moving = (size <= 1e-12) | (size < 0.9 * before[live])
+        before[live] = size
+        live, r, jac = live[moving], r[moving], jac[moving]
+        if live.size == 0:
+            break
         dx = np.einsum("pij,pj->pi", np.linalg.pinv(jac, rcond=1e-10), r)
         dx = np.where(np.isfinite(dx), dx, 0.0)
         x[live] -= dx

@@ -22,7 +22,7 @@ Lambda convention: every ``lam`` passed or returned is in ORIGINAL payoff units 
 fixed-point condition holds with the caller's ``u``); internally ``nu = lam R``. Gambit's
 ``logit_solve_lambda``/``logit_solve_branch`` use the same convention (no rescaling), so
 points compare at equal ``lam``. Every returned point is checked:
-``max |sigma - softmax(lam u(sigma))| <= residual_tol``.
+``max |sigma - softmax(lam u(sigma))| <= 1e-8``.
 
 Bifurcations. On McKelvey & McLennan's 2x2x2 game (9 equilibria) the branch lies in the
 invariant set ``sigma_1 = sigma_2 = (1/2, 1/2)`` and meets a pitchfork at ``lam ~ 0.5968``;
@@ -66,6 +66,7 @@ _SNAP = 1e-6  # polished probabilities below this are tried at 0 first
 _KAPPA_NOM, _DELTA_REL_NOM, _DELTA_ABS_NOM, _ALPHA_NOM, _MAX_FACTOR = 0.1, 0.02, 0.05, 0.1, 2.0
 _EPS = float(np.finfo(np.float64).eps)
 _H_OK = 1e-9  # accepted |H| when Newton is limited by rounding
+_RESIDUAL_TOL = 1e-8  # every returned point: max |sigma - softmax(lam u(sigma))| <= this
 
 
 class LogitQREError(SimError):
@@ -121,11 +122,12 @@ class _Game:
         for r, m in zip(self.first, self.sizes, strict=True):
             self.diff[r + 1 : r + m, r] = -1.0
             self.sums[r, r : r + m] = 1.0
-        self.e = self.sums.sum(axis=1)
+        self.e = (self.sums.sum(axis=1) > 0).astype(np.float64)
         abc = "abcdefghijklmnopqrstuvwxy"[: self.n]
-        pairs = list(itertools.combinations(range(self.n), 2))
-        others = [",".join(abc[k] for k in range(self.n) if k not in ij) for ij in pairs]
-        self.pairs = [(i, j, f"z{abc},{o}->z{abc[i]}{abc[j]}") for (i, j), o in zip(pairs, others)]
+        self.pairs = []
+        for i, j in itertools.combinations(range(self.n), 2):
+            ops = [f"z{abc}", *(abc[k] for k in range(self.n) if k not in (i, j))]
+            self.pairs.append((i, j, ",".join(ops) + f"->z{abc[i]}{abc[j]}"))
 
     def normalised(self, sig: np.ndarray) -> np.ndarray:
         """``sig`` divided by each player's total."""
@@ -170,7 +172,7 @@ class _Game:
 
     def point(self, x: np.ndarray) -> QREPoint:
         """The :class:`QREPoint` at ``x`` in original units."""
-        sig = np.exp(x[:-1])
+        sig = self.normalised(np.exp(x[:-1]))
         pay = np.add.reduceat(sig * self.contract(sig)[1], self.first) * self.scale + self.lo
         return QREPoint(float(x[-1]) / self.scale, self.strategies(sig), pay)
 
@@ -243,17 +245,11 @@ def _step_factor(h: float, first: float, kappa: float, alpha: float) -> float:
 class _Tracer:
     """Predictor-corrector tracer of the principal branch in ``(y, nu)`` space."""
 
-    def __init__(self, game: _Game, opts: dict[str, float]) -> None:
-        """``opts``: step, tol, max_accel, max_points, residual_tol (see ``trace_logit_branch``)."""
-        if not (min(opts.values()) > 0 and opts["max_accel"] > 1 and opts["max_points"] >= 2):
-            raise ValueError("need step, tol, residual_tol > 0, max_accel > 1, max_points >= 2")
-        self.game, self.h, self.tol, self.max_accel = (
-            game,
-            opts["step"],
-            opts["tol"],
-            opts["max_accel"],
-        )
-        self.max_points, self.residual_tol = opts["max_points"], opts["residual_tol"]
+    def __init__(self, game: _Game, step: float, tol: float, accel: float, points: int) -> None:
+        if not (step > 0 and tol > 0 and accel > 1 and points >= 2):
+            raise ValueError("need step > 0, tol > 0, max_accel > 1 and max_points >= 2")
+        self.game, self.h, self.tol = game, step, tol
+        self.max_accel, self.max_points = accel, points
         self.x = np.append(-np.log(np.repeat(game.sizes, game.sizes)), 0.0)
         t = _tangent(game.system(self.x)[1])
         self.t = t if t[-1] > 0 else -t
@@ -273,7 +269,7 @@ class _Tracer:
             t_new = _tangent(jac)
             cos = float(t_new @ self.t)
             factor = _step_factor(self.h, first, kappa, float(np.arccos(min(abs(cos), 1.0))))
-            bad = x_new[-1] < 0 or self.game.residual(x_new) > self.residual_tol
+            bad = x_new[-1] < 0 or self.game.residual(x_new) > _RESIDUAL_TOL
             if bad or factor > _MAX_FACTOR:
                 self.h *= 0.5
                 continue
@@ -299,7 +295,7 @@ class _Tracer:
             res = _correct(game, xa + (nu - xa[-1]) / chord[-1] * chord, e_nu, self.tol)
             if (
                 res is not None
-                and game.residual(res[0]) <= self.residual_tol
+                and game.residual(res[0]) <= _RESIDUAL_TOL
                 and max(np.linalg.norm(res[0] - xa), np.linalg.norm(res[0] - xb)) <= length
             ):
                 return res[0]
@@ -318,7 +314,6 @@ def trace_logit_branch(
     tol: float = 1e-10,
     max_points: int = 10_000,
     max_accel: float = 2.0,
-    residual_tol: float = 1e-8,
 ) -> QREBranch:
     """Trace the principal branch of the logit QRE correspondence from ``lam = 0``.
 
@@ -337,8 +332,6 @@ def trace_logit_branch(
         Most points returned, the centroid included.
     max_accel
         Largest factor by which one step may lengthen the next.
-    residual_tol
-        Bound on ``max |sigma - softmax(lam u(sigma))|`` of every point.
 
     Returns
     -------
@@ -349,14 +342,7 @@ def trace_logit_branch(
     nu_max = _DEFAULT_MAX_NU if max_lambda is None else float(max_lambda) * game.scale
     if not nu_max > 0:
         raise ValueError("max_lambda must be positive")
-    opts = {
-        "step": step,
-        "tol": tol,
-        "max_accel": max_accel,
-        "max_points": max_points,
-        "residual_tol": residual_tol,
-    }
-    tracer = _Tracer(game, opts)
+    tracer = _Tracer(game, step, tol, max_accel, max_points)
     xs = [tracer.x]
     while tracer.advance():
         if tracer.x[-1] >= nu_max:
@@ -364,7 +350,9 @@ def trace_logit_branch(
             tracer.terminated = "max_lambda"
             break
         xs.append(tracer.x)
-    settings = (("max_lambda", nu_max / game.scale), ("payoff_range", game.scale), *opts.items())
+    settings: tuple[tuple[str, object], ...] = (("max_lambda", nu_max / game.scale),)
+    settings += (("payoff_range", game.scale), ("step", step))
+    settings += (("tol", tol), ("max_points", max_points), ("max_accel", max_accel))
     return QREBranch(tuple(game.point(x) for x in xs), _METHOD, settings, tracer.terminated)
 
 
@@ -376,7 +364,6 @@ def logit_qre_at(
     step: float = 0.03,
     max_points: int = 10_000,
     max_accel: float = 2.0,
-    residual_tol: float = 1e-8,
 ) -> tuple[QREPoint, ...]:
     """Points of the principal branch at exactly the given precisions.
 
@@ -395,14 +382,7 @@ def logit_qre_at(
     nus = [float(lam) * game.scale for lam in lambdas]
     if not all(nu >= 0 for nu in nus):
         raise ValueError("lambdas must be non-negative")
-    opts = {
-        "step": step,
-        "tol": tol,
-        "max_accel": max_accel,
-        "max_points": max_points,
-        "residual_tol": residual_tol,
-    }
-    tracer = _Tracer(game, opts)
+    tracer = _Tracer(game, step, tol, max_accel, max_points)
     found = {k: tracer.x for k, nu in enumerate(nus) if nu <= 0.0}
     while len(found) < len(nus):
         if not tracer.advance():
@@ -504,14 +484,7 @@ def limiting_logit_equilibrium(
         If no checkpoint yields a verified equilibrium, or tracing stops first.
     """
     game = _Game(payoffs)
-    opts = {
-        "step": step,
-        "tol": 1e-10,
-        "max_accel": max_accel,
-        "max_points": max_points,
-        "residual_tol": 1e-8,
-    }
-    tracer = _Tracer(game, opts)
+    tracer = _Tracer(game, step, 1e-10, max_accel, max_points)
     checkpoints = list(_LIMIT_CHECKPOINTS)
     while checkpoints:
         moved = tracer.advance()

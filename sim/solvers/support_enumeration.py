@@ -47,6 +47,7 @@ import numpy as np
 from sim.solvers.indifference_system import build_batch
 from sim.solvers.pure_nash import pure_nash_profiles
 from sim.solvers.result import Equilibrium, EquilibriumSet
+from sim.solvers.support_pruning import ConditionalDominance, Support, undominated
 from sim.solvers.support_solutions import Candidate, solve_batch
 from sim.solvers.verify import deviation_payoffs, expected_payoffs, payoff_range, verified
 
@@ -65,8 +66,6 @@ _TIES = (
     "the game is degenerate (an equilibrium has an unused best reply): equilibria may "
     "form continua, of which only some points are listed"
 )
-
-Support = tuple[tuple[int, ...], ...]
 
 
 @dataclass
@@ -120,21 +119,23 @@ def all_equilibria(
 
     Notes
     -----
-    Equilibria on positive-dimensional components are reported only when a
-    point is found and no listed equilibrium has a smaller support inside
-    it; ``degenerate`` is then True and a note says so.
+    Of a positive-dimensional set of equilibria only the points found are
+    listed (isolated roots on smaller supports, a Gauss-Newton projection of
+    a singular path endpoint, or of a point of the supports' interior), minus
+    those payoff-equivalent to a listed equilibrium on a smaller support;
+    ``degenerate`` is then True and a note says so.
     """
     u = _checked(payoffs)
     start = time.monotonic()
     scaled = _rescaled(u)
-    alive = _undominated(scaled, tol)
+    alive = undominated(scaled, tol)
     n_profiles = math.prod(len(a) for a in alive)
     if n_profiles > max_profiles:
         budget = FALLBACK_SECONDS if time_limit is None else time_limit
         return _too_large(u, scaled, alive, tol, n_profiles, max_profiles, start + budget)
     deadline = None if time_limit is None else start + time_limit
     search = _enumerate(u, scaled, alive, tol, deadline, stop_at_first=False)
-    return _result(u, search, tol, notes=())
+    return _result(u, search, tol, notes=(), enumerated=True)
 
 
 def _checked(payoffs: np.ndarray) -> np.ndarray:
@@ -157,50 +158,6 @@ def _rescaled(u: np.ndarray) -> np.ndarray:
     return (u - low.reshape(shape)) / span.reshape(shape)
 
 
-def _dominated_rows(rows: np.ndarray, candidates: np.ndarray, tol: float) -> np.ndarray:
-    """For each row index in ``candidates``: is it beaten by more than ``tol`` everywhere?"""
-    out = np.zeros(candidates.size, dtype=bool)
-    for pos, k in enumerate(candidates):
-        out[pos] = bool(np.any(np.all(rows - rows[k] > tol, axis=1)))
-    return out
-
-
-def _player_rows(scaled: np.ndarray, i: int, index: list[np.ndarray]) -> np.ndarray:
-    """Player ``i``'s payoffs restricted to ``index``, one row per own move."""
-    sub = scaled[i][np.ix_(*index)]
-    return np.moveaxis(sub, i, 0).reshape(sub.shape[i], -1)
-
-
-def _undominated(scaled: np.ndarray, tol: float) -> list[np.ndarray]:
-    """Moves surviving iterated removal of moves strictly dominated by a pure move."""
-    alive = [np.arange(m) for m in scaled.shape[1:]]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(alive)):
-            rows = _player_rows(scaled, i, alive)
-            dominated = _dominated_rows(rows, np.arange(rows.shape[0]), tol)
-            if np.any(dominated):
-                alive[i] = alive[i][~dominated]
-                changed = True
-    return alive
-
-
-def _conditionally_dominated(
-    scaled: np.ndarray, support: Support, alive: list[np.ndarray], tol: float
-) -> bool:
-    """True if a move of some ``S_i`` is strictly dominated given ``S_-i`` (PNS 2008)."""
-    for i, own in enumerate(support):
-        if len(alive[i]) == 1:
-            continue
-        index = [np.asarray(s) for s in support]
-        index[i] = alive[i]
-        rows = _player_rows(scaled, i, index)
-        if np.any(_dominated_rows(rows, np.searchsorted(alive[i], own), tol)):
-            return True
-    return False
-
-
 def _size_vectors(counts: list[int]) -> list[tuple[int, ...]]:
     """Support size vectors, smallest total first, then most balanced (PNS 2008)."""
     vectors = itertools.product(*(range(1, c + 1) for c in counts))
@@ -208,13 +165,19 @@ def _size_vectors(counts: list[int]) -> list[tuple[int, ...]]:
 
 
 def _chunks(
-    scaled: np.ndarray, alive: list[np.ndarray], sizes: tuple[int, ...], tol: float
+    dominance: ConditionalDominance, sizes: tuple[int, ...], deadline: float | None
 ) -> Iterator[list[Support]]:
-    """Surviving support profiles of one size vector, in chunks of at most ``_CHUNK``."""
+    """Surviving support profiles of one size vector, in chunks of at most ``_CHUNK``.
+
+    Stops early (after yielding what it has) once ``deadline`` has passed.
+    """
+    alive = dominance.alive
     choices = [itertools.combinations(a.tolist(), s) for a, s in zip(alive, sizes, strict=True)]
     chunk: list[Support] = []
-    for support in itertools.product(*choices):
-        if not _conditionally_dominated(scaled, support, alive, tol):
+    for count, support in enumerate(itertools.product(*choices)):
+        if count % 4096 == 4095 and deadline is not None and time.monotonic() > deadline:
+            break
+        if not dominance.prunes(support):
             chunk.append(support)
             if len(chunk) == _CHUNK:
                 yield chunk
@@ -234,10 +197,17 @@ def _enumerate(
 ) -> _Search:
     """Solve the support systems in PNS order; stop early if asked or out of time."""
     search = _Search()
+    dominance = ConditionalDominance(scaled, alive, tol)
+
+    def late() -> bool:
+        search.timed_out = deadline is not None and time.monotonic() > deadline
+        return search.timed_out
+
     for sizes in _size_vectors([len(a) for a in alive]):
-        for chunk in _chunks(scaled, alive, sizes, tol):
-            if deadline is not None and time.monotonic() > deadline:
-                search.timed_out = True
+        if late():
+            return search
+        for chunk in _chunks(dominance, sizes, deadline):
+            if late():
                 return search
             moves = [np.array([s[i] for s in chunk], dtype=np.intp) for i in range(len(sizes))]
             batch = build_batch(scaled, sizes, moves)
@@ -270,9 +240,12 @@ def _too_large(
         note += "the pure equilibria are listed"
     else:
         search = _enumerate(u, scaled, alive, tol, deadline, stop_at_first=True)
-        note += "a search for one equilibrium (small supports first) was run"
-    search.timed_out = True  # marks the result incomplete
-    return _result(u, search, tol, notes=(note + "; " + _INCOMPLETE,))
+        note += (
+            "a small-supports-first search was run and stopped at the first equilibrium"
+            if search.candidates
+            else "a small-supports-first search was run and found no equilibrium in time"
+        )
+    return _result(u, search, tol, notes=(note + "; " + _INCOMPLETE,), enumerated=False)
 
 
 def _pure_candidate(shape: tuple[int, ...], profile: tuple[int, ...]) -> Candidate:
@@ -303,15 +276,25 @@ def _distinct(candidates: list[Candidate], tol: float) -> list[Candidate]:
     return kept
 
 
-def _suppress_continuum_points(kept: list[Candidate]) -> list[Candidate]:
-    """Drop points of continua whose support contains the support of a listed equilibrium."""
-    isolated_supports = [set(_support_key(c.strategies)[1]) for c in kept if c.isolated]
+def _payoff_equivalent_dropped(u: np.ndarray, kept: list[Candidate], tol: float) -> list[Candidate]:
+    """Drop continuum points that add nothing: same payoffs as a listed smaller-support point.
+
+    A point of a positive-dimensional solution set is dropped when an
+    equilibrium already listed has its support inside the point's support and
+    gives every player the same expected payoff (within ``tol`` times the
+    payoff range). In a game with all payoffs equal, for example, only the
+    pure profiles remain.
+    """
+    scale = payoff_range(u)
+    listed: list[tuple[set[int], np.ndarray]] = []
     out = []
-    for cand in kept:
+    for cand in sorted(kept, key=lambda c: (not c.isolated, _support_key(c.strategies)[0])):
         support = set(_support_key(cand.strategies)[1])
-        if cand.isolated or not any(s <= support for s in isolated_supports):
+        value = expected_payoffs(u, cand.strategies)
+        same = any(s <= support and np.max(np.abs(v - value)) <= tol * scale for s, v in listed)
+        if cand.isolated or not same:
             out.append(cand)
-            isolated_supports.append(support)
+            listed.append((support, value))
     return out
 
 
@@ -340,10 +323,12 @@ def _sort_key(eq: Equilibrium) -> tuple[int, tuple[int, ...], tuple[float, ...]]
     return size, support, tuple(-np.concatenate(eq.strategies))
 
 
-def _result(u: np.ndarray, search: _Search, tol: float, notes: tuple[str, ...]) -> EquilibriumSet:
+def _result(
+    u: np.ndarray, search: _Search, tol: float, notes: tuple[str, ...], *, enumerated: bool
+) -> EquilibriumSet:
     kept = _distinct(search.candidates, tol)
     continuum = any(not c.isolated for c in kept)
-    listed = _suppress_continuum_points(kept)
+    listed = _payoff_equivalent_dropped(u, kept, tol)
     ties = any(_has_unused_best_reply(u, c.strategies, tol) for c in listed)
     eqs = verified(sorted((_equilibrium(u, c.strategies) for c in listed), key=_sort_key), u, tol)
     extra = list(notes)
@@ -355,14 +340,14 @@ def _result(u: np.ndarray, search: _Search, tol: float, notes: tuple[str, ...]) 
         extra.append(
             f"{search.failed} support systems could not be solved reliably; " + _INCOMPLETE
         )
-    if search.timed_out and not notes:
+    if search.timed_out and enumerated:
         extra.append(f"time limit reached after {search.solved} support profiles; " + _INCOMPLETE)
     degenerate = continuum or ties
     return EquilibriumSet(
         equilibria=eqs,
         method=METHOD,
         tol=tol,
-        complete=not (search.failed or search.timed_out or degenerate),
+        complete=enumerated and not (search.failed or search.timed_out or degenerate),
         degenerate=degenerate,
         notes=tuple(extra),
     )

@@ -323,8 +323,11 @@ def _relative_regrets(payoffs: np.ndarray, profiles: list[np.ndarray]) -> np.nda
     worst = np.zeros(profiles[0].shape[0])
     for i in range(n):
         others = [j for j in range(n) if j != i]
-        spec = letters + "," + ",".join("z" + letters[j] for j in others) + "->z" + letters[i]
-        dev = np.einsum(spec, payoffs[i], *(profiles[j] for j in others), optimize=True)
+        if others:
+            spec = letters + "," + ",".join("z" + letters[j] for j in others) + "->z" + letters[i]
+            dev = np.einsum(spec, payoffs[i], *(profiles[j] for j in others), optimize=True)
+        else:  # a one-player game
+            dev = np.broadcast_to(payoffs[i], profiles[i].shape)
         gain = dev.max(axis=1) - np.einsum("zk,zk->z", dev, profiles[i])
         worst = np.maximum(worst, gain)
     span = float(np.ptp(payoffs))

@@ -1,0 +1,435 @@
+"""Draw a game tree with its information sets, payoffs and an equilibrium path.
+
+Layout: leaves are evenly spaced left to right in preorder (moves in file
+order), each inner node sits midway between its first and last child, and
+depth grows downwards; the nodes of one information set are put on one
+level (the deepest of them), so the dashed line joining them is level.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrowPatch
+
+from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
+from sim.errors import UsageError
+from sim.games.extensive import CHANCE, DECISION, LEAF, ExtensiveGame, PointValues
+from sim.plots.common import (
+    OKABE_ITO,
+    PALETTE,
+    figure_inches,
+    heading,
+    line,
+    new_figure,
+    plot_style,
+    wrap,
+)
+from sim.report.table import format_number
+
+__all__ = ["MAX_LEAVES", "TreeLayout", "plot_tree", "tree_layout", "wrap_name"]
+
+#: Larger trees are refused: their labels could not be read (use ``sim show``).
+MAX_LEAVES = 200
+_PATH = OKABE_ITO["vermillion"]
+#: Player colours in a tree: the Okabe-Ito colours other than the path's (and orange, near it).
+TREE_PALETTE = tuple(c for c in PALETTE if c not in (_PATH, OKABE_ITO["orange"]))
+_EDGE = "#8C8C8C"
+_TINY = 1e-12
+
+
+@dataclass(frozen=True)
+class TreeLayout:
+    """Node positions: ``x[node]`` (leaves at 0, 1, 2, ...) and ``level[node]`` (root 0)."""
+
+    x: np.ndarray
+    level: np.ndarray
+
+
+def tree_layout(game: ExtensiveGame) -> TreeLayout:
+    """Positions of the nodes of ``game`` (see the module docstring)."""
+    n = game.n_nodes
+    x = np.zeros(n)
+    x[np.asarray(game.leaves, int)] = np.arange(len(game.leaves))
+    for node in range(n - 1, -1, -1):  # preorder: children come after their parent
+        kids = game.children[node]
+        if kids:
+            x[node] = (x[kids[0]] + x[kids[-1]]) / 2
+    level = np.zeros(n, int)
+    for _ in range(n + 1):
+        before = level.copy()
+        for node in range(1, n):
+            level[node] = max(level[node], level[int(game.parent[node])] + 1)
+        for h in game.infosets:
+            nodes = list(h.nodes)
+            level[nodes] = level[nodes].max()
+        if np.array_equal(before, level):
+            break
+    return TreeLayout(x, level)
+
+
+def plot_tree(
+    source: ExtensiveGame | SequentialAnalysis,
+    values: PointValues | None = None,
+    profile: SequentialEquilibrium | Sequence[np.ndarray] | None = None,
+    *,
+    equilibrium: int = 0,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw a game tree and highlight an equilibrium.
+
+    Decision nodes are coloured by player, chance nodes are white diamonds;
+    edges carry their moves (with the probability on chance edges and on
+    mixed choices); leaves list every player's payoff (in the player's
+    colour) and the outcome's label; nodes of one information set are joined
+    by a dashed line. With a profile, the edges the profile reaches with
+    positive probability (the equilibrium path) are drawn thick in colour,
+    and its choices at nodes off the path are drawn dashed in the same colour.
+
+    Parameters
+    ----------
+    source
+        The game, or a :class:`~sim.analysis.sequential.SequentialAnalysis`
+        (from :func:`~sim.analysis.sequential.solve_sequential`), which
+        supplies ``values`` and, by default, its ``equilibrium``-th
+        equilibrium (subgame-perfect ones come first).
+    values
+        Payoffs and chance probabilities at one parameter point (required
+        with a bare game).
+    profile
+        An equilibrium, or a behaviour profile (one probability vector per
+        information set); None draws the bare tree (with an analysis: its
+        ``equilibrium``-th equilibrium, if it has one).
+    equilibrium
+        Which of the analysis's equilibria to highlight.
+    ax
+        Axes to draw on (new figure if None).
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    UsageError
+        If the tree has more than :data:`MAX_LEAVES` leaves, or
+        ``equilibrium`` is out of range.
+    """
+    game, values, profile, note = _inputs(source, values, profile, equilibrium)
+    leaves = len(game.leaves)
+    if leaves > MAX_LEAVES:
+        raise UsageError(
+            f"the game tree has {leaves} leaves, too many to draw legibly (at most "
+            f"{MAX_LEAVES}); use `sim show` for the tree as text"
+        )
+    layout = tree_layout(game)
+    depth = int(layout.level.max()) if game.n_nodes else 0
+    with plot_style():
+        own = ax is None
+        if ax is None:
+            width = float(np.clip((0.85 if leaves <= 12 else 1.05) * leaves + 3.5, 8.0, 40.0))
+            per_level = 1.45 if depth <= 4 else 1.1
+            height = per_level * depth + 3.6 + 0.2 * game.n_players
+            ax = new_figure(figsize=(width, height))[0]
+        size = 11.0 if leaves <= 6 else 10.0 if leaves <= 12 else 9.0 if leaves <= 24 else 8.0
+        reach = _reach(game, values, profile)
+        ax.set_xlim(-0.7, max(leaves - 1, 0) + 0.7)
+        ax.set_ylim(-(depth + 0.55 + 0.13 * game.n_players), 0.45)
+        ax.set_axis_off()
+        box = ax.get_position()
+        fig_w, fig_h = figure_inches(ax)
+        x_pts = box.width * fig_w * 72 / (leaves + 0.4)
+        y_pts = box.height * fig_h * 72 / (depth + 1.0 + 0.13 * game.n_players)
+        chars = int(np.clip(0.7 * x_pts / (0.6 * size), 6, 16))
+        _edges(ax, game, values, profile, reach, layout, size, (x_pts, y_pts, chars))
+        _infosets(ax, game, layout)
+        _nodes(ax, game, layout, size)
+        _leaves(ax, game, values, layout, size)
+        _legend(ax, game, profile is not None)
+        heading(ax, game.title, note, own_figure=own)
+    return ax
+
+
+def _inputs(
+    source: ExtensiveGame | SequentialAnalysis,
+    values: PointValues | None,
+    profile: SequentialEquilibrium | Sequence[np.ndarray] | None,
+    index: int,
+) -> tuple[ExtensiveGame, PointValues, tuple[np.ndarray, ...] | None, str]:
+    """The game, its values, the behaviour profile and a sentence saying what is shown."""
+    if isinstance(source, SequentialAnalysis):
+        game, values = source.game, values or source.values
+        if profile is None and source.equilibria:
+            if not 0 <= index < len(source.equilibria):
+                raise UsageError(
+                    f"equilibrium {index} does not exist: there are {len(source.equilibria)}"
+                )
+            profile = source.equilibria[index]
+    else:
+        game = source
+    if values is None:
+        raise ValueError("plot_tree needs the game's values (payoffs and chance probabilities)")
+    if profile is None:
+        return game, values, None, "Game tree (no equilibrium highlighted)"
+    if isinstance(profile, SequentialEquilibrium):
+        pays = ", ".join(
+            f"{p} {format_number(float(v), 4)}"
+            for p, v in zip(game.players, profile.payoffs, strict=True)
+        )
+        note = f"Highlighted: {_describe(profile)}; expected payoffs {pays}"
+        behaviour = tuple(np.asarray(b, float) for b in profile.behaviour)
+    else:
+        note = "Highlighted: the given behaviour profile"
+        behaviour = tuple(np.asarray(b, float) for b in profile)
+    if len(behaviour) != len(game.infosets) or any(
+        b.shape != (len(h.moves),) for b, h in zip(behaviour, game.infosets, strict=True)
+    ):
+        raise ValueError("the profile needs one probability vector per information set")
+    return game, values, behaviour, note
+
+
+def _describe(eq: SequentialEquilibrium) -> str:
+    kind = "pure" if eq.is_pure else "mixed"
+    if eq.concept == "subgame_perfect":
+        return f"{kind} subgame-perfect equilibrium"
+    if eq.subgame_perfect:
+        return f"{kind} Nash equilibrium (also subgame perfect)"
+    return f"{kind} Nash equilibrium, NOT subgame perfect"
+
+
+def _edge_prob(
+    game: ExtensiveGame,
+    values: PointValues,
+    profile: tuple[np.ndarray, ...] | None,
+    node: int,
+    k: int,
+) -> float | None:
+    """Probability of the ``k``-th move at ``node`` (None: a decision without a profile)."""
+    if game.kind[node] == CHANCE:
+        return float(values.probs[game.children[node][k]])
+    if profile is None:
+        return None
+    return float(profile[int(game.infoset[node])][k])
+
+
+def _reach(
+    game: ExtensiveGame, values: PointValues, profile: tuple[np.ndarray, ...] | None
+) -> np.ndarray:
+    """Probability that play reaches each node under the profile (zeros without one)."""
+    reach = np.zeros(game.n_nodes)
+    if profile is None:
+        return reach
+    reach[0] = 1.0
+    for node in range(game.n_nodes):
+        for k, kid in enumerate(game.children[node]):
+            prob = _edge_prob(game, values, profile, node, k)
+            reach[kid] = reach[node] * (prob or 0.0)
+    return reach
+
+
+def _edges(
+    ax: Axes,
+    game: ExtensiveGame,
+    values: PointValues,
+    profile: tuple[np.ndarray, ...] | None,
+    reach: np.ndarray,
+    layout: TreeLayout,
+    size: float,
+    scale: tuple[float, float, int],
+) -> None:
+    """Edges, highlighted by the profile, with their labels (``scale``: points per
+    unit of x and of y, and characters per line of a label)."""
+    x, y = layout.x, -layout.level.astype(float)
+    for node in range(game.n_nodes):
+        for k, kid in enumerate(game.children[node]):
+            xs, ys = [x[node], x[kid]], [y[node], y[kid]]
+            prob = _edge_prob(game, values, profile, node, k)
+            ax.plot(xs, ys, color=_EDGE, lw=1.4, zorder=1, solid_capstyle="round")
+            if reach[kid] > _TINY:
+                ax.plot(xs, ys, color=_PATH, lw=4.5, zorder=2, solid_capstyle="round")
+            elif game.kind[node] == DECISION and prob is not None and prob > _TINY:
+                ax.plot(xs, ys, color=_PATH, lw=2.2, ls=(0, (4, 2)), zorder=2)
+            _edge_label(ax, game, node, k, prob, xs, ys, size, scale)
+
+
+def _edge_label(
+    ax: Axes,
+    game: ExtensiveGame,
+    node: int,
+    k: int,
+    prob: float | None,
+    xs: list[float],
+    ys: list[float],
+    size: float,
+    scale: tuple[float, float, int],
+) -> None:
+    """The move (and its probability) beside the middle of its edge, on the outer side.
+
+    The label's corner nearest the edge is put a few points off the edge along
+    its normal, so the text never crosses the edge whatever its slope.
+    """
+    x_pts, y_pts, chars = scale
+    text = wrap_name(game.node_moves[node][k], chars)
+    chance = game.kind[node] == CHANCE
+    if prob is not None and (chance or _TINY < prob < 1 - _TINY):
+        text += f"\np = {format_number(prob, 3)}"
+    dx, dy = (xs[1] - xs[0]) * x_pts, (ys[1] - ys[0]) * y_pts
+    side = 0 if abs(dx) < 1e-6 else (1 if dx > 0 else -1)
+    mid = ((xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2)
+    if side == 0:
+        offset, ha, va = (7.0, 0.0), "left", "center"
+    else:
+        norm = float(np.hypot(dx, dy)) or 1.0
+        offset = (6.0 * side * abs(dy) / norm, 6.0 * abs(dx) / norm)
+        ha, va = ("left" if side > 0 else "right"), "bottom"
+    ax.annotate(
+        text,
+        mid,
+        xytext=offset,
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=size - 0.5,
+        style="italic" if chance else "normal",
+        color="#222222",
+        zorder=6,
+    )
+
+
+def wrap_name(name: str, width: int) -> str:
+    """Break a move name into lines of about ``width`` characters, after spaces or
+    underscores (``continue_enrichment`` -> ``continue_`` / ``enrichment``)."""
+    parts = re.findall(r"[^_\s]+(?:_+|\s+|$)|_+", name)
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(part.rstrip()) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(s.rstrip() for s in lines) or name
+
+
+def _infosets(ax: Axes, game: ExtensiveGame, layout: TreeLayout) -> None:
+    """Join the nodes of each information set by a dashed line (bowed upwards where
+    another node lies between two of them on their level)."""
+    x, level = layout.x, layout.level
+    for h in game.infosets:
+        if len(h.nodes) < 2:
+            continue
+        nodes = sorted(h.nodes, key=lambda v: x[v])
+        for a, b in itertools.pairwise(nodes):
+            between = (level == level[a]) & (x > x[a]) & (x < x[b])
+            bow = -0.18 if level[a] == level[b] and between.any() else 0.0
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x[a], -float(level[a])),
+                    (x[b], -float(level[b])),
+                    arrowstyle="-",
+                    connectionstyle=f"arc3,rad={bow}",
+                    color="#444444",
+                    lw=1.6,
+                    linestyle=(0, (5, 3)),
+                    zorder=3,
+                    shrinkA=0,
+                    shrinkB=0,
+                )
+            )
+
+
+def _nodes(ax: Axes, game: ExtensiveGame, layout: TreeLayout, size: float) -> None:
+    x, y = layout.x, -layout.level.astype(float)
+    for node in range(game.n_nodes):
+        kind = game.kind[node]
+        if kind == LEAF:
+            ax.plot(x[node], y[node], "o", color="black", ms=4, zorder=4)
+            continue
+        if kind == CHANCE:
+            ax.plot(x[node], y[node], "D", mfc="white", mec="black", mew=1.4, ms=12, zorder=5)
+            name, colour = "Chance", "#333333"
+        else:
+            colour = TREE_PALETTE[int(game.owner[node]) % len(TREE_PALETTE)]
+            ax.plot(x[node], y[node], "o", mfc=colour, mec="black", mew=1.0, ms=13, zorder=5)
+            name = game.players[int(game.owner[node])]
+        parent = int(game.parent[node])
+        side = 0 if parent < 0 else (-1 if x[node] < x[parent] else 1)
+        if side == 0:
+            where = {"xytext": (0, 11), "ha": "center", "va": "bottom"}
+        else:
+            where = {"xytext": (9 * side, 7), "ha": "left" if side > 0 else "right", "va": "bottom"}
+        ax.annotate(
+            name,
+            (x[node], y[node]),
+            textcoords="offset points",
+            fontsize=size,
+            fontweight="bold",
+            color=colour,
+            zorder=6,
+            **where,  # type: ignore[arg-type]
+        )
+
+
+def _leaves(
+    ax: Axes, game: ExtensiveGame, values: PointValues, layout: TreeLayout, size: float
+) -> None:
+    show_labels = len(game.leaves) <= 16
+    for leaf in np.asarray(game.leaves, int):
+        row = int(game.leaf_row[leaf])
+        pos = (layout.x[leaf], -float(layout.level[leaf]))
+        for p, value in enumerate(values.payoffs[row]):
+            ax.annotate(
+                format_number(float(value), 3),
+                pos,
+                xytext=(0, -8 - (size + 2) * p),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=size,
+                fontweight="bold",
+                color=TREE_PALETTE[p % len(TREE_PALETTE)],
+                zorder=6,
+            )
+        label = game.leaf_label(int(leaf)) if show_labels else None
+        if label:
+            ax.annotate(
+                wrap(label, 12),
+                pos,
+                xytext=(0, -10 - (size + 2) * game.n_players),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=size - 1.5,
+                style="italic",
+                color="#444444",
+                zorder=6,
+            )
+
+
+def _legend(ax: Axes, game: ExtensiveGame, highlighted: bool) -> None:
+    handles = [
+        line(
+            TREE_PALETTE[p % len(TREE_PALETTE)],
+            f"{name} (node; payoff at leaves)",
+            "none",
+            marker="o",
+            ms=10,
+            mec="black",
+        )
+        for p, name in enumerate(game.players)
+    ]
+    if (game.kind == CHANCE).any():
+        handles.append(
+            line("white", "Chance (p = probability)", "none", marker="D", ms=9, mec="black")
+        )
+    if any(len(h.nodes) > 1 for h in game.infosets):
+        handles.append(
+            line("#444444", "information set (mover cannot tell these apart)", (0, (5, 3)), lw=1.6)
+        )
+    if highlighted:
+        handles.append(line(_PATH, "equilibrium path", lw=4.5))
+        handles.append(line(_PATH, "equilibrium choice off the path", (0, (4, 2)), lw=2.2))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=True)
