@@ -94,7 +94,7 @@ class Mode:
     nashpy_timeout: float  # seconds allowed for the first try
 
 
-QUICK = Mode("quick", 5, 3, 1, 1, 2, 200, ((2, 3), (3, 1)), (2, 3), 6, None, (6,), 60.0)
+QUICK = Mode("quick", 5, 5, 1, 1, 2, 200, ((2, 3), (3, 1)), (2, 3), 6, None, (6,), 60.0)
 FULL = Mode("full", 21, 7, 2, 3, 5, 500, ((2, 5), (3, 3), (4, 1)), (2, 3, 4), 9, 9, (6, 7), 60.0)
 
 
@@ -103,35 +103,55 @@ FULL = Mode("full", 21, 7, 2, 3, 5, 500, ((2, 5), (3, 3), (4, 1)), (2, 3, 4), 9,
 
 @dataclass
 class Timing:
-    """Repeated wall-clock times of one callable, in seconds."""
+    """Repeated times of one callable, in seconds: wall clock and process CPU time."""
 
     times: list[float]
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def best(self) -> float:
         return min(self.times)
 
     @property
+    def best_cpu(self) -> float:
+        return min(self.cpu) if self.cpu else math.nan
+
+    @property
     def median(self) -> float:
         return float(np.median(self.times))
+
+
+def _timed(fn: Callable[[], Any], timing: Timing) -> Any:
+    """Call ``fn()`` and append its wall-clock and process CPU time to ``timing``."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    out = fn()
+    t1, c1 = time.perf_counter(), time.process_time()
+    timing.times.append(t1 - t0)
+    timing.cpu.append(c1 - c0)
+    return out
+
+
+class _NoGC:
+    """Context manager: collect garbage, then keep the collector off."""
+
+    def __enter__(self) -> None:
+        gc.collect()
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
 
 
 def measure(fn: Callable[[], Any], repeats: int, warmup: bool = True) -> tuple[Timing, Any]:
     """Time ``fn()`` ``repeats`` times (after one untimed call if ``warmup``); GC off."""
     out = fn() if warmup else None
-    times = []
-    gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    timing = Timing([], [])
+    with _NoGC():
         for _ in range(repeats):
-            t0 = time.perf_counter()
-            out = fn()
-            times.append(time.perf_counter() - t0)
-    finally:
-        if was_enabled:
-            gc.enable()
-    return Timing(times), out
+            out = _timed(fn, timing)
+    return timing, out
 
 
 def pair(
@@ -150,40 +170,29 @@ def pair(
     if warmup:
         ours()
         peer()
-    t_ours: list[float] = []
-    t_peer: list[float] = []
+    t_ours, t_peer = Timing([], []), Timing([], [])
     out_ours = out_peer = None
-    gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _NoGC():
         for _ in range(rounds):
             for _ in range(inner):
-                t0 = time.perf_counter()
-                out_ours = ours()
-                t_ours.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            out_peer = peer()
-            t_peer.append(time.perf_counter() - t0)
-    finally:
-        if was_enabled:
-            gc.enable()
-    return Timing(t_ours), Timing(t_peer), out_ours, out_peer
+                out_ours = _timed(ours, t_ours)
+            out_peer = _timed(peer, t_peer)
+    return t_ours, t_peer, out_ours, out_peer
 
 
 def _child(q: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        t0 = time.perf_counter()
-        result = fn(*args)
-        elapsed = time.perf_counter() - t0
-    q.put((elapsed, result, sorted({str(w.message).split(".")[0].strip() for w in caught})))
+        timing = Timing([], [])
+        result = _timed(lambda: fn(*args), timing)
+    messages = sorted({str(w.message).split(".")[0].strip() for w in caught})
+    q.put((timing, result, messages))
 
 
 def run_with_timeout(
     fn: Callable[..., Any], args: tuple[Any, ...], timeout: float
-) -> tuple[float, Any, list[str]] | None:
-    """Run ``fn(*args)`` once in a forked child; ``(seconds, result, warnings)`` or None.
+) -> tuple[Timing, Any, list[str]] | None:
+    """Run ``fn(*args)`` once in a forked child; ``(timing, result, warnings)`` or None.
 
     The time is measured inside the child (process start-up is not included).
     None means the call did not finish within ``timeout`` seconds; the child is
@@ -222,10 +231,16 @@ class Row:
     peer_lower_bound: bool = False  # the peer was stopped at peer_s (ratio is a lower bound)
     like_for_like: bool = True  # False when the peer solves an easier task (e.g. one NE)
     details: dict[str, Any] = field(default_factory=dict)
+    ours_cpu_s: float = math.nan  # process CPU time (best of k), immune to descheduling
+    peer_cpu_s: float = math.nan
 
     @property
     def ratio(self) -> float:
         return self.peer_s / self.ours_s
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.peer_cpu_s / self.ours_cpu_s
 
     @property
     def status(self) -> str:
@@ -237,7 +252,8 @@ class Row:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.update(ratio=self.ratio, status=self.status, ours_ms=1e3 * self.ours_s)
+        d.update(ratio=self.ratio, cpu_ratio=self.cpu_ratio, status=self.status)
+        d["ours_ms"] = 1e3 * self.ours_s
         d["peer_ms"] = 1e3 * self.peer_s
         return d
 
@@ -253,6 +269,7 @@ def log(msg: str) -> None:
 def add(row: Row) -> None:
     ROWS.append(row)
     ratio = (">" if row.peer_lower_bound else "") + f"{row.ratio:.3g}"
+    ratio += f", cpu {row.cpu_ratio:.3g}"
     log(
         f"  {row.key:5s} {row.task}: ours {1e3 * row.ours_s:.3g} ms, {row.peer} "
         f"{1e3 * row.peer_s:.4g} ms, ratio {ratio} [{row.status}] {row.agree}"
@@ -410,6 +427,10 @@ def header(mode: Mode) -> dict[str, Any]:
                 "MKL_NUM_THREADS",
             )
         },
+        "repeats": (
+            f"k_fast={mode.k_fast}, k_mid={mode.k_mid}, k_slow={mode.k_slow}, "
+            f"k_build={mode.k_build}"
+        ),
         "timing": (
             "time.perf_counter; warm-up call first; ours and peer timed in interleaved "
             "rounds; best (min) of k repeats, GC off"
@@ -455,6 +476,7 @@ def print_header(info: dict[str, Any]) -> None:
         f"BLAS at run time: {info.get('openblas_runtime') or info.get('threadpools')}",
         f"environment (left as found): {env}",
         f"timing: {info['timing']}; answers must agree to {AGREE_TOL:g}",
+        f"repeats: {info['repeats']}",
     ]
     print("\n".join(lines))
 
@@ -473,7 +495,7 @@ def section_t1(mode: Mode) -> None:
     gbt.nash.enumpure_solve(gbt.Game.from_arrays(*small))  # warm-up
     t_build, g = measure(lambda: gbt.Game.from_arrays(*u), mode.k_build, warmup=False)
     t_ours, t_solve, ours, res = pair(
-        lambda: pure_nash(u), lambda: gbt.nash.enumpure_solve(g), mode.k_mid, inner=5
+        lambda: pure_nash(u), lambda: gbt.nash.enumpure_solve(g), 3 * mode.k_mid, inner=20
     )
     ours_eq = strategies(ours)
     agree, ok, _ = check(ours_eq, gambit_profiles(res, g))
@@ -491,6 +513,8 @@ def section_t1(mode: Mode) -> None:
             ok,
             f"game build {build_ms:.0f} ms NOT included",
             details=common,
+            ours_cpu_s=t_ours.best_cpu,
+            peer_cpu_s=t_solve.best_cpu,
         )
     )
     add(
@@ -505,6 +529,8 @@ def section_t1(mode: Mode) -> None:
             ok,
             f"includes Game.from_arrays {build_ms:.0f} ms (timed separately)",
             details=common,
+            ours_cpu_s=t_ours.best_cpu,
+            peer_cpu_s=t_solve.best_cpu + t_build.best_cpu,
         )
     )
 
@@ -530,6 +556,8 @@ def section_t1(mode: Mode) -> None:
             agree,
             ok,
             details={"ours": asdict(t_ours), "peer": asdict(t_qe)},
+            ours_cpu_s=t_ours.best_cpu,
+            peer_cpu_s=t_qe.best_cpu,
         )
     )
 
@@ -581,10 +609,11 @@ def _nashpy_row(
                 True,
                 f"stopped after {timeout:.0f} s, peer k=1",
                 peer_lower_bound=True,
+                ours_cpu_s=t_ours.best_cpu,
             )
         )
         return False
-    elapsed, found, warned = out
+    t_peer, found, warned = out
     agree, ok, m = check(strategies(ours), found, subset=subset)
     note = "peer k=1 (single run in a child process)"
     if warned:
@@ -595,12 +624,14 @@ def _nashpy_row(
             task,
             t_ours.best,
             f"nashpy {what}",
-            elapsed,
+            t_peer.best,
             None,
             agree,
             ok,
             note,
             details={"ours": asdict(t_ours), "peer_found": m.n_peer, "ours_found": m.n_ours},
+            ours_cpu_s=t_ours.best_cpu,
+            peer_cpu_s=t_peer.best_cpu,
         )
     )
     return True
@@ -628,12 +659,15 @@ def section_t2(mode: Mode) -> None:
     names = ("gbt", "ve", "se", "lh")
     tot_ours: dict[str, float] = dict.fromkeys(names, 0.0)
     tot_peer: dict[str, float] = dict.fromkeys(names, 0.0)
+    cpu_ours: dict[str, float] = dict.fromkeys(names, 0.0)
+    cpu_peer: dict[str, float] = dict.fromkeys(names, 0.0)
     checks: dict[str, list[tuple[str, bool]]] = {key: [] for key in names}
-    build = 0.0
+    build = build_cpu = 0.0
     counts = []
     for a, b in games:
         t, g = measure(lambda a=a, b=b: gbt.Game.from_arrays(a, b), mode.k_fast)
         build += t.best
+        build_cpu += t.best_cpu
         qe_game = qg.NormalFormGame((qg.Player(a), qg.Player(b.T)))
         peers: dict[str, Callable[[], Any]] = {
             "gbt": lambda g=g: gbt.nash.enummixed_solve(g, rational=False),
@@ -645,6 +679,8 @@ def section_t2(mode: Mode) -> None:
             t_o, t_p, ours, res = pair(lambda a=a, b=b: extreme_equilibria(a, b), peer, mode.k_mid)
             tot_ours[key] += t_o.best
             tot_peer[key] += t_p.best
+            cpu_ours[key] += t_o.best_cpu
+            cpu_peer[key] += t_p.best_cpu
             if key == "gbt":
                 found = gambit_profiles(res, g)
                 counts.append(len(ours))
@@ -671,6 +707,8 @@ def section_t2(mode: Mode) -> None:
             ok,
             f"build {1e3 * build:.1f} ms NOT included; rational=False",
             details={"eq_per_game": counts},
+            ours_cpu_s=cpu_ours["gbt"],
+            peer_cpu_s=cpu_peer["gbt"],
         )
     )
     add(
@@ -684,6 +722,8 @@ def section_t2(mode: Mode) -> None:
             agree,
             ok,
             "includes Game.from_arrays (timed separately)",
+            ours_cpu_s=cpu_ours["gbt"],
+            peer_cpu_s=cpu_peer["gbt"] + build_cpu,
         )
     )
     agree, ok = summary("ve")
@@ -698,6 +738,8 @@ def section_t2(mode: Mode) -> None:
             agree,
             ok,
             f"after numba JIT warm-up ({qe_jit:.1f} s, not included)",
+            ours_cpu_s=cpu_ours["ve"],
+            peer_cpu_s=cpu_peer["ve"],
         )
     )
     agree, ok = summary("se")
@@ -712,6 +754,8 @@ def section_t2(mode: Mode) -> None:
             agree,
             ok,
             "nondegenerate games only",
+            ours_cpu_s=cpu_ours["se"],
+            peer_cpu_s=cpu_peer["se"],
         )
     )
     agree, ok = summary("lh")
@@ -727,6 +771,8 @@ def section_t2(mode: Mode) -> None:
             ok,
             "peer finds ONE equilibrium, ours all",
             like_for_like=False,
+            ours_cpu_s=cpu_ours["lh"],
+            peer_cpu_s=cpu_peer["lh"],
         )
     )
 
@@ -826,13 +872,14 @@ def _sweep_row(
     names = _profile_names(scenario, shape) if labels else []
     sample = np.unique(np.linspace(0, n_games - 1, mode.sweep_peer_games).round().astype(int))
 
-    def peer() -> tuple[float, float, list[list[tuple[int, ...]]], list[str]]:
-        build = solve = 0.0
+    def peer() -> dict[str, Any]:
+        """Build and solve each sampled game; wall and CPU time of builds and solves."""
+        clock = {"build": 0.0, "solve": 0.0, "build_cpu": 0.0, "solve_cpu": 0.0}
         found, found_labels = [], []
         for i in sample:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             g = gbt.Game.from_arrays(*tensor[i])
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             res = gbt.nash.enumpure_solve(g)
             profiles = [
                 tuple(int(np.argmax([float(eq[s]) for s in p.strategies])) for p in g.players)
@@ -843,21 +890,31 @@ def _sweep_row(
                     names[int(np.ravel_multi_index(pr, shape))] for pr in sorted(profiles)
                 )
                 found_labels.append(joined or "no pure NE")
-            solve += time.perf_counter() - t1
-            build += t1 - t0
+            t2, c2 = time.perf_counter(), time.process_time()
+            clock["build"] += t1 - t0
+            clock["solve"] += t2 - t1
+            clock["build_cpu"] += c1 - c0
+            clock["solve_cpu"] += c2 - c1
             found.append(sorted(profiles))
-        return build, solve, found, found_labels
+        return {**clock, "found": found, "labels": found_labels}
 
-    runs: list[tuple[float, float, list[list[tuple[int, ...]]], list[str]]] = []
+    runs: list[dict[str, Any]] = []
     t_ours, _, _, _ = pair(ours, lambda: runs.append(peer()), mode.k_slow, inner=5)
-    best = min(runs[1:], key=lambda r: r[0] + r[1])  # runs[0] is the warm-up
+    timed = runs[1:]  # runs[0] is the warm-up
     scale = n_games / len(sample)
+
+    def best(*keys: str) -> float:
+        return scale * min(sum(r[k] for k in keys) for r in timed)
+
+    last = timed[-1]
     mismatches = sum(
         found != [tuple(int(i) for i in r) for r in np.argwhere(mask[i])]
-        for i, found in zip(sample, best[2], strict=True)
+        for i, found in zip(sample, last["found"], strict=True)
     )
     if labels:
-        mismatches += sum(our_labels[i] != lab for i, lab in zip(sample, best[3], strict=True))
+        mismatches += sum(
+            our_labels[i] != lab for i, lab in zip(sample, last["labels"], strict=True)
+        )
     ok = mismatches == 0
     agree = f"{len(sample) - mismatches}/{len(sample)} sampled games agree"
     note = (
@@ -866,8 +923,8 @@ def _sweep_row(
     )
     details = {
         "ours": asdict(t_ours),
-        "peer_build_s": best[0] * scale,
-        "peer_solve_s": best[1] * scale,
+        "peer_build_s": best("build"),
+        "peer_solve_s": best("solve"),
         "sampled": len(sample),
     }
     if labels:
@@ -882,12 +939,14 @@ def _sweep_row(
             task,
             t_ours.best,
             "gambit build+enumpure loop",
-            (best[0] + best[1]) * scale,
+            best("build", "solve"),
             target,
             agree,
             ok,
             note,
             details=details,
+            ours_cpu_s=t_ours.best_cpu,
+            peer_cpu_s=best("build_cpu", "solve_cpu"),
         )
     )
     add(
@@ -896,12 +955,14 @@ def _sweep_row(
             task,
             t_ours.best,
             "gambit enumpure loop (solve)",
-            best[1] * scale,
+            best("solve"),
             None,
             agree,
             ok,
             "as above, game builds NOT included",
             details=details,
+            ours_cpu_s=t_ours.best_cpu,
+            peer_cpu_s=best("solve_cpu"),
         )
     )
 
@@ -956,6 +1017,8 @@ def section_qre(mode: Mode) -> None:
                 None,
                 f"{agree} (diff {mt.max_diff:.1e})",
                 ok,
+                ours_cpu_s=t_o.best_cpu,
+                peer_cpu_s=t_p.best_cpu,
             )
         )
 
@@ -980,6 +1043,8 @@ def section_qre(mode: Mode) -> None:
                 f"max diff {diff:.1e}" + ("" if ok else " WRONG"),
                 ok,
                 f"lambda = {lambdas}",
+                ours_cpu_s=t_o.best_cpu,
+                peer_cpu_s=t_p.best_cpu,
             )
         )
 
@@ -1003,6 +1068,8 @@ def section_qre(mode: Mode) -> None:
                 f"end point diff {diff:.1e}" + ("" if ok else " WRONG"),
                 ok,
                 f"lambda 0..{lam_end:.3g}; points ours {len(ours.points)}, peer {len(branch)}",
+                ours_cpu_s=t_o.best_cpu,
+                peer_cpu_s=t_p.best_cpu,
             )
         )
 
@@ -1021,7 +1088,7 @@ def section_enum(mode: Mode) -> None:
     for m, n_games in mode.enum_games:
         rng = np.random.default_rng(SEED_ENUM + m)
         k = mode.k_mid if m <= 2 else (mode.k_slow if m == 3 else 1)
-        t_ours = t_peer = 0.0
+        t_ours = t_peer = c_ours = c_peer = 0.0
         n_ours = n_peer = n_ok = 0
         texts, flags = [], set()
         for _ in range(n_games):
@@ -1042,6 +1109,8 @@ def section_enum(mode: Mode) -> None:
             )
             t_ours += t_o.best
             t_peer += t_p.best
+            c_ours += t_o.best_cpu
+            c_peer += t_p.best_cpu
             n_ours += mt.n_ours
             n_peer += mt.n_peer
             n_ok += ok
@@ -1063,6 +1132,8 @@ def section_enum(mode: Mode) -> None:
                 n_ok == n_games,
                 f"k={k}; ours " + "; ".join(sorted(flags)),
                 details={"ours_found": n_ours, "peer_found": n_peer, "per_game": texts},
+                ours_cpu_s=c_ours,
+                peer_cpu_s=c_peer,
             )
         )
 
@@ -1092,6 +1163,8 @@ def section_zero_sum(mode: Mode) -> None:
             agree,
             ok,
             "rational=False",
+            ours_cpu_s=t_o.best_cpu,
+            peer_cpu_s=t_p.best_cpu,
         )
     )
     game = nashpy.Game(a)
@@ -1107,6 +1180,8 @@ def section_zero_sum(mode: Mode) -> None:
             None,
             agree,
             ok,
+            ours_cpu_s=t_o.best_cpu,
+            peer_cpu_s=t_p.best_cpu,
         )
     )
 
@@ -1122,18 +1197,19 @@ def _fmt_ms(seconds: float) -> str:
 def print_table(rows: Sequence[Row]) -> None:
     head = (
         f"{'id':5s} {'task':38s} {'ours ms':>9s} {'peer':30s} {'peer ms':>10s} "
-        f"{'peer/ours':>9s} {'target':>7s} {'status':6s} agreement / note"
+        f"{'peer/ours':>9s} {'cpu p/o':>8s} {'target':>7s} {'status':6s} agreement / note"
     )
     print()
     print(head)
     print("-" * len(head))
     for r in rows:
         ratio = (">" if r.peer_lower_bound else "") + f"{r.ratio:.3g}"
+        cpu = "-" if math.isnan(r.cpu_ratio) else f"{r.cpu_ratio:.3g}"
         target = f">={r.target:g}" if r.target is not None else "-"
         extra = r.agree + (f"; {r.note}" if r.note else "")
         print(
             f"{r.key:5s} {r.task:38s} {_fmt_ms(r.ours_s):>9s} {r.peer:30s} "
-            f"{_fmt_ms(r.peer_s):>10s} {ratio:>9s} {target:>7s} {r.status:6s} {extra}"
+            f"{_fmt_ms(r.peer_s):>10s} {ratio:>9s} {cpu:>8s} {target:>7s} {r.status:6s} {extra}"
         )
 
 
@@ -1145,7 +1221,7 @@ def print_notes(rows: Sequence[Row]) -> None:
         elif r.status == "MISS":
             notes.append(
                 f"{r.key}: target {r.target:g}x missed, ratio {r.ratio:.3g} "
-                f"({r.target / r.ratio:.2g}x short)"
+                f"({r.target / r.ratio:.2g}x short; CPU-time ratio {r.cpu_ratio:.3g})"
             )
         elif r.ratio < 1 and not r.peer_lower_bound and r.like_for_like:
             notes.append(f"{r.key}: ours is {1 / r.ratio:.3g}x SLOWER than {r.peer}")
@@ -1183,9 +1259,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.only is None or name in args.only:
             section(mode)
     info["total_seconds"] = time.perf_counter() - start
+    info["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     print_table(ROWS)
     print_notes(ROWS)
-    print(f"\ntotal {info['total_seconds']:.0f} s")
+    print(
+        f"\ntotal {info['total_seconds']:.0f} s; load average at end {info['load_average_at_end']}"
+    )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(

@@ -26,6 +26,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.solvers import bilinear_elimination
+from sim.solvers.homotopy import refine, start_system, track
+from sim.solvers.indifference_system import build_batch
 from sim.solvers.multilinear import MultilinearStructure, bezout_assignments
 from sim.solvers.pure_nash import pure_nash_profiles
 from sim.solvers.support_enumeration import METHOD, all_equilibria
@@ -364,3 +367,33 @@ def test_bezout_numbers() -> None:
     assert count((4, 4, 4)) == 56
     assert count((2, 2, 2, 2)) == 9
     assert count((3, 2)) == 0  # unequal two-player supports: no isolated solution
+
+
+def full_support_roots(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Real roots of the 2x2x2 full-support system by elimination and by homotopy."""
+    batch = build_batch(u, (2, 2, 2), [np.array([[0, 1]])] * 3)
+    points, _, unresolved = bilinear_elimination.solve(batch.coeffs)
+    assert not unresolved.any()
+    start = start_system(batch.structure, np.random.default_rng(0))
+    ends = track(batch.structure, batch.coeffs, start)
+    assert not ends.failed.any()
+    x = refine(batch.structure, batch.coeffs, start, ends).reshape(-1, 3, 2)
+    y = (x / x.sum(axis=2, keepdims=True)).reshape(-1, 6)
+    real = y[np.max(np.abs(y.imag), axis=1) < 1e-8].real
+    return np.array(sorted(map(tuple, points))), np.array(sorted(map(tuple, real)))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bilinear_elimination_matches_homotopy(seed: int) -> None:
+    by_elimination, by_homotopy = full_support_roots(random_game((2, 2, 2), seed))
+    assert by_elimination.shape == by_homotopy.shape
+    np.testing.assert_allclose(by_elimination, by_homotopy, atol=1e-8)
+
+
+def test_bilinear_elimination_factorised_equations() -> None:
+    # McKelvey-McLennan: two of the three equations factor, so the naive
+    # elimination meets 0/0; both totally mixed equilibria must still come out.
+    by_elimination, by_homotopy = full_support_roots(mckelvey_mclennan())
+    np.testing.assert_allclose(by_elimination, by_homotopy, atol=1e-8)
+    expected = [[0.4, 0.6, 0.5, 0.5, 1 / 3, 2 / 3], [0.5, 0.5, 0.4, 0.6, 0.25, 0.75]]
+    np.testing.assert_allclose(by_elimination, expected, atol=1e-12)

@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 SEQUENTIAL_CONCEPTS = ("subgame_perfect", "pure_nash", "mixed_nash")
+#: Equilibria times tree nodes verified at most (keeps large trees fast).
+WORK_BUDGET = 5_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,8 +249,14 @@ class _State:
 def _spe(
     game: ExtensiveGame, values: PointValues, state: _State
 ) -> tuple[SequentialEquilibrium, ...]:
+    limit = min(state.limit, max(1, WORK_BUDGET // game.n_nodes))
+    if limit < state.limit:
+        state.notes.append(
+            f"the tree is large ({game.n_nodes:,} nodes): at most {limit} subgame-perfect "
+            "equilibria are listed and verified"
+        )
     if game.perfect_information:
-        found = all_pure_spe(game, values, state.tol, state.limit)
+        found = all_pure_spe(game, values, state.tol, limit)
         profiles = [(game.pure_behaviour(e.choices), e.payoffs) for e in found.equilibria]
         state.complete = state.complete and found.complete
         if found.tie_infosets:
@@ -260,14 +268,14 @@ def _spe(
             )
         method = found.method
     else:
-        sol = subgame_perfect(game, values, state.tol, state.limit)
+        sol = subgame_perfect(game, values, state.tol, limit)
         profiles = [(e.behaviour, e.payoffs) for e in sol.equilibria]
         state.complete = state.complete and sol.complete
         state.degenerate = state.degenerate or sol.degenerate
         state.notes.extend(sol.notes)
         method = f"{sol.method} ({', '.join(sol.methods)})" if sol.methods else sol.method
-    if len(profiles) >= state.limit:
-        state.notes.append(f"only the first {state.limit} subgame-perfect equilibria are listed")
+    if len(profiles) >= limit and not state.complete:
+        state.notes.append(f"only the first {limit} subgame-perfect equilibria are listed")
     state.methods["subgame_perfect"] = method
     out = []
     for behaviour, payoffs in profiles:

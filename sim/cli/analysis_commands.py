@@ -108,13 +108,11 @@ def _save_plot(args: argparse.Namespace, draw) -> None:  # type: ignore[no-untyp
     if not args.output:
         return
     path = check_output(args.output, force=args.force, inputs=(args.scenario,))
-    from matplotlib.figure import Figure
-
     from sim.plots import save_figure
 
-    fig = Figure(figsize=(10, 7), layout="constrained")
-    draw(fig)
-    save_figure(fig, path)
+    axes = draw()
+    first = axes[0] if isinstance(axes, list | tuple) else axes
+    save_figure(first.figure, path)
     print(f"wrote {path}")
 
 
@@ -179,10 +177,10 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if not (args.json or args.csv):
         print(sweep_text(result, thresholds, _current(scenario, overrides, name)))
 
-    def draw(fig) -> None:  # type: ignore[no-untyped-def]
+    def draw():  # type: ignore[no-untyped-def]
         from sim.plots import plot_sweep
 
-        plot_sweep(result, thresholds, figure=fig)
+        return plot_sweep(result, thresholds)
 
     _save_plot(args, draw)
     return 0
@@ -279,10 +277,10 @@ def _run_grid(args: argparse.Namespace) -> int:
     else:
         print(grid_text(result))
 
-    def draw(fig) -> None:  # type: ignore[no-untyped-def]
+    def draw():  # type: ignore[no-untyped-def]
         from sim.plots import plot_grid
 
-        plot_grid(result, ax=fig.add_subplot())
+        return plot_grid(result)
 
     _save_plot(args, draw)
     return 0
@@ -329,10 +327,10 @@ def _run_mc(args: argparse.Namespace) -> int:
     else:
         print(montecarlo_text(result))
 
-    def draw(fig) -> None:  # type: ignore[no-untyped-def]
+    def draw():  # type: ignore[no-untyped-def]
         from sim.plots import plot_montecarlo
 
-        plot_montecarlo(result, figure=fig)
+        return plot_montecarlo(result)
 
     _save_plot(args, draw)
     return 0
@@ -371,15 +369,71 @@ def _run_tornado(args: argparse.Namespace) -> int:
     else:
         print(tornado_text(results))
 
-    def draw(fig) -> None:  # type: ignore[no-untyped-def]
-        from sim.plots import plot_tornado
+    def draw():  # type: ignore[no-untyped-def]
+        from sim.plots import plot_tornados
 
-        axes = fig.subplots(len(results), 1, squeeze=False)[:, 0]
-        for ax, res in zip(axes, results, strict=True):
-            plot_tornado(res, ax=ax)
+        return plot_tornados(results, scenario_name=scenario.name)
 
     _save_plot(args, draw)
     return 0
+
+
+# -- plot ------------------------------------------------------------------------
+def _plot_args(parser: argparse.ArgumentParser) -> None:
+    from sim.cli.commands import add_set_option
+
+    parser.add_argument("kind", choices=("qre", "tree"), help="what to draw")
+    parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
+    add_set_option(parser)
+    parser.add_argument("-o", "--output", metavar="FILE", required=True,
+                        help="the image to write (.png, .svg or .pdf)")
+    parser.add_argument("--force", action="store_true", help="replace an existing output file")
+
+
+def _run_plot(args: argparse.Namespace) -> int:
+    from sim.cli.commands import load_with_overrides
+
+    scenario, overrides = load_with_overrides(args)
+    check_output(args.output, force=args.force, inputs=(args.scenario,))
+    if args.kind == "qre":
+        draw = _qre_drawing(scenario, overrides)
+    else:
+        draw = _tree_drawing(scenario, overrides)
+    _save_plot(args, draw)
+    return 0
+
+
+def _qre_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: ignore[no-untyped-def]
+    from sim.games.normal_form import build_game
+    from sim.solvers.logit_qre import limiting_logit_equilibrium, trace_logit_branch
+
+    if scenario.kind == "sequential":
+        raise UsageError("`sim plot qre` draws the QRE of simultaneous games")
+    game = build_game(scenario, overrides)
+    branch = trace_logit_branch(game.payoffs)
+    limit = limiting_logit_equilibrium(game.payoffs)
+
+    def draw():  # type: ignore[no-untyped-def]
+        from sim.plots import plot_qre
+
+        return plot_qre(branch, game.players, game.moves, limit=limit, title=scenario.name)
+
+    return draw
+
+
+def _tree_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: ignore[no-untyped-def]
+    if scenario.kind != "sequential":
+        raise UsageError("`sim plot tree` draws sequential games (this one is simultaneous)")
+    from sim.analysis.sequential import solve_sequential
+
+    analysis = solve_sequential(scenario, overrides)
+
+    def draw():  # type: ignore[no-untyped-def]
+        from sim.plots import plot_tree
+
+        return plot_tree(analysis)
+
+    return draw
 
 
 def _commands():  # type: ignore[no-untyped-def]
@@ -439,6 +493,16 @@ def _commands():  # type: ignore[no-untyped-def]
             "-o tornado.png\n  sim tornado missile_shield --outcome 'Grand bargain'",
             _tornado_args,
             _run_tornado,
+        ),
+        Command(
+            "plot",
+            "draw the QRE branch or a game tree",
+            "Draw each player's move probabilities along the logit QRE branch (qre), or a\n"
+            "sequential game's tree with its equilibrium path highlighted (tree).",
+            "examples:\n  sim plot qre missile_shield -o qre.png\n"
+            "  sim plot tree entry_deterrence -o tree.png",
+            _plot_args,
+            _run_plot,
         ),
     )
 

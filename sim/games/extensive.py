@@ -232,6 +232,46 @@ class ExtensiveGame:
                 return i
         raise KeyError(key)
 
+    def levels(self) -> tuple[IntArray, ...]:
+        """Node indices grouped by depth, deepest level first (cached)."""
+        cached = self._cache.get("levels")
+        if isinstance(cached, tuple):
+            return cached
+        depth = np.zeros(self.n_nodes, np.int64)
+        for x in range(1, self.n_nodes):
+            depth[x] = depth[self.parent[x]] + 1
+        order = np.argsort(-depth, kind="stable")
+        cuts = np.flatnonzero(np.diff(depth[order])) + 1
+        levels = tuple(np.split(order, cuts))
+        self._cache["levels"] = levels
+        return levels
+
+    def kids_matrix(self) -> IntArray:
+        """``(n_nodes, max moves)``: children of each node, padded with -1 (cached)."""
+        cached = self._cache.get("kids")
+        if isinstance(cached, np.ndarray):
+            return cached
+        width = max((len(c) for c in self.children), default=1) or 1
+        kids = np.full((self.n_nodes, width), -1, np.int64)
+        for x, c in enumerate(self.children):
+            kids[x, : len(c)] = c
+        self._cache["kids"] = kids
+        return kids
+
+    def edge_weights(self, probs: FloatArray, profile: Sequence[FloatArray]) -> FloatArray:
+        """Probability of the move into each node: chance probability or behaviour (root: 1)."""
+        flat = np.concatenate([np.asarray(b, float) for b in profile]) if profile else np.zeros(0)
+        sizes = [len(h.moves) for h in self.infosets]
+        offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        w = np.ones(self.n_nodes)
+        child = np.arange(1, self.n_nodes)
+        up = self.parent[child]
+        dec = self.kind[up] == DECISION
+        w[child[dec]] = flat[offset[self.infoset[up[dec]]] + self.edge[child[dec]]]
+        chance = self.kind[up] == CHANCE
+        w[child[chance]] = probs[child[chance]]
+        return w
+
     def pure_behaviour(self, choices: Sequence[int]) -> Behaviour:
         """A pure behaviour profile from one move index per information set."""
         out = []

@@ -75,6 +75,8 @@ def node_values(
     numpy.ndarray
         Shape ``(n_nodes, n_players)``; rows outside the region are 0.
     """
+    if _whole(game, profile, root, cut):
+        return _all_values(game, values, profile)  # type: ignore[arg-type]
     cut = cut or {}
     out = np.zeros((game.n_nodes, game.n_players))
     for x in reversed(region_nodes(game, root, cut).tolist()):
@@ -86,6 +88,47 @@ def node_values(
             kids = list(game.children[x])
             weights = _weights(game, values, profile, x)
             out[x] = weights @ out[kids]
+    return out
+
+
+def _whole(game: ExtensiveGame, profile: Profile, root: int, cut: Cut | None) -> bool:
+    """True when the vectorised whole-tree path applies."""
+    return (
+        root == 0
+        and not cut
+        and isinstance(profile, Sequence)
+        and (len(profile) == len(game.infosets))
+    )
+
+
+def _all_values(
+    game: ExtensiveGame, values: PointValues, profile: Sequence[FloatArray]
+) -> FloatArray:
+    """Whole-tree expected payoffs, one numpy pass per depth level."""
+    w = game.edge_weights(values.probs, profile)
+    out = np.zeros((game.n_nodes, game.n_players))
+    out[game.leaves] = values.payoffs[game.leaf_row[game.leaves]]
+    for level in game.levels():
+        level = level[level > 0]
+        np.add.at(out, game.parent[level], w[level][:, None] * out[level])
+    return out
+
+
+def _all_reach(
+    game: ExtensiveGame, values: PointValues, profile: Sequence[FloatArray], ignore: int | None
+) -> FloatArray:
+    """Whole-tree reach probabilities, one numpy pass per depth level."""
+    w = game.edge_weights(values.probs, profile)
+    if ignore is not None:
+        child = np.arange(1, game.n_nodes)
+        up = game.parent[child]
+        mine = (game.kind[up] == DECISION) & (game.owner[up] == ignore)
+        w[child[mine]] = 1.0
+    out = np.zeros(game.n_nodes)
+    out[0] = 1.0
+    for level in reversed(game.levels()):
+        level = level[level > 0]
+        out[level] = out[game.parent[level]] * w[level]
     return out
 
 
@@ -116,6 +159,8 @@ def reach(
     numpy.ndarray
         Shape ``(n_nodes,)``; 0 outside the region.
     """
+    if _whole(game, profile, root, cut):
+        return _all_reach(game, values, profile, ignore_player)  # type: ignore[arg-type]
     cut = cut or {}
     out = np.zeros(game.n_nodes)
     out[root] = 1.0

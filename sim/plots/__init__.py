@@ -19,7 +19,7 @@ from sim.plots.grid import plot_grid
 from sim.plots.montecarlo import plot_montecarlo
 from sim.plots.qre import plot_qre
 from sim.plots.sweep import plot_sweep
-from sim.plots.tornado import plot_tornado
+from sim.plots.tornado import plot_tornado, plot_tornados
 from sim.plots.tree import plot_tree
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "plot_qre",
     "plot_sweep",
     "plot_tornado",
+    "plot_tornados",
     "plot_tree",
     "save_figure",
 ]

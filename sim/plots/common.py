@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import ScaledTranslation
 
 from sim.errors import UsageError
 
@@ -36,6 +38,7 @@ __all__ = [
     "figure_inches",
     "heading",
     "label_lines",
+    "legend_below",
     "line_style",
     "new_figure",
     "outcome_colour",
@@ -44,6 +47,7 @@ __all__ = [
     "save_figure",
     "side_legend",
     "wrap",
+    "wrap_name",
 ]
 
 #: Okabe-Ito colours, by name.
@@ -174,15 +178,24 @@ def new_figure(
     figsize: tuple[float, float],
     sharex: bool = False,
     height_ratios: Sequence[float] | None = None,
+    figure: Figure | None = None,
 ) -> list[Axes]:
-    """A fresh pyplot-free figure (constrained layout) and its axes, row by row."""
-    fig = Figure(figsize=figsize, layout="constrained")
-    grid = fig.subplots(nrows, ncols, sharex=sharex, squeeze=False, height_ratios=height_ratios)
+    """Axes, row by row, on ``figure`` (which must be empty) or on a fresh pyplot-free
+    figure of size ``figsize`` with constrained layout."""
+    if figure is None:
+        figure = Figure(figsize=figsize, layout="constrained")
+    elif figure.axes:
+        raise ValueError("figure= must be an empty figure; pass axes= to draw on existing axes")
+    grid = figure.subplots(nrows, ncols, sharex=sharex, squeeze=False, height_ratios=height_ratios)
     return [ax for row in grid for ax in row]
 
 
-def axes_list(axes: Sequence[Axes] | Axes | None, count: int, name: str) -> list[Axes] | None:
+def axes_list(
+    axes: Sequence[Axes] | Axes | None, count: int, name: str, figure: Figure | None = None
+) -> list[Axes] | None:
     """Validate caller-supplied axes: ``count`` of them, or None to make new ones."""
+    if axes is not None and figure is not None:
+        raise ValueError(f"{name} takes axes= or figure=, not both")
     if axes is None:
         return None
     found = [axes] if isinstance(axes, Axes) else list(axes)
@@ -219,6 +232,43 @@ def figure_inches(ax: Axes) -> tuple[float, float]:
     """Width and height of the figure (or subfigure) holding ``ax``, in inches."""
     fig = ax.figure
     return float(fig.bbox.width / fig.dpi), float(fig.bbox.height / fig.dpi)
+
+
+def legend_below(
+    ax: Axes,
+    handles: Sequence[Artist],
+    title: str | None = None,
+    *,
+    gap: float = 0.62,
+    **kw: Any,
+) -> None:
+    """A legend centred ``gap`` inches under the axes (below tick labels and the x label),
+    keeping a legend the axes already has."""
+    kept = ax.get_legend()
+    if kept is not None:
+        ax.add_artist(kept)
+    shift = ScaledTranslation(0, -gap, ax.figure.dpi_scale_trans)
+    ax.legend(
+        handles=handles,
+        title=title,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=ax.transAxes + shift,
+        **kw,
+    )
+
+
+def wrap_name(name: str, width: int) -> str:
+    """Break an identifier into lines of about ``width`` characters, after spaces or
+    underscores (``continue_enrichment`` -> ``continue_`` / ``enrichment``)."""
+    parts = re.findall(r"[^_\s]+(?:_+|\s+|$)|_+", name)
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(part.rstrip()) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(s.rstrip() for s in lines) or name
 
 
 def heading(ax: Axes, title: str, subtitle: str, *, own_figure: bool) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from sim.analysis.montecarlo import MonteCarloResult
 from sim.plots.common import (
@@ -21,7 +22,12 @@ from sim.plots.common import (
 __all__ = ["plot_montecarlo"]
 
 
-def plot_montecarlo(result: MonteCarloResult, *, axes: Sequence[Axes] | None = None) -> list[Axes]:
+def plot_montecarlo(
+    result: MonteCarloResult,
+    *,
+    axes: Sequence[Axes] | None = None,
+    figure: Figure | None = None,
+) -> list[Axes]:
     """Outcome frequencies with 95% intervals, and each drawn parameter's influence.
 
     The first panel has one horizontal bar per predicted outcome (most
@@ -35,6 +41,8 @@ def plot_montecarlo(result: MonteCarloResult, *, axes: Sequence[Axes] | None = N
         From :func:`sim.analysis.montecarlo.monte_carlo`.
     axes
         Two axes to draw on (new figure if None).
+    figure
+        An empty figure to draw the panels in, instead of a new one.
 
     Returns
     -------
@@ -42,13 +50,13 @@ def plot_montecarlo(result: MonteCarloResult, *, axes: Sequence[Axes] | None = N
         The frequency panel and the influence panel.
     """
     with plot_style():
-        found = axes_list(axes, 2, "plot_montecarlo")
+        found = axes_list(axes, 2, "plot_montecarlo", figure)
         own = found is None
         if found is None:
             rows = len(result.outcomes) + len(result.influence)
             height = max(5.5, 1.6 + 0.42 * rows + 1.2)
             fig_axes = new_figure(
-                2, 1, figsize=(10.5, height), height_ratios=_ratios(result), sharex=False
+                2, 1, figsize=(10.5, height), height_ratios=_ratios(result), figure=figure
             )
             found = fig_axes
         _frequencies(found[0], result)

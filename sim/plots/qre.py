@@ -7,11 +7,13 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from sim.plots.common import (
     PALETTE,
     axes_list,
+    legend_below,
     line,
     line_style,
     new_figure,
@@ -36,6 +38,7 @@ def plot_qre(
     limit: Equilibrium | None = None,
     title: str | None = None,
     axes: Sequence[Axes] | None = None,
+    figure: Figure | None = None,
 ) -> list[Axes]:
     """Each player's move probabilities along the logit QRE branch, against lambda.
 
@@ -59,6 +62,8 @@ def plot_qre(
         Scenario name for the title.
     axes
         One axes per player (new figure if None).
+    figure
+        An empty figure to draw the panels in, instead of a new one.
 
     Returns
     -------
@@ -69,12 +74,13 @@ def plot_qre(
     if len(move_names) != n or not branch.points:
         raise ValueError("plot_qre needs one list of move names per player and a non-empty branch")
     with plot_style():
-        found = axes_list(axes, n, "plot_qre")
+        found = axes_list(axes, n, "plot_qre", figure)
         own = found is None
         if found is None:
             cols = min(n, 3)
             rows = math.ceil(n / cols)
-            made = new_figure(rows, cols, figsize=(4.6 * cols + 2.2, 3.9 * rows + 1.0))
+            size = (4.6 * cols + 2.2, 3.9 * rows + 1.0)
+            made = new_figure(rows, cols, figsize=size, figure=figure)
             for extra in made[n:]:
                 extra.set_visible(False)
             found = made[:n]
@@ -118,13 +124,7 @@ def plot_qre(
                     mec="black",
                 )
             )
-            ax.legend(
-                handles=handles,
-                loc="upper center",
-                bbox_to_anchor=(0.5, -0.2),
-                ncols=min(len(handles), 3),
-                handlelength=1.8,
-            )
+            legend_below(ax, handles, ncols=min(len(handles), 3), handlelength=2.6)
         name = f"{title}: " if title else ""
         scale = "; symmetric-log λ axis" if linthresh is not None else ""
         stop = (

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
 from sim.analysis.sweep import SweepResult, Track, tracks
@@ -15,6 +16,7 @@ from sim.plots.common import (
     PALETTE,
     axes_list,
     heading,
+    legend_below,
     line,
     line_style,
     new_figure,
@@ -24,6 +26,7 @@ from sim.plots.common import (
     rule_text,
     side_legend,
     wrap,
+    wrap_name,
 )
 
 __all__ = ["outcome_runs", "plot_sweep"]
@@ -65,6 +68,7 @@ def plot_sweep(
     thresholds: ThresholdResult | None = None,
     *,
     axes: Sequence[Axes] | None = None,
+    figure: Figure | None = None,
 ) -> list[Axes]:
     """Each player's equilibrium strategy and the equilibrium payoffs along a sweep.
 
@@ -83,6 +87,8 @@ def plot_sweep(
         Flip points of the same parameter (:func:`sim.analysis.thresholds.find_thresholds`).
     axes
         ``n_players + 1`` axes to draw on (new figure if None).
+    figure
+        An empty figure to draw the panels in, instead of a new one.
 
     Returns
     -------
@@ -93,9 +99,10 @@ def plot_sweep(
     players = scenario.players
     n = len(players)
     with plot_style():
-        found = axes_list(axes, n + 1, "plot_sweep")
+        found = axes_list(axes, n + 1, "plot_sweep", figure)
         if found is None:
-            found = new_figure(n + 1, 1, figsize=(10.5, 2.5 * (n + 1) + 1.2), sharex=True)
+            size = (10.5, 2.5 * (n + 1) + 1.2)
+            found = new_figure(n + 1, 1, figsize=size, sharex=True, figure=figure)
         trk = tracks(result)
         x = np.asarray(result.values, float)
         flips = [t.value for t in thresholds.thresholds] if thresholds is not None else []
@@ -135,16 +142,7 @@ def _outcome_legend(ax: Axes, outcomes: list[str], flips: bool, rule: str) -> No
     ]
     if flips:
         handles.append(line("#333333", "flip point", "--", lw=1.3))
-    kept = ax.get_legend()
-    if kept is not None:
-        ax.add_artist(kept)
-    ax.legend(
-        handles=handles,
-        title=f"Predicted outcome ({rule_text(rule)})",
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.2),
-        ncols=min(3, len(handles)),
-    )
+    legend_below(ax, handles, f"Predicted outcome ({rule_text(rule)})", ncols=min(3, len(handles)))
 
 
 def _draw(ax: Axes, x: np.ndarray, y: np.ndarray, colour: str, style: object, width: float) -> None:
@@ -170,13 +168,13 @@ def _player_panel(
     if len(moves) == 2:
         for k, t in enumerate(trk):
             _draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), _width(k))
-        ax.set_ylabel(wrap(f"{name}: P({moves[0]})", 22), color=colour)
+        _ylabel(ax, f"{name}\nP({wrap_name(moves[0], 14)})", colour)
     else:
         for k, t in enumerate(trk):
             for m in range(len(moves)):
                 y = t.probabilities[p][:, m]
                 _draw(ax, x, y, _MOVE_COLOURS[m % len(_MOVE_COLOURS)], line_style(k), _width(k))
-        ax.set_ylabel(wrap(f"{name}: P(move)", 22), color=colour)
+        _ylabel(ax, f"{name}\nP(move)", colour)
         handles = [line(_MOVE_COLOURS[m % len(_MOVE_COLOURS)], mv) for m, mv in enumerate(moves)]
         side_legend(ax, handles, f"{name}'s moves")
     ax.set_ylim(-0.06, 1.06)
@@ -187,9 +185,14 @@ def _payoff_panel(ax: Axes, x: np.ndarray, trk: list[Track], names: list[str]) -
     for k, t in enumerate(trk):
         for p in range(len(names)):
             _draw(ax, x, t.payoffs[:, p], PALETTE[p % len(PALETTE)], line_style(k), _width(k))
-    ax.set_ylabel("Expected payoff\n(payoff units)")
+    _ylabel(ax, "Expected\npayoff\n(payoff\nunits)", "black")
     handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(names)]
     side_legend(ax, handles, "Player")
+
+
+def _ylabel(ax: Axes, text: str, colour: str) -> None:
+    """A horizontal y label (readable without tilting one's head)."""
+    ax.set_ylabel(text, color=colour, rotation=0, ha="right", va="center", labelpad=8)
 
 
 def _mark_flips(ax: Axes, flips: list[float], parameter: str) -> None:

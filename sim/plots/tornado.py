@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from sim.analysis.tornado import TornadoBar, TornadoResult
 from sim.plots.common import (
     OKABE_ITO,
+    axes_list,
     heading,
+    legend_below,
     line,
     new_figure,
     patch,
     plot_style,
     rule_text,
+    wrap,
 )
 
-__all__ = ["plot_tornado"]
+__all__ = ["plot_tornado", "plot_tornados"]
 
 _LOW, _HIGH = OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"]
 
@@ -48,47 +53,110 @@ def plot_tornado(
     -------
     Axes
     """
-    bars = sorted(result.bars, key=lambda b: -b.swing if math.isfinite(b.swing) else 0.0)
     with plot_style():
         own = ax is None
         if ax is None:
-            ax = new_figure(figsize=(10.5, max(4.5, 2.8 + 0.5 * len(bars))))[0]
-        base = result.baseline
-        span = _span(bars, base)
-        lo, hi = min(base, *_ends(bars)), max(base, *_ends(bars))
-        roomy = 1 if hi - base >= base - lo else -1
-        for i, bar in enumerate(bars):
-            _bar(ax, len(bars) - 1 - i, bar, base, span, roomy)
-        ax.axvline(base, color="black", lw=1.6, zorder=4)
-        ax.set_yticks(np.arange(len(bars))[::-1], [b.parameter for b in bars])
-        ax.set_ylim(-0.7, len(bars) - 0.3)
-        pad = 0.14 * (hi - lo if hi > lo else 1.0)
-        ax.set_xlim(lo - pad, hi + pad)
-        ax.grid(axis="y", visible=False)
-        ax.set_xlabel(_axis_label(result.metric))
-        ax.set_ylabel("Parameter (largest swing on top)")
-        handles = [
-            patch(_LOW, "parameter at the low end of its range"),
-            patch(_HIGH, "parameter at the high end of its range"),
-            line("black", "full spread across the range", lw=1.0, marker="|", ms=9),
-            line("black", f"baseline = {base:.4g}", lw=1.6),
-        ]
-        ax.legend(
-            handles=handles,
-            title="Bar ends, labelled with the parameter's value",
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.08 - 0.4 / max(len(bars), 1)),
-            ncols=2,
-        )
+            ax = new_figure(figsize=(10.5, max(4.5, 2.8 + 0.5 * len(result.bars))))[0]
+        _draw(ax, result)
+        _legend(ax, len(result.bars), None, result.baseline)
         name = f"{scenario_name}: " if scenario_name else ""
         heading(
             ax,
             f"{name}tornado diagram of {result.metric}",
-            f"Each parameter moved across its range ({result.steps} steps) with the others "
-            f"fixed; {rule_text(result.rule)}",
+            _settings(result),
             own_figure=own,
         )
     return ax
+
+
+def plot_tornados(
+    results: Sequence[TornadoResult],
+    *,
+    scenario_name: str | None = None,
+    axes: Sequence[Axes] | None = None,
+    figure: Figure | None = None,
+) -> list[Axes]:
+    """Tornado diagrams of several metrics (e.g. each player's payoff), stacked.
+
+    Parameters
+    ----------
+    results
+        From :func:`sim.analysis.tornado.tornado` (one per metric).
+    scenario_name
+        Shown in the title.
+    axes
+        One axes per result (new figure if None).
+    figure
+        An empty figure to draw the panels in, instead of a new one.
+
+    Returns
+    -------
+    list of Axes
+        One per result, in order.
+    """
+    if not results:
+        raise ValueError("plot_tornados needs at least one result")
+    with plot_style():
+        found = axes_list(axes, len(results), "plot_tornados", figure)
+        own = found is None
+        if found is None:
+            rows = [len(r.bars) + 2.5 for r in results]
+            size = (10.5, 1.6 + 0.36 * sum(rows))
+            found = new_figure(len(results), 1, figsize=size, height_ratios=rows, figure=figure)
+        for ax, result in zip(found, results, strict=True):
+            _draw(ax, result)
+            metric = result.metric[0].upper() + result.metric[1:]
+            ax.set_title(f"{metric} (baseline {result.baseline:.4g})", loc="left")
+        _legend(found[-1], len(results[-1].bars), _settings(results[0]), None)
+        name = f"{scenario_name}: " if scenario_name else ""
+        title = f"{name}tornado diagrams"
+        if own:
+            found[0].figure.suptitle(title)
+        else:
+            found[0].set_title(f"{title}\n{found[0].get_title(loc='left')}", loc="left")
+    return found
+
+
+def _settings(result: TornadoResult) -> str:
+    return (
+        f"Each parameter moved across its range ({result.steps} steps) with the others "
+        f"fixed; {rule_text(result.rule)}"
+    )
+
+
+def _draw(ax: Axes, result: TornadoResult) -> None:
+    """The bars, the baseline and the axis labels of one metric."""
+    bars = sorted(result.bars, key=lambda b: -b.swing if math.isfinite(b.swing) else 0.0)
+    base = result.baseline
+    span = _span(bars, base)
+    lo, hi = min(base, *_ends(bars)), max(base, *_ends(bars))
+    roomy = 1 if hi - base >= base - lo else -1
+    for i, bar in enumerate(bars):
+        _bar(ax, len(bars) - 1 - i, bar, base, span, roomy)
+    ax.axvline(base, color="black", lw=1.6, zorder=4)
+    ax.set_yticks(np.arange(len(bars))[::-1], [b.parameter for b in bars])
+    ax.set_ylim(-0.7, len(bars) - 0.3)
+    pad = 0.14 * (hi - lo if hi > lo else 1.0)
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(_axis_label(result.metric))
+    ax.set_ylabel("Parameter\n(largest swing on top)")
+
+
+def _legend(ax: Axes, bars: int, settings: str | None, baseline: float | None) -> None:
+    handles = [
+        patch(_LOW, "parameter at the low end of its range"),
+        patch(_HIGH, "parameter at the high end of its range"),
+        line("black", "full spread across the range", lw=1.0, marker="|", ms=9),
+        line(
+            "black",
+            "baseline: every parameter at its value"
+            + (f" ({baseline:.4g})" if baseline is not None else ""),
+            lw=1.6,
+        ),
+    ]
+    title = "Bar ends, labelled with the parameter's value"
+    legend_below(ax, handles, f"{wrap(settings, 95)}\n{title}" if settings else title, ncols=2)
 
 
 def _ends(bars: list[TornadoBar]) -> list[float]:

@@ -9,7 +9,6 @@ level (the deepest of them), so the dashed line joining them is level.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from sim.plots.common import (
     new_figure,
     plot_style,
     wrap,
+    wrap_name,
 )
 from sim.report.table import format_number
 
@@ -299,19 +299,6 @@ def _edge_label(
         color="#222222",
         zorder=6,
     )
-
-
-def wrap_name(name: str, width: int) -> str:
-    """Break a move name into lines of about ``width`` characters, after spaces or
-    underscores (``continue_enrichment`` -> ``continue_`` / ``enrichment``)."""
-    parts = re.findall(r"[^_\s]+(?:_+|\s+|$)|_+", name)
-    lines: list[str] = []
-    for part in parts:
-        if lines and len(lines[-1]) + len(part.rstrip()) <= width:
-            lines[-1] += part
-        else:
-            lines.append(part)
-    return "\n".join(s.rstrip() for s in lines) or name
 
 
 def _infosets(ax: Axes, game: ExtensiveGame, layout: TreeLayout) -> None:

@@ -81,23 +81,6 @@ def _require_perfect_information(game: ExtensiveGame) -> None:
         raise ValueError("backward induction needs a game of perfect information")
 
 
-def _levels(game: ExtensiveGame) -> list[IntArray]:
-    depth = np.zeros(game.n_nodes, np.int64)
-    for x in range(1, game.n_nodes):
-        depth[x] = depth[game.parent[x]] + 1
-    order = np.argsort(-depth, kind="stable")
-    cuts = np.flatnonzero(np.diff(depth[order])) + 1
-    return np.split(order, cuts)
-
-
-def _kids_matrix(game: ExtensiveGame) -> IntArray:
-    width = max((len(c) for c in game.children), default=1) or 1
-    kids = np.full((game.n_nodes, width), -1, np.int64)
-    for x, c in enumerate(game.children):
-        kids[x, : len(c)] = c
-    return kids
-
-
 def backward_induction_batch(
     game: ExtensiveGame, values: GameValues, tol: float = 1e-9
 ) -> BatchSolution:
@@ -118,7 +101,7 @@ def backward_induction_batch(
         If the game has an information set with more than one node.
     """
     _require_perfect_information(game)
-    levels, kids = _levels(game), _kids_matrix(game)
+    levels, kids = list(game.levels()), game.kids_matrix()
     per_point = game.n_nodes * (game.n_players + kids.shape[1] * (game.n_players + 2))
     step = max(1, _CHUNK_FLOATS // max(per_point, 1))
     parts = [

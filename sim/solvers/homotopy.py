@@ -95,7 +95,22 @@ def start_system(structure: MultilinearStructure, rng: np.random.Generator) -> S
 
 @dataclass(frozen=True)
 class TrackSettings:
-    """Step-size control of the path tracker (steps in units of ``t``)."""
+    """Step-size control of the path tracker (steps in units of ``t``).
+
+    Attributes
+    ----------
+    h_init, h_max, h_min
+        First, largest and smallest step. A path whose step falls below
+        ``h_min`` stops: it fails unless it is within ``endgame`` of ``t = 1``
+        (a singular endpoint, refined and classified by the caller).
+    corrector_tol
+        Newton corrections must fall below this (relative to ``1 + |x|``).
+    grow_after
+        The step doubles after this many consecutive successes; it halves
+        after every failure.
+    max_iterations
+        Cap on predictor-corrector rounds; unfinished paths fail.
+    """
 
     h_init: float = 0.05
     h_max: float = 0.1

@@ -53,14 +53,23 @@ def proper_subgames(game: ExtensiveGame) -> list[int]:
 
 
 def _values(game: ExtensiveGame, values: PointValues, profile: Sequence[FloatArray]) -> FloatArray:
+    """Expected payoffs at every node: leaves up, one level of the tree at a time."""
+    sizes = [len(h.moves) for h in game.infosets]
+    start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    flat = np.concatenate([np.asarray(b, float) for b in profile]) if sizes else np.zeros(0)
+    child = np.arange(1, game.n_nodes)
+    up = game.parent[child]
+    move_prob = np.ones(game.n_nodes)
+    by_chance = game.kind[up] == CHANCE
+    move_prob[child[by_chance]] = values.probs[child[by_chance]]
+    chosen = ~by_chance
+    move_prob[child[chosen]] = flat[start[game.infoset[up[chosen]]] + game.edge[child[chosen]]]
     out = np.zeros((game.n_nodes, game.n_players))
-    for x in range(game.n_nodes - 1, -1, -1):
-        if game.kind[x] == LEAF:
-            out[x] = values.payoffs[game.leaf_row[x]]
-            continue
-        kids = list(game.children[x])
-        w = values.probs[kids] if game.kind[x] == CHANCE else profile[int(game.infoset[x])]
-        out[x] = np.asarray(w, float) @ out[kids]
+    leaves = np.flatnonzero(game.kind == LEAF)
+    out[leaves] = values.payoffs[game.leaf_row[leaves]]
+    for level in game.levels():
+        level = level[level > 0]
+        np.add.at(out, game.parent[level], move_prob[level][:, None] * out[level])
     return out
 
 
@@ -84,12 +93,20 @@ def _check_distributions(game: ExtensiveGame, profile: Sequence[FloatArray], tol
         raise VerificationError(
             f"profile has {len(profile)} entries for {len(game.infosets)} information sets"
         )
-    for h, b in zip(game.infosets, profile, strict=True):
-        b = np.asarray(b, float)
-        if b.shape != (len(h.moves),) or b.min() < -tol or abs(b.sum() - 1.0) > tol:
-            raise VerificationError(
-                f"behaviour at {h.key} is not a probability vector: {b.tolist()}"
-            )
+    sizes = [len(h.moves) for h in game.infosets]
+    if [np.shape(b) for b in profile] != [(k,) for k in sizes]:
+        raise VerificationError("behaviour vectors do not match the information sets' moves")
+    if not sizes:
+        return
+    flat = np.concatenate([np.asarray(b, float) for b in profile])
+    sums = np.add.reduceat(flat, np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+    bad = np.flatnonzero(
+        (np.abs(sums - 1.0) > tol)
+        | (np.minimum.reduceat(flat, np.concatenate([[0], np.cumsum(sizes)[:-1]])) < -tol)
+    )
+    if bad.size or not np.all(np.isfinite(flat)):
+        h = game.infosets[int(bad[0]) if bad.size else 0]
+        raise VerificationError(f"behaviour at {h.key} is not a probability vector")
 
 
 def check_subgame_perfect(
@@ -126,10 +143,10 @@ def check_subgame_perfect(
     roots = proper_subgames(game)
     root_set = set(roots)
     reaches: dict[int, dict[int, float]] = {}
-    worst = 0.0
+    single = [h for h in game.infosets if len(h.nodes) == 1 and h.nodes[0] in root_set]
+    worst = _singleton_gains(game, single, vals, span, tol)
     for h in game.infosets:
         if len(h.nodes) == 1 and h.nodes[0] in root_set:
-            worst = max(worst, _singleton_gain(game, h, vals, span, tol))
             continue
         r = _smallest_root(game, h.nodes, root_set)
         if r not in reaches:
@@ -151,20 +168,29 @@ def check_subgame_perfect(
     return worst
 
 
-def _singleton_gain(
-    game: ExtensiveGame, h: InfoSet, vals: FloatArray, span: float, tol: float
+def _singleton_gains(
+    game: ExtensiveGame, infosets: list[InfoSet], vals: FloatArray, span: float, tol: float
 ) -> float:
-    """One-shot gain at a one-node information set that starts a subgame."""
-    n, i = h.nodes[0], h.player
-    after = vals[list(game.children[n]), i]
-    best = int(np.argmax(after))
-    gain = (after[best] - vals[n, i]) / span
-    if gain > tol:
+    """One-shot gains at one-node information sets that start subgames (vectorised)."""
+    if not infosets:
+        return 0.0
+    nodes = np.array([h.nodes[0] for h in infosets])
+    width = max(len(game.children[n]) for n in nodes)
+    kids = np.full((nodes.size, width), -1)
+    for row, n in enumerate(nodes):
+        kids[row, : len(game.children[n])] = game.children[n]
+    own = np.array([h.player for h in infosets])
+    after = np.where(kids >= 0, vals[np.maximum(kids, 0), own[:, None]], -np.inf)
+    gains = (after.max(axis=1) - vals[nodes, own]) / span
+    worst = int(np.argmax(gains))
+    if gains[worst] > tol:
+        h = infosets[worst]
+        move = h.moves[int(np.argmax(after[worst]))]
         raise VerificationError(
-            f"not subgame perfect: {game.players[i]} gains {after[best] - vals[n, i]:.6g} by "
-            f"playing {h.moves[best]} at {h.key}"
+            f"not subgame perfect: {game.players[h.player]} gains {gains[worst] * span:.6g} by "
+            f"playing {move} at {h.key}"
         )
-    return max(gain, 0.0)
+    return max(float(gains[worst]), 0.0)
 
 
 def _smallest_root(game: ExtensiveGame, nodes: Sequence[int], roots: set[int]) -> int:

@@ -16,9 +16,12 @@ equilibria", ISSAC). The algorithm:
    skips a profile when a move of some ``S_i`` is strictly dominated by
    another move of player ``i`` against every pure profile of ``S_-i``
    (conditional dominance, PNS 2008 sec. 3);
-3. solves each remaining system for *all* its isolated solutions by
-   multihomogeneous homotopy continuation
-   (:mod:`sim.solvers.support_solutions`, :mod:`sim.solvers.homotopy`);
+3. solves each remaining system for *all* its isolated solutions
+   (:mod:`sim.solvers.support_solutions`): linear systems directly, three
+   bilinear equations in closed form (:mod:`sim.solvers.bilinear_elimination`),
+   everything else by multihomogeneous homotopy continuation
+   (:mod:`sim.solvers.homotopy`, Sommese & Wampler 2005, "The Numerical
+   Solution of Systems of Polynomials");
 4. keeps the real solutions in the product of simplices that pass the
    outside-support inequalities, removes duplicates (the copy on the
    smallest support wins) and verifies each with
@@ -26,12 +29,14 @@ equilibria", ISSAC). The algorithm:
 
 Completeness and degeneracy. In a generic game every equilibrium is a regular
 isolated root of its support system, so when every path of every system ends
-(at a root or at infinity) the list is complete. Ties can create
-positive-dimensional solution sets (continua of equilibria): these are
-detected by a singular Jacobian, by a system with an identically vanishing
-equation or with too few unknowns for some equations (multihomogeneous Bezout
-number zero), or by an equilibrium with an unused best reply. Then only some
-points of the equilibrium set are listed and ``degenerate`` is set.
+(at a root or at infinity, with no two paths at one regular root) the list
+is complete: ``complete=True``. Ties can create positive-dimensional solution
+sets (continua of equilibria) and singular roots. They are detected by a
+system with an identically vanishing equation or with too few unknowns for
+some equations (multihomogeneous Bezout number zero), by a singular Jacobian
+at a finite path endpoint or at a polished equilibrium, or by an equilibrium
+with an unused best reply. Then ``degenerate=True``, ``complete=False`` and
+a note says that only some points of the equilibrium set are listed.
 """
 
 from __future__ import annotations
@@ -62,6 +67,10 @@ FALLBACK_SECONDS = 10.0
 _CHUNK = 512
 _INCOMPLETE = "the list may be incomplete"
 _CONTINUUM = "the game has a continuum of equilibria, of which only some points are listed"
+_SINGULAR = (
+    "the game is not generic (some support systems have singular solutions): equilibria "
+    "may form continua, of which only some points are listed"
+)
 _TIES = (
     "the game is degenerate (an equilibrium has an unused best reply): equilibria may "
     "form continua, of which only some points are listed"
@@ -74,6 +83,7 @@ class _Search:
 
     candidates: list[Candidate] = field(default_factory=list)
     failed: int = 0
+    singular: int = 0
     solved: int = 0
     timed_out: bool = False
 
@@ -124,6 +134,14 @@ def all_equilibria(
     a singular path endpoint, or of a point of the supports' interior), minus
     those payoff-equivalent to a listed equilibrium on a smaller support;
     ``degenerate`` is then True and a note says so.
+
+    Typical times (one core): 2x2x2 about 0.02 s, 3x3x3 about 0.6 s, 4x4x4
+    about 7 s.
+
+    Raises
+    ------
+    ValueError
+        If the payoff tensor is malformed, empty or not finite.
     """
     u = _checked(payoffs)
     start = time.monotonic()
@@ -214,6 +232,7 @@ def _enumerate(
             outcome = solve_batch(u, batch, tol=tol, seed=SEED, deadline=deadline)
             search.candidates.extend(outcome.candidates)
             search.failed += outcome.failed
+            search.singular += outcome.singular
             search.solved += len(chunk)
             if stop_at_first and search.candidates:
                 return search
@@ -323,31 +342,36 @@ def _sort_key(eq: Equilibrium) -> tuple[int, tuple[int, ...], tuple[float, ...]]
     return size, support, tuple(-np.concatenate(eq.strategies))
 
 
+def _degeneracy_note(continuum: bool, singular: bool, ties: bool) -> str | None:
+    if continuum:
+        return _CONTINUUM
+    if singular:
+        return _SINGULAR
+    return _TIES if ties else None
+
+
 def _result(
     u: np.ndarray, search: _Search, tol: float, notes: tuple[str, ...], *, enumerated: bool
 ) -> EquilibriumSet:
+    """Deduplicate, verify and sort the candidates; decide completeness and degeneracy."""
     kept = _distinct(search.candidates, tol)
     continuum = any(not c.isolated for c in kept)
     listed = _payoff_equivalent_dropped(u, kept, tol)
     ties = any(_has_unused_best_reply(u, c.strategies, tol) for c in listed)
     eqs = verified(sorted((_equilibrium(u, c.strategies) for c in listed), key=_sort_key), u, tol)
     extra = list(notes)
-    if continuum:
-        extra.append(_CONTINUUM)
-    elif ties:
-        extra.append(_TIES)
+    note = _degeneracy_note(continuum, search.singular > 0, ties)
+    if note:
+        extra.append(note)
     if search.failed:
-        extra.append(
-            f"{search.failed} support systems could not be solved reliably; " + _INCOMPLETE
-        )
+        extra.append(f"{search.failed} support systems could not be solved reliably; {_INCOMPLETE}")
     if search.timed_out and enumerated:
-        extra.append(f"time limit reached after {search.solved} support profiles; " + _INCOMPLETE)
-    degenerate = continuum or ties
+        extra.append(f"time limit reached after {search.solved} support profiles; {_INCOMPLETE}")
     return EquilibriumSet(
         equilibria=eqs,
         method=METHOD,
         tol=tol,
-        complete=enumerated and not (search.failed or search.timed_out or degenerate),
-        degenerate=degenerate,
+        complete=enumerated and not (search.failed or search.timed_out or note),
+        degenerate=note is not None,
         notes=tuple(extra),
     )

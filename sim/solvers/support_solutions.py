@@ -4,7 +4,10 @@ Each support profile's indifference system (:mod:`sim.solvers.indifference_syste
 is solved in one of two ways:
 
 * structurally square systems (positive multihomogeneous Bezout number and no
-  equation that vanishes identically) by homotopy continuation
+  equation that vanishes identically): linear ones (each equation involves
+  one other player) by one least-squares step, three bilinear equations in
+  three unknowns in closed form (:mod:`sim.solvers.bilinear_elimination`),
+  and all others by homotopy continuation
   (:mod:`sim.solvers.homotopy`), which finds every isolated solution
   (Sommese & Wampler 2005, "The Numerical Solution of Systems of
   Polynomials", ch. 7-8; McKelvey & McLennan 1996, "Computation of equilibria
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from sim.solvers import bilinear_elimination
 from sim.solvers.homotopy import StartSystem, TrackSettings, refine, start_system, track
 from sim.solvers.indifference_system import IndifferenceBatch, polish
 from sim.solvers.multilinear import bezout_assignments, evaluate
@@ -71,10 +75,22 @@ class Candidate:
 
 @dataclass
 class BatchOutcome:
-    """Candidates of one batch and the number of systems not solved completely."""
+    """What one batch produced.
+
+    Attributes
+    ----------
+    candidates
+        Verified equilibria found.
+    failed
+        Systems whose paths could not all be accounted for (after retries).
+    singular
+        Finite homotopy endpoints with a singular Jacobian (multiple roots or
+        points of positive-dimensional solution sets; none in a generic game).
+    """
 
     candidates: list[Candidate] = field(default_factory=list)
     failed: int = 0
+    singular: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,11 +135,26 @@ def solve_batch(
     if not bezout_assignments(batch.structure):
         deficient[:] = True
     _sample(ctx, batch, np.flatnonzero(deficient), out)
+    square = np.flatnonzero(~deficient)
     if batch.structure.is_linear:
-        _linear(ctx, batch, np.flatnonzero(~deficient), out)
-    else:
-        _homotopy(ctx, batch, np.flatnonzero(~deficient), out)
+        _linear(ctx, batch, square, out)
+        return out
+    if bilinear_elimination.applies(batch.structure.group_sizes):
+        square = _eliminate(ctx, batch, square, out)
+    _homotopy(ctx, batch, square, out)
     return out
+
+
+def _eliminate(
+    ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome
+) -> IArray:
+    """Closed-form solutions of three-bilinear systems; returns the systems left over."""
+    if systems.size == 0:
+        return systems
+    points, owner, unresolved = bilinear_elimination.solve(tuple(w[systems] for w in batch.coeffs))
+    regular = np.ones(owner.size, dtype=bool)
+    out.candidates.extend(c for _, c in _harvest(ctx, batch, points, systems[owner], regular))
+    return systems[unresolved]
 
 
 def _barycentres(batch: IndifferenceBatch, count: int) -> np.ndarray:
@@ -183,8 +214,7 @@ def _homotopy(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: Bat
         bad = _misbehaving(batch.n_systems, start, x, owner, failed, regular)
         last = attempt == _ATTEMPTS - 1
         keep = ~bad[owner] if not last else np.ones(owner.size, dtype=bool)
-        for _, cand in _harvest_endpoints(ctx, batch, x[keep], owner[keep], regular[keep]):
-            out.candidates.append(cand)
+        _harvest_endpoints(ctx, batch, x[keep], owner[keep], regular[keep], out)
         pending = np.flatnonzero(bad)
     out.failed += int(pending.size)
 
@@ -259,13 +289,19 @@ def _affine(batch: IndifferenceBatch, x: np.ndarray) -> tuple[np.ndarray, BArray
 
 
 def _harvest_endpoints(
-    ctx: _Context, batch: IndifferenceBatch, x: np.ndarray, owner: IArray, regular: BArray
-) -> list[tuple[int, Candidate]]:
+    ctx: _Context,
+    batch: IndifferenceBatch,
+    x: np.ndarray,
+    owner: IArray,
+    regular: BArray,
+    out: BatchOutcome,
+) -> None:
     """Candidates from homotopy endpoints: finite ones, real ones if regular."""
     y, finite = _affine(batch, x)
     realish = np.max(np.abs(y.imag), axis=1, initial=0.0) <= _REAL_TOL
     use = finite & (realish | ~regular)
-    return _harvest(ctx, batch, y[use].real, owner[use], regular[use])
+    out.singular += int(np.count_nonzero(finite & ~regular))
+    out.candidates.extend(c for _, c in _harvest(ctx, batch, y[use].real, owner[use], regular[use]))
 
 
 def _harvest(
