@@ -5,7 +5,8 @@
 * The ``sim`` package docstring is run with :func:`doctest.testmod`.
 * Every fenced ```` ```yaml ```` block whose first line starts with ``name:``
   is a complete scenario: it must load with :func:`sim.load_scenario_text`,
-  and a simultaneous one must also solve.
+  and solve (a simultaneous one with ``solve_game``, a sequential one with
+  ``solve_sequential``, subgame-perfect equilibria only).
 * Every fenced ```` ```console ```` block is a transcript: each ``$ sim ...``
   line is run in-process and its output (stdout and stderr) must match the
   lines that follow it, with the same ELLIPSIS and whitespace rules as the
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import sim
+from sim.analysis.sequential import solve_sequential
 from sim.analysis.solve import solve_game
 from sim.cli.main import main
 
@@ -54,7 +56,8 @@ def _transcripts() -> list[tuple[str, int, str, str]]:
     """``(file, line, command, expected output)`` of every ``$ sim`` line in console blocks."""
     found = []
     for name, start, body in _blocks("console"):
-        command, line, want = None, 0, []
+        command: str | None = None
+        line, want = 0, list[str]()
         for offset, text in enumerate(body.splitlines()):
             if text.startswith("$ "):
                 if command is not None:
@@ -81,7 +84,8 @@ def test_doctests(path: Path) -> None:
     result = doctest.testfile(
         str(path), module_relative=False, optionflags=FLAGS, encoding="utf-8", verbose=False
     )
-    assert result.failed == 0, f"{result.failed} of {result.attempted} doctests failed in {path.name}"
+    failed = f"{result.failed} of {result.attempted} doctests failed in {path.name}"
+    assert result.failed == 0, failed
     if path.name == "tutorial.md":
         assert result.attempted >= 10
 
@@ -104,6 +108,9 @@ def test_yaml_example_loads(block: tuple[str, int, str]) -> None:
     if scenario.kind == "simultaneous":
         analysis = solve_game(sim.build_game(scenario))
         assert analysis.equilibria, f"{name}:{line}: no equilibrium found"
+    else:
+        solved = solve_sequential(scenario, concepts=["subgame_perfect"])
+        assert solved.subgame_perfect, f"{name}:{line}: no subgame-perfect equilibrium found"
 
 
 @pytest.mark.parametrize("transcript", _transcripts(), ids=_id)

@@ -50,7 +50,7 @@ __all__ = [
 
 SEQUENTIAL_CONCEPTS = ("subgame_perfect", "pure_nash", "mixed_nash")
 #: Equilibria times tree nodes verified at most (keeps large trees fast).
-WORK_BUDGET = 5_000_000
+WORK_BUDGET = 2_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,8 +263,8 @@ def _spe(
             state.degenerate = True
             keys = ", ".join(game.infosets[h].key for h in found.tie_infosets[:5])
             state.notes.append(
-                f"ties at {keys}: every pure subgame-perfect equilibrium is listed; mixing "
-                "between tied moves gives further (mixed) subgame-perfect equilibria"
+                f"ties at {keys}: several moves are equally good there, and mixing between "
+                "tied moves gives further (mixed) subgame-perfect equilibria"
             )
         method = found.method
     else:

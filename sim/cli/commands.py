@@ -120,7 +120,11 @@ def _run_show(args: argparse.Namespace) -> int:
     print(describe_parameters(scenario, overrides))
     print()
     if scenario.kind == "sequential":
+        from sim.report.tree_text import tree_text
+
         print(describe_sequential(scenario))
+        print()
+        print(tree_text(scenario, overrides))
         return 0
     game = build_game(scenario, overrides)
     print(payoff_tables(game, color=color))
@@ -174,6 +178,23 @@ def _concepts(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
     return names
 
 
+def _solve_sequential(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]) -> int:
+    from sim.analysis.sequential import solve_sequential
+    from sim.report.json_out import dumps
+    from sim.report.sequential_json import sequential_document
+    from sim.report.sequential_report import sequential_text
+
+    concepts = None
+    if args.concept is not None:
+        concepts = _concepts(args, scenario)
+    analysis = solve_sequential(scenario, overrides, concepts=concepts, tol=args.tol)
+    if args.json:
+        print(dumps(sequential_document(scenario, analysis)))
+    else:
+        print(sequential_text(scenario, analysis))
+    return 0
+
+
 def _lambdas(args: argparse.Namespace, scenario: Scenario) -> tuple[float, ...]:
     if args.lambdas is None:
         return scenario.solve.qre_lambda or (1.0,)
@@ -192,13 +213,10 @@ def _run_solve(args: argparse.Namespace) -> int:
     from sim.report.text import solve_report
 
     scenario, overrides = load_with_overrides(args)
-    if scenario.kind == "sequential":
-        raise UsageError(
-            f"{args.scenario} is a sequential game; solving sequential games comes in a later "
-            "release (use `sim show` to see its structure)"
-        )
     if not (0 < args.tol < 1e-3):
         raise UsageError("--tol must be between 0 and 1e-3")
+    if scenario.kind == "sequential":
+        return _solve_sequential(args, scenario, overrides)
     game = build_game(scenario, overrides)
     options = SolveOptions(
         concepts=_concepts(args, scenario), qre_lambdas=_lambdas(args, scenario), tol=args.tol

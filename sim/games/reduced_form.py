@@ -164,15 +164,20 @@ def reduced_form(
     counts = [_count(game, seqs, m, kids) for m, kids in zip(mine, trees, strict=True)]
     size = math.prod(counts)
     if size > max_profiles:
-        dims = " x ".join(f"{c:,}" for c in counts)
+        dims = " x ".join(_big(c) for c in counts)
         raise SimError(
-            f"the reduced strategic form has {dims} = {size:,} pure profiles, more than "
+            f"the reduced strategic form has {dims} = {_big(size)} pure profiles, more than "
             f"{max_profiles:,}; solve a smaller game"
         )
     plans = [_plans(game, seqs, m, kids) for m, kids in zip(mine, trees, strict=True)]
     tensor = _tensor(game, values, root, cut, players, plans, set(region_sets))
     n_seq = int(seqs.infoset.size)
     return ReducedForm(root, players, tuple(plans), tuple(region_sets), tensor, n_seq)
+
+
+def _big(count: int) -> str:
+    """``12,345`` for a count that reads well, else ``about 1.7e+93``."""
+    return f"{count:,}" if count < 10**12 else f"about {float(count):.2g}"
 
 
 def _plan_tree(seqs: Sequences, mine: list[int]) -> dict[int, list[int]]:

@@ -23,11 +23,12 @@ the subgames below replaced by the profile's payoffs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim.errors import VerificationError
-from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, InfoSet, PointValues
+from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, IntArray, PointValues
 from sim.games.reduced_form import mixed_from_behaviour, reduced_form
 from sim.solvers.verify import check_equilibrium
 
@@ -49,7 +50,33 @@ def proper_subgames(game: ExtensiveGame) -> list[int]:
         for a, c in counts.items():
             if c < len(h.nodes):
                 broken[a] = True
-    return [x for x in range(game.n_nodes) if game.kind[x] != LEAF and not broken[x]]
+    return np.flatnonzero((game.kind != LEAF) & ~broken).tolist()
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Structure the check needs, computed once per game."""
+
+    roots: list[int]
+    single: IntArray
+    others: list[tuple[int, int]]
+
+
+def _layout(game: ExtensiveGame) -> _Layout:
+    cached = game._cache.get("spe_check_layout")
+    if isinstance(cached, _Layout):
+        return cached
+    roots = proper_subgames(game)
+    root_set = set(roots)
+    single, others = [], []
+    for index, h in enumerate(game.infosets):
+        if len(h.nodes) == 1 and h.nodes[0] in root_set:
+            single.append(h.nodes[0])
+        else:
+            others.append((index, _smallest_root(game, h.nodes, root_set)))
+    layout = _Layout(roots, np.array(single, np.int64), others)
+    game._cache["spe_check_layout"] = layout
+    return layout
 
 
 def _values(game: ExtensiveGame, values: PointValues, profile: Sequence[FloatArray]) -> FloatArray:
@@ -140,15 +167,11 @@ def check_subgame_perfect(
     _check_distributions(game, profile, tol)
     vals = _values(game, values, profile)
     span = values.payoff_range
-    roots = proper_subgames(game)
-    root_set = set(roots)
+    layout = _layout(game)
     reaches: dict[int, dict[int, float]] = {}
-    single = [h for h in game.infosets if len(h.nodes) == 1 and h.nodes[0] in root_set]
-    worst = _singleton_gains(game, single, vals, span, tol)
-    for h in game.infosets:
-        if len(h.nodes) == 1 and h.nodes[0] in root_set:
-            continue
-        r = _smallest_root(game, h.nodes, root_set)
+    worst = _singleton_gains(game, layout.single, vals, span, tol)
+    for index, r in layout.others:
+        h = game.infosets[index]
         if r not in reaches:
             reaches[r] = _reach_from(game, values, profile, r)
         rho = reaches[r]
@@ -164,27 +187,23 @@ def check_subgame_perfect(
                 )
             worst = max(worst, gain)
     if nash_in_subgames:
-        _nash_in_subgames(game, values, profile, roots, vals, tol)
+        _nash_in_subgames(game, values, profile, layout.roots, vals, tol)
     return worst
 
 
 def _singleton_gains(
-    game: ExtensiveGame, infosets: list[InfoSet], vals: FloatArray, span: float, tol: float
+    game: ExtensiveGame, nodes: IntArray, vals: FloatArray, span: float, tol: float
 ) -> float:
     """One-shot gains at one-node information sets that start subgames (vectorised)."""
-    if not infosets:
+    if not nodes.size:
         return 0.0
-    nodes = np.array([h.nodes[0] for h in infosets])
-    width = max(len(game.children[n]) for n in nodes)
-    kids = np.full((nodes.size, width), -1)
-    for row, n in enumerate(nodes):
-        kids[row, : len(game.children[n])] = game.children[n]
-    own = np.array([h.player for h in infosets])
+    kids = game.kids_matrix()[nodes]
+    own = game.owner[nodes]
     after = np.where(kids >= 0, vals[np.maximum(kids, 0), own[:, None]], -np.inf)
     gains = (after.max(axis=1) - vals[nodes, own]) / span
     worst = int(np.argmax(gains))
     if gains[worst] > tol:
-        h = infosets[worst]
+        h = game.infosets[int(game.infoset[nodes[worst]])]
         move = h.moves[int(np.argmax(after[worst]))]
         raise VerificationError(
             f"not subgame perfect: {game.players[h.player]} gains {gains[worst] * span:.6g} by "
