@@ -343,13 +343,14 @@ def test_importing_sim_does_not_import_matplotlib():
     assert out == "[]"
 
 
-def _module_imports(path: Path) -> set[str]:
-    """Modules imported when ``path`` is imported (imports inside functions excluded)."""
+def _imports(tree: ast.AST, *, top_level: bool) -> set[str]:
+    """Modules imported in ``tree``; with ``top_level``, those imported when the module
+    is imported (not inside functions)."""
     found: set[str] = set()
-    todo: list[ast.AST] = [ast.parse(path.read_text(encoding="utf-8"))]
+    todo = [tree]
     while todo:
         node = todo.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        if top_level and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -360,22 +361,12 @@ def _module_imports(path: Path) -> set[str]:
     return found
 
 
-def _all_imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
-
-
 def test_only_sim_plots_imports_matplotlib_and_nothing_uses_pyplot():
     root = Path(sim.__file__).parent
     for path in root.rglob("*.py"):
-        mods = _module_imports(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        mods = _imports(tree, top_level=True)
         uses_mpl = any(m == "matplotlib" or m.startswith("matplotlib.") for m in mods)
         inside = path.relative_to(root).parts[0] == "plots"
         assert inside or not uses_mpl, f"importing {path} imports matplotlib"
-        assert "matplotlib.pyplot" not in _all_imports(path), f"{path} uses pyplot"
+        assert "matplotlib.pyplot" not in _imports(tree, top_level=False), f"{path} uses pyplot"

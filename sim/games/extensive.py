@@ -274,12 +274,13 @@ class ExtensiveGame:
 
     def pure_behaviour(self, choices: Sequence[int]) -> Behaviour:
         """A pure behaviour profile from one move index per information set."""
-        out = []
-        for h, k in zip(self.infosets, choices, strict=True):
-            vec = np.zeros(len(h.moves))
-            vec[int(k)] = 1.0
-            out.append(vec)
-        return tuple(out)
+        if not self.infosets:
+            return ()
+        sizes = np.array([len(h.moves) for h in self.infosets], np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        flat = np.zeros(int(sizes.sum()))
+        flat[starts + np.asarray(choices, np.int64)] = 1.0
+        return tuple(np.split(flat, starts[1:]))
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,7 @@ def legend_below(
     handles: Sequence[Artist],
     title: str | None = None,
     *,
-    gap: float = 0.62,
+    gap: float = 0.52,
     **kw: Any,
 ) -> None:
     """A legend centred ``gap`` inches under the axes (below tick labels and the x label),

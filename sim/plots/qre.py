@@ -117,14 +117,14 @@ def plot_qre(
             handles.append(
                 line(
                     "#777777",
-                    "limiting equilibrium\n(λ → ∞)" if limit is not None else "end of branch",
+                    "limiting equilibrium" if limit is not None else "end of branch",
                     "none",
                     marker="*",
                     ms=13,
                     mec="black",
                 )
             )
-            legend_below(ax, handles, ncols=min(len(handles), 3), handlelength=2.6)
+            legend_below(ax, handles, ncols=2, handlelength=2.4)
         name = f"{title}: " if title else ""
         scale = "; symmetric-log λ axis" if linthresh is not None else ""
         stop = (

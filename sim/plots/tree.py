@@ -32,7 +32,7 @@ from sim.plots.common import (
 )
 from sim.report.table import format_number
 
-__all__ = ["MAX_LEAVES", "TreeLayout", "plot_tree", "tree_layout", "wrap_name"]
+__all__ = ["MAX_LEAVES", "TREE_PALETTE", "TreeLayout", "plot_tree", "tree_layout"]
 
 #: Larger trees are refused: their labels could not be read (use ``sim show``).
 MAX_LEAVES = 200

@@ -177,8 +177,9 @@ class PureSPESet:
     limit: int = 1000
 
 
-# A partial solution: (value vector, chosen move or -1, solutions of the children).
-_Sol = tuple[FloatArray, int, tuple["_Sol", ...]]
+# A partial solution: (value vector, chosen move or -1, solutions of the children, whether it
+# is the node's first solution - the one the tie rule picks, which the base profile holds).
+_Sol = tuple[FloatArray, int, tuple["_Sol", ...], bool]
 
 
 def all_pure_spe(
@@ -206,22 +207,26 @@ def all_pure_spe(
     sols: dict[int, list[_Sol]] = {}
     complete = True
     ties: set[int] = set()
+    base = np.zeros(len(game.infosets), np.int64)
     for x in range(game.n_nodes - 1, -1, -1):
         kids = game.children[x]
         if game.kind[x] == LEAF:
-            sols[x] = [(values.payoffs[game.leaf_row[x]], -1, ())]
+            sols[x] = [(values.payoffs[game.leaf_row[x]], -1, (), True)]
             continue
         found: list[_Sol] = []
         for combo in itertools.product(*(sols[c] for c in kids)):
             vecs = np.array([c[0] for c in combo])
             if game.kind[x] == CHANCE:
-                found.append((values.probs[list(kids)] @ vecs, -1, combo))
+                found.append((values.probs[list(kids)] @ vecs, -1, combo, not found))
             else:
                 mine = vecs[:, game.owner[x]]
                 best = np.flatnonzero(mine >= mine.max() - tol * span)
                 if best.size > 1:
                     ties.add(int(game.infoset[x]))
-                found.extend((vecs[b], int(b), combo) for b in best)
+                first = not found
+                if first:
+                    base[game.infoset[x]] = best[0]
+                found.extend((vecs[b], int(b), combo, first and k == 0) for k, b in enumerate(best))
             if len(found) >= limit:
                 complete = complete and _exhausted(sols, kids, combo, found, limit)
                 found = found[:limit]
@@ -229,7 +234,7 @@ def all_pure_spe(
         for c in kids:
             del sols[c]
         sols[x] = found
-    equilibria = tuple(_unpack(game, s) for s in sols[0])
+    equilibria = tuple(_unpack(game, s, base) for s in sols[0])
     return PureSPESet(equilibria, complete, tuple(sorted(ties)), METHOD, tol, limit)
 
 
@@ -245,12 +250,15 @@ def _exhausted(
     return last and len(found) <= limit
 
 
-def _unpack(game: ExtensiveGame, sol: _Sol) -> PureSPE:
-    choices = [0] * len(game.infosets)
+def _unpack(game: ExtensiveGame, sol: _Sol, base: IntArray) -> PureSPE:
+    """The choices of one solution: the base profile, changed only below non-first solutions."""
+    choices = base.copy()
     stack: list[tuple[int, _Sol]] = [(0, sol)]
     while stack:
-        x, (_, move, combo) = stack.pop()
+        x, (_, move, combo, first) = stack.pop()
+        if first:
+            continue
         if game.kind[x] == DECISION:
             choices[int(game.infoset[x])] = move
         stack.extend(zip(game.children[x], combo, strict=True))
-    return PureSPE(tuple(choices), np.asarray(sol[0], float))
+    return PureSPE(tuple(int(c) for c in choices), np.asarray(sol[0], float))
