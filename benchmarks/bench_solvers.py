@@ -33,6 +33,7 @@ import multiprocessing as mp
 import os
 import platform
 import queue
+import subprocess
 import sys
 import time
 import warnings
@@ -398,6 +399,32 @@ def _openblas_runtime() -> dict[str, Any]:
     return {}
 
 
+def _git_state() -> str:
+    """Commit of the working tree and whether sim/ has uncommitted changes (read-only git)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "sim"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    n = len(dirty.splitlines())
+    return f"{commit}" + (f" + uncommitted changes in {n} file(s) under sim/" if n else "")
+
+
 def header(mode: Mode) -> dict[str, Any]:
     import nashpy
     import pygambit
@@ -416,7 +443,7 @@ def header(mode: Mode) -> dict[str, Any]:
         "pygambit": pygambit.__version__,
         "nashpy": nashpy.__version__,
         "quantecon": quantecon.__version__,
-        "sim": sim.__version__,
+        "sim": f"{sim.__version__} at {_git_state()}",
         "env": {
             k: os.environ.get(k, "unset")
             for k in (
@@ -470,6 +497,7 @@ def print_header(info: dict[str, Any]) -> None:
         f"python {info['python']} on {info['platform']}",
         f"cpus: {info['cpu_count']} (affinity {info['cpu_affinity']}), "
         f"load average at start {info['load_average_at_start']}",
+        f"sim {info['sim']}",
         f"numpy {info['numpy']}, scipy {info['scipy']}, pygambit {info['pygambit']}, "
         f"nashpy {info['nashpy']}, quantecon {info['quantecon']}, numba {info.get('numba')}",
         f"BLAS: {info.get('blas_build')} [{info.get('blas_config', '')}]",

@@ -218,7 +218,7 @@ def test_validate_sequential_files(capsys: pytest.CaptureFixture[str], tmp_path:
     tree.write_text(TREE)
     status, out, err = run(capsys, "validate", str(seq), str(tree))
     assert (status, err) == (0, "")
-    assert f"{seq}: ok (sequential, 2 players, 1 parameters)" in out
+    assert f"{seq}: ok (sequential, 2 players, 1 parameter)" in out
     assert f"{tree}: ok (sequential, 2 players, 0 parameters)" in out
 
 

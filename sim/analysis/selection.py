@@ -3,7 +3,7 @@
 Rules (``--select``):
 
 ``all``
-    No selection: the prediction names every equilibrium (``A / B``).
+    No selection: the prediction names every equilibrium (``A | B``).
 ``payoff_dominant``
     The equilibrium that no other equilibrium Pareto-dominates (Harsanyi and
     Selten 1988, ch. 5); among several undominated ones, the one with the

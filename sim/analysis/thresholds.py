@@ -185,11 +185,17 @@ def threshold_sentence(result: ThresholdResult, t: Threshold, current: float | N
         assert ph is not None and pt is not None
         players = here.scenario.players
         parts = [
-            f"{players[p].name} switches from {players[p].moves[ph[p]]} to {players[p].moves[pt[p]]}"
+            f"{players[p].name} switches from {players[p].moves[ph[p]]} "
+            f"to {players[p].moves[pt[p]]}"
             for p in range(len(ph))
             if ph[p] != pt[p]
         ]
         return f"{' and '.join(parts)} {cond}{outcome}."
+    if here_name != there_name and result.rule != "all":
+        return (
+            f"The predicted outcome ({result.rule.replace('_', '-')} selection) changes from "
+            f"{here_name} to {there_name} {cond}."
+        )
     if here_name != there_name:
         return _set_change(here_name, there_name, cond)
     return f"The set of equilibria changes {cond} ({len(eq_here)} -> {len(eq_there)} equilibria)."

@@ -62,6 +62,7 @@ def tornado(
     rule: str = "payoff_dominant",
     steps: int = 21,
     tol: float = 1e-9,
+    concepts: tuple[str, ...] = ("pure_nash",),
 ) -> list[TornadoResult]:
     """Tornado bars for each player's payoff (default), one player's, or an outcome's odds."""
     params = [p for p in scenario.parameters if p.range is not None and p.name not in (base or {})]
@@ -80,7 +81,9 @@ def tornado(
         bars = []
         for param in params:
             values = np.linspace(param.range[0], param.range[1], steps)  # type: ignore[index]
-            batch = solve_batch(scenario, {param.name: values}, base=base, tol=tol)
+            batch = solve_batch(
+                scenario, {param.name: values}, base=base, tol=tol, concepts=concepts
+            )
             series = np.array([fn(batch, b, rule) for b in range(batch.size)])
             bars.append(
                 TornadoBar(
@@ -111,10 +114,11 @@ def _metrics(scenario: Scenario, player: str | None, outcome: str | None):  # ty
     if player is not None and player not in names:
         raise UsageError(f"unknown player '{player}'; players: {', '.join(names)}")
     chosen = [player] if player else list(names)
-    return [
-        (f"{p}'s equilibrium payoff", lambda b, i, r, k=names.index(p): _payoff(b, i, r, k))
-        for p in chosen
-    ]
+    return [(f"{p}'s equilibrium payoff", _payoff_metric(names.index(p))) for p in chosen]
+
+
+def _payoff_metric(player: int):  # type: ignore[no-untyped-def]
+    return lambda batch, point, rule: _payoff(batch, point, rule, player)
 
 
 def _selected(batch: BatchSolution, point: int, rule: str):  # type: ignore[no-untyped-def]

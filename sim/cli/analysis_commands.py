@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from sim.analysis.selection import RULES
-from sim.cli.outputs import check_output, write_text
+from sim.cli.outputs import check_output
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
@@ -273,7 +273,7 @@ def _run_grid(args: argparse.Namespace) -> int:
             "labels": list(result.labels),
             "regions": result.regions.tolist(),
         }
-        print(json.dumps(doc))
+        print(json.dumps(doc, indent=1))
     else:
         print(grid_text(result))
 
@@ -303,7 +303,7 @@ def _run_mc(args: argparse.Namespace) -> int:
 
     scenario, overrides = _load(args)
     spec = scenario.analysis.monte_carlo
-    samples = args.samples or (spec.samples if spec else 10_000)
+    samples = args.samples if args.samples is not None else (spec.samples if spec else 10_000)
     seed = (
         args.seed if args.seed is not None else (spec.seed if spec and spec.seed is not None else 0)
     )
@@ -356,8 +356,11 @@ def _run_tornado(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
     if not 2 <= args.steps <= 10_001:
         raise UsageError("--steps must be between 2 and 10001")
+    if args.outcome is not None:
+        _check_outcome(scenario, args.outcome)
     results = tornado(
         scenario,
+        concepts=_concepts(args.concept),
         player=args.player,
         outcome=args.outcome,
         base=overrides,
@@ -378,6 +381,24 @@ def _run_tornado(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_outcome(scenario: Scenario, name: str) -> None:
+    import difflib
+
+    known = list(
+        dict.fromkeys(
+            [lab.name for lab in scenario.labels]
+            + [row.label for row in scenario.outcomes or () if row.label]
+        )
+    )
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(
+            f"--outcome {name!r}: no outcome has that label{hint}; labels: "
+            f"{', '.join(known) or 'none (add labels to the scenario)'}"
+        )
+
+
 # -- plot ------------------------------------------------------------------------
 def _plot_args(parser: argparse.ArgumentParser) -> None:
     from sim.cli.commands import add_set_option
@@ -385,8 +406,13 @@ def _plot_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=("qre", "tree"), help="what to draw")
     parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
     add_set_option(parser)
-    parser.add_argument("-o", "--output", metavar="FILE", required=True,
-                        help="the image to write (.png, .svg or .pdf)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="the image to write (.png, .svg or .pdf)",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing output file")
 
 

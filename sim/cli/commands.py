@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import textwrap
 import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -97,9 +97,10 @@ def _run_validate(args: argparse.Namespace) -> int:
                 print(diagnostic, file=sys.stderr)
             status = 1
             continue
+        n, k = len(scenario.players), len(scenario.parameters)
         print(
-            f"{name}: ok ({scenario.kind}, {len(scenario.players)} players, "
-            f"{len(scenario.parameters)} parameters)"
+            f"{name}: ok ({scenario.kind}, {n} player{'s' * (n != 1)}, "
+            f"{k} parameter{'s' * (k != 1)})"
         )
     return status
 
@@ -146,14 +147,15 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
         "--concept",
         metavar="LIST",
         default=None,
-        help="comma-separated solution concepts: pure_nash, mixed_nash "
+        help="comma-separated solution concepts: pure_nash, mixed_nash, qre, subgame_perfect "
         "(default: the scenario's solve.concepts, else pure_nash,mixed_nash)",
     )
     parser.add_argument(
         "--lambda",
         dest="lambdas",
         metavar="LIST",
-        help="QRE precisions for --concept qre, e.g. 0.5,1,2 (default: the scenario's qre_lambda, else 1)",
+        help="QRE precisions for --concept qre, e.g. 0.5,1,2 "
+        "(default: the scenario's qre_lambda, else 1)",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON result document")
     parser.add_argument(
@@ -178,7 +180,9 @@ def _concepts(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
     return names
 
 
-def _solve_sequential(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]) -> int:
+def _solve_sequential(
+    args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]
+) -> int:
     from sim.analysis.sequential import solve_sequential
     from sim.report.json_out import dumps
     from sim.report.sequential_json import sequential_document
@@ -260,10 +264,13 @@ COMMANDS = (
     Command(
         "solve",
         "find every Nash equilibrium, verified, and explain it",
-        "Solve a simultaneous game: all pure Nash equilibria; for two players every\n"
-        "extreme mixed equilibrium (exact on degenerate games); zero-sum value by linear\n"
-        "programming; dominated moves, security levels and Pareto optimality. Every\n"
-        "equilibrium is re-checked by an independent best-response test before it is shown.",
+        "Solve a game. Simultaneous games: every pure Nash equilibrium; every extreme\n"
+        "mixed equilibrium of 2-player games (exact on degenerate games) and every\n"
+        "equilibrium of small N-player games; the logit QRE (--concept qre); zero-sum value\n"
+        "by linear programming; dominated moves, security levels, Pareto optimality.\n"
+        "Sequential games: subgame-perfect equilibria by backward induction, Nash equilibria\n"
+        "of the strategic form and the threats that are not credible. Every equilibrium is\n"
+        "re-checked by an independent best-response test before it is shown.",
         "examples:\n  sim solve battle_of_the_sexes\n  sim solve missile_shield --set iran_ties=4\n"
         "  sim solve prisoners_dilemma --json\n  sim solve chicken --concept pure_nash",
         _solve_arguments,

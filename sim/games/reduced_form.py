@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -322,9 +323,14 @@ def behaviour_from_mixed(
 
 
 def _clean(vec: FloatArray) -> FloatArray:
+    """Zero tiny entries, normalise, and snap to simple fractions (1/3) within 1e-12."""
     vec = np.where(vec < 1e-13, 0.0, vec)
     total = float(vec.sum())
-    return vec / total if total > 0 else vec
+    vec = vec / total if total > 0 else vec
+    snapped = np.array([float(Fraction(float(v)).limit_denominator(1000)) for v in vec])
+    if np.all(np.abs(snapped - vec) < 1e-12) and abs(float(snapped.sum()) - 1.0) < 1e-15:
+        return snapped
+    return vec
 
 
 def mixed_from_behaviour(

@@ -56,7 +56,12 @@ def solve_document(scenario: Scenario, analysis: GameAnalysis) -> dict[str, Any]
         "complete": analysis.complete,
         "degenerate": analysis.degenerate,
         "payoff_scale": scenario.payoff_scale,
-        "notes": list(analysis.notes),
+        "notes": list(analysis.notes)
+        + (
+            ["Payoffs are ordinal (ranks): mixed equilibria of ranks carry no cardinal meaning."]
+            if scenario.ordinal
+            else []
+        ),
     }
     for point in analysis.qre:
         entry = equilibrium_entry(scenario, game, _as_equilibrium(point))

@@ -99,8 +99,12 @@ def sweep_json(result: SweepResult) -> str:
     lines = []
     for b, value in enumerate(result.values):
         entries = ", ".join(point_entries(batch, b, pure))
-        lines.append(f'{{"value": {float(value)!r}, "equilibria": [{entries}]}}')
-    head = f'{{"parameter": {json.dumps(result.parameter)}, "select": {json.dumps(result.predictions.rule)}, '
+        predicted = json.dumps(result.predictions.names[b])
+        lines.append(
+            f'{{"value": {float(value)!r}, "equilibria": [{entries}], "predicted": {predicted}}}'
+        )
+    rule = json.dumps(result.predictions.rule)
+    head = f'{{"parameter": {json.dumps(result.parameter)}, "select": {rule}, '
     return head + '"points": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -227,9 +231,9 @@ def montecarlo_text(result: MonteCarloResult) -> str:
         f"{scenario.name}: Monte Carlo, {result.samples:,} draws (seed {result.seed}); "
         f"drawn: {', '.join(result.drawn)}; selection: {result.rule}",
         "",
-        "Predicted outcome            frequency   95% interval",
     ]
     width = max([len(o.name) for o in result.outcomes] + [28])
+    lines.append(f"  {'Predicted outcome'.ljust(width)} {'frequency':>9}   95% interval")
     for o in result.outcomes:
         lines.append(f"  {o.name.ljust(width)} {o.frequency:7.1%}   [{o.low:.1%}, {o.high:.1%}]")
     lines.append("")
@@ -244,7 +248,7 @@ def montecarlo_text(result: MonteCarloResult) -> str:
             None,
         )
         sign = ""
-        if driver is not None:
+        if driver is not None and rho > 0.005:
             value = dict(driver.correlations)[name]
             sign = (
                 f" (higher {name} makes '{driver.name}' {'more' if value > 0 else 'less'} likely)"

@@ -236,7 +236,7 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
     pure = sum(eq.concept == "pure_nash" for eq in eqs)
     methods = dict(analysis.methods)
     method = methods.get("pure_nash") or methods.get("mixed_nash", "")
-    shape = " x ".join(map(str, analysis.reduced_shape or ()))
+    shape = " x ".join(map(str, analysis.reduced_shape or ())) or "no"
     perfect = sum(eq.subgame_perfect for eq in eqs)
     lines = [
         f"Nash equilibria of the strategic form: {len(eqs)} "

@@ -56,7 +56,8 @@ def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
     parts = [_header(scenario, analysis)]
     if scenario.ordinal:
         parts.append(ORDINAL_WARNING)
-    parts.append(_equilibria_section(scenario, analysis))
+    if any(c in analysis.options.concepts for c in ("pure_nash", "mixed_nash")):
+        parts.append(_equilibria_section(scenario, analysis))
     if analysis.qre:
         parts.append(_qre_section(scenario, analysis))
     if analysis.zero_sum is not None:
@@ -170,7 +171,8 @@ def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
             text = f"{player} gets {own}"
         if others:
             best = max(others, key=lambda k: values[k])
-            text += f"; its best other move, {game.moves[p][best]}, would give {format_number(float(values[best]), 4)}"
+            gain = format_number(float(values[best]), 4)
+            text += f"; its best other move, {game.moves[p][best]}, would give {gain}"
         lines.append(f"     {text}.")
     return lines
 
@@ -209,11 +211,10 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
             ),
             None,
         )
-        where = f"equilibrium {match} above" if match else "an equilibrium"
-        lines.append(
-            f"   As lambda grows the prediction converges to {where} (the logit limit, a "
-            "selection among several equilibria)."
-        )
+        where = f"equilibrium {match} above" if match else "a Nash equilibrium"
+        several = len(analysis.equilibria) > 1
+        note = " (the logit limit, a selection among several equilibria)" if several else ""
+        lines.append(f"   As lambda grows the prediction converges to {where}{note}.")
     return "\n".join(lines)
 
 
@@ -273,7 +274,8 @@ def _security_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
         best = ", ".join(game.moves[pure.player][k] for k in pure.moves)
         text = f"   {player}: {format_number(pure.value, 4)} with a pure move ({best})"
         if mixed.value > pure.value + 1e-9 * max(1.0, abs(pure.value)):
-            text += f"; {format_number(mixed.value, 4)} by mixing: {_strategy_text(game, pure.player, mixed.strategy)}"
+            how = _strategy_text(game, pure.player, mixed.strategy)
+            text += f"; {format_number(mixed.value, 4)} by mixing: {how}"
         lines.append(text)
     return "\n".join(lines)
 

@@ -18,8 +18,8 @@ from sim.scenario import sequential as seq
 from sim.scenario.bundled import resolve_scenario
 from sim.scenario.model import Formula, Player, Scenario, TreeNode
 from sim.scenario.parameters import parameter_env
-from sim.scenario.payoffs import payoff_tensor
 from sim.scenario.params_reader import read_parameters
+from sim.scenario.payoffs import payoff_tensor
 from sim.scenario.reader import Reader, join_path
 from sim.scenario.settings_reader import read_analysis, read_solve
 from sim.yamlio import Node, load_yaml, read_yaml_file

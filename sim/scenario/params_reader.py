@@ -87,7 +87,9 @@ def _read_range(reader: Reader, node: Node | None, path: str) -> tuple[float, fl
     if items is None:
         return None
     if len(items) != 2:
-        reader.error(node, path, f"expected [low, high], found {len(items)} values")
+        reader.error(
+            node, path, f"expected [low, high], found {len(items)} value{'s' * (len(items) != 1)}"
+        )
         return None
     low = reader.number(items[0], join_path(path, 0))
     high = reader.number(items[1], join_path(path, 1))

@@ -263,7 +263,10 @@ def _matrix_cell(
         return None
     if len(values) != 2:
         reader.error(
-            cell, path, f"expected [row payoff, column payoff], found {len(values)} values"
+            cell,
+            path,
+            f"expected [row payoff, column payoff], found {len(values)} "
+            f"value{'s' * (len(values) != 1)}",
         )
         return None
     pair = [reader.formula(v, join_path(path, k), names) for k, v in enumerate(values)]
