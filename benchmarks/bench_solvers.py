@@ -1253,6 +1253,11 @@ def print_notes(rows: Sequence[Row]) -> None:
                 f"{r.key}: target {r.target:g}x missed, ratio {r.ratio:.3g} "
                 f"({r.target / r.ratio:.2g}x short; CPU-time ratio {r.cpu_ratio:.3g})"
             )
+        elif r.target is not None and r.cpu_ratio < r.target:
+            notes.append(
+                f"{r.key}: target met on wall clock ({r.ratio:.3g}) but NOT in CPU time "
+                f"({r.cpu_ratio:.3g}); the machine was probably loaded"
+            )
         elif r.ratio < 1 and not r.peer_lower_bound and r.like_for_like:
             notes.append(f"{r.key}: ours is {1 / r.ratio:.3g}x SLOWER than {r.peer}")
         if "of ours" in r.agree and r.like_for_like:

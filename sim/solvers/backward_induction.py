@@ -42,10 +42,12 @@ from sim.games.extensive import (
 __all__ = [
     "METHOD",
     "BatchSolution",
+    "ColumnSolution",
     "PureSPE",
     "PureSPESet",
     "all_pure_spe",
     "backward_induction_batch",
+    "backward_induction_columns",
 ]
 
 METHOD = "backward_induction"
@@ -76,6 +78,71 @@ class BatchSolution:
     tol: float = 1e-9
 
 
+@dataclass(frozen=True)
+class ColumnSolution:
+    """Backward induction with the batch as the *last* axis (node-major, see below).
+
+    Attributes
+    ----------
+    choice
+        ``(n_nodes, batch)``, a small integer type: move chosen at each decision
+        node (-1 elsewhere).
+    tie
+        ``(n_nodes, batch)``: True where several moves were best within tolerance.
+    root
+        ``(n_players, batch)``: the subgame-perfect payoffs of the whole game.
+    values
+        ``(n_nodes, n_players, batch)``: payoffs at every node, or ``None`` when
+        not kept (``keep_values=False``).
+    """
+
+    choice: npt.NDArray[np.integer]
+    tie: npt.NDArray[np.bool_]
+    root: FloatArray
+    values: FloatArray | None
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Inner nodes of one depth level with the same kind and number of children."""
+
+    chance: bool
+    nodes: IntArray
+    kids: tuple[IntArray, ...]  # kids[k]: the k-th child of every node
+    owner: IntArray  # movers of decision nodes (empty for chance)
+    grid: IntArray  # (n, k) children, for gathering the movers' values at once
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Per-game index arrays for the batch solver, computed once (``game._cache``)."""
+
+    groups: tuple[_Group, ...]  # deepest level first
+    code: type  # integer type of the choices
+
+
+def _layout(game: ExtensiveGame) -> _Layout:
+    cached = game._cache.get("backward_induction_layout")
+    if isinstance(cached, _Layout):
+        return cached
+    kids = game.kids_matrix()
+    groups = []
+    for level in game.levels():
+        for kind in (CHANCE, DECISION):
+            inner = level[game.kind[level] == kind]
+            width = (kids[inner] >= 0).sum(axis=1)
+            for k in np.unique(width):
+                nodes = np.sort(inner[width == k])
+                grid = np.ascontiguousarray(kids[nodes, :k])
+                owner = game.owner[nodes] if kind == DECISION else np.zeros(0, np.int64)
+                cols = tuple(np.ascontiguousarray(grid[:, j]) for j in range(k))
+                groups.append(_Group(kind == CHANCE, nodes, cols, owner, grid))
+    widest = max((len(c) for c in game.children), default=1)
+    layout = _Layout(tuple(groups), np.int8 if widest < 127 else np.int64)
+    game._cache["backward_induction_layout"] = layout
+    return layout
+
+
 def _require_perfect_information(game: ExtensiveGame) -> None:
     if not game.perfect_information:
         raise ValueError("backward induction needs a game of perfect information")
@@ -100,58 +167,109 @@ def backward_induction_batch(
     ValueError
         If the game has an information set with more than one node.
     """
-    _require_perfect_information(game)
-    levels, kids = list(game.levels()), game.kids_matrix()
-    per_point = game.n_nodes * (game.n_players + kids.shape[1] * (game.n_players + 2))
-    step = max(1, _CHUNK_FLOATS // max(per_point, 1))
-    parts = [
-        _solve_chunk(
-            game, values.payoffs[s : s + step], values.probs[s : s + step], levels, kids, tol
-        )
-        for s in range(0, values.batch, step)
-    ]
-    choice = np.concatenate([p[0] for p in parts])
-    tie = np.concatenate([p[1] for p in parts])
-    vals = np.concatenate([p[2] for p in parts])
-    return BatchSolution(choice, tie, vals, METHOD, tol)
+    payoffs = np.ascontiguousarray(np.moveaxis(values.payoffs, 0, -1))
+    probs = np.ascontiguousarray(values.probs.T)
+    sol = backward_induction_columns(game, payoffs, probs, tol)
+    assert sol.values is not None
+    return BatchSolution(
+        sol.choice.T.astype(np.int64),
+        sol.tie.T,
+        np.moveaxis(sol.values, -1, 0),
+        METHOD,
+        tol,
+    )
 
 
-def _solve_chunk(
+def backward_induction_columns(
     game: ExtensiveGame,
     payoffs: FloatArray,
     probs: FloatArray,
-    levels: list[IntArray],
-    kids: IntArray,
+    tol: float = 1e-9,
+    *,
+    keep_values: bool = True,
+) -> ColumnSolution:
+    """Backward induction at every point of a batch held *node-major*.
+
+    The batch is the last axis of every array, so that each node's numbers
+    at all points are one contiguous row and every step of the recursion is
+    a handful of whole-row numpy operations (per depth level, per number of
+    moves; the index arrays are computed once per game).
+
+    Parameters
+    ----------
+    game
+        A game of perfect information.
+    payoffs
+        ``(n_leaves, n_players, batch)``.
+    probs
+        ``(n_nodes, batch)``: probability of the chance move into each node.
+    tol
+        Moves within ``tol`` times the point's payoff range of the best count as best.
+    keep_values
+        Also return the payoffs at every node (else only at the root).
+    """
+    _require_perfect_information(game)
+    layout = _layout(game)
+    batch = payoffs.shape[-1]
+    per_point = game.n_nodes * (2 * game.n_players + 2) + payoffs.shape[0] * game.n_players
+    step = max(1, _CHUNK_FLOATS // max(per_point, 1))
+    if batch <= step:
+        return _solve_columns(game, layout, payoffs, probs, tol, keep_values)
+    parts = [
+        _solve_columns(
+            game, layout, payoffs[..., s : s + step], probs[:, s : s + step], tol, keep_values
+        )
+        for s in range(0, batch, step)
+    ]
+    values = np.concatenate([p.values for p in parts], axis=-1) if keep_values else None  # type: ignore[misc]
+    return ColumnSolution(
+        np.concatenate([p.choice for p in parts], axis=1),
+        np.concatenate([p.tie for p in parts], axis=1),
+        np.concatenate([p.root for p in parts], axis=1),
+        values,
+    )
+
+
+def _solve_columns(
+    game: ExtensiveGame,
+    layout: _Layout,
+    payoffs: FloatArray,
+    probs: FloatArray,
     tol: float,
-) -> tuple[IntArray, npt.NDArray[np.bool_], FloatArray]:
-    batch = payoffs.shape[0]
-    flat = payoffs.reshape(batch, -1)
-    span = flat.max(axis=1) - flat.min(axis=1) if flat.shape[1] else np.ones(batch)
-    span = np.where(span > 1e-300, span, 1.0)
-    vals = np.zeros((batch, game.n_nodes, game.n_players))
-    choice = np.full((batch, game.n_nodes), -1, np.int64)
-    tie = np.zeros((batch, game.n_nodes), bool)
-    rows = np.arange(batch)[:, None]
-    for level in levels:
-        leaf = level[game.kind[level] == LEAF]
-        vals[:, leaf] = payoffs[:, game.leaf_row[leaf]]
-        chance = level[game.kind[level] == CHANCE]
-        if chance.size:
-            k = kids[chance]
-            p = np.where(k >= 0, probs[:, np.maximum(k, 0)], 0.0)
-            vals[:, chance] = np.einsum("bnk,bnkp->bnp", p, vals[:, np.maximum(k, 0)])
-        dec = level[game.kind[level] == DECISION]
-        if dec.size:
-            k = kids[dec]
-            mine = vals[:, np.maximum(k, 0), game.owner[dec][:, None]]
-            mine = np.where(k >= 0, mine, -np.inf)
-            best = mine.max(axis=2, keepdims=True)
-            good = mine >= best - tol * span[:, None, None]
-            pick = np.argmax(good, axis=2)
-            choice[:, dec] = pick
-            tie[:, dec] = good.sum(axis=2) > 1
-            vals[:, dec] = vals[rows, k[np.arange(dec.size)[None, :], pick]]
-    return choice, tie, vals
+    keep_values: bool,
+) -> ColumnSolution:
+    n_leaves, n_players, batch = payoffs.shape
+    flat = payoffs.reshape(n_leaves * n_players, batch)
+    if flat.shape[0]:
+        span = flat.max(axis=0) - flat.min(axis=0)
+        span[span <= 1e-300] = 1.0
+    else:
+        span = np.ones(batch)
+    slack = tol * span
+    vals = np.empty((game.n_nodes, n_players, batch))
+    vals[game.leaves] = payoffs[game.leaf_row[game.leaves]]
+    choice = np.full((game.n_nodes, batch), -1, layout.code)
+    tie = np.zeros((game.n_nodes, batch), bool)
+    for g in layout.groups:
+        if g.chance:
+            acc = probs[g.kids[0], None, :] * vals[g.kids[0]]
+            for col in g.kids[1:]:
+                acc += probs[col, None, :] * vals[col]
+            vals[g.nodes] = acc
+            continue
+        mine = vals[g.grid, g.owner[:, None]]  # (n, k, batch)
+        best = mine.max(axis=1)
+        best -= slack
+        good = mine >= best[:, None, :]
+        pick = good.argmax(axis=1)
+        choice[g.nodes] = pick
+        tie[g.nodes] = np.count_nonzero(good, axis=1) > 1
+        out = vals[g.kids[0]]
+        for k, col in enumerate(g.kids[1:], start=1):
+            np.copyto(out, vals[col], where=(pick == k)[:, None, :])
+        vals[g.nodes] = out
+    root = vals[0].copy() if not keep_values else vals[0]
+    return ColumnSolution(choice, tie, root, vals if keep_values else None)
 
 
 # --------------------------------------------------------------------------- all pure SPE
