@@ -158,10 +158,10 @@ def _equilibria(
         methods["mixed_nash"] = result.method
         degenerate = result.degenerate
         notes.extend(result.notes)
-        eqs = _split_by_kind(result.equilibria, keep_pure="pure_nash" in concepts)
+        pairs = _split_by_kind(result.equilibria, keep_pure="pure_nash" in concepts)
         if "pure_nash" in concepts:
             methods["pure_nash"] = result.method
-        return eqs, methods, result.complete, degenerate, notes
+        return pairs, methods, result.complete, degenerate, notes
     eqs: list[Equilibrium] = []
     if "pure_nash" in concepts and "mixed_nash" not in concepts:
         pure = pure_nash(game.payoffs, tol=options.tol)
@@ -209,7 +209,7 @@ def _with_structure(analysis: GameAnalysis) -> GameAnalysis:
     from dataclasses import replace
 
     u = analysis.game.payoffs
-    weak = []
+    weak: list[Dominance] = []
     for p in range(analysis.game.n_players):
         weak.extend(d for d in dominated_moves(u, p, strict=False) if not d.strict)
     zero_sum = None

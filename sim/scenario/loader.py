@@ -11,6 +11,7 @@ import math
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from sim.errors import ScenarioError
 from sim.scenario import payoff_forms as pf
@@ -74,7 +75,7 @@ def _read_all(reader: Reader, root: Node, filename: str) -> Scenario | None:
     players = _read_players(reader, top.get("players"), sequential)
     zero_sum = _flag(reader, top, "zero_sum")
     scale = _payoff_scale(reader, top.get("payoff_scale"))
-    settings = {
+    settings: dict[str, Any] = {
         "solve": read_solve(reader, top.get("solve")),
         "analysis": read_analysis(reader, top.get("analysis"), names),
         "name": reader.text(top["name"], "name") if "name" in top else None,
@@ -108,10 +109,10 @@ def _read_body(
     names: list[str],
     zero_sum: bool,
     sequential: bool,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Read the payoff form(s), game structure and labels."""
     order = list(players)
-    body: dict[str, object] = {}
+    body: dict[str, Any] = {}
     if "tree" in top:
         body["tree"] = seq.read_tree(reader, top["tree"], "tree", players, names)
         known = _tree_moves(body["tree"]) if body["tree"] is not None else {}

@@ -71,7 +71,7 @@ def read_rules(
         fields = reader.mapping(item, path, allowed=("label", "when", "add"), required=("add",))
         if fields is None or "add" not in fields:
             continue
-        when = When()
+        when: When | None = When()
         if "when" in fields:
             when = read_conditions(reader, fields["when"], join_path(path, "when"), known, "rule")
         add = read_payoff_map(

@@ -108,7 +108,8 @@ def _fill_outcomes(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Val
         moves = dict(row.moves)
         profile = tuple(move_index[i][moves[p.name]] for i, p in enumerate(scenario.players))
         for player, formula in row.payoffs:
-            tensor[(slice(None), index[player], *profile)] = _column(formula.evaluate(env), batch)
+            where: tuple[slice | int, ...] = (slice(None), index[player], *profile)
+            tensor[where] = _column(formula.evaluate(env), batch)
 
 
 def _fill_matrix(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:

@@ -203,7 +203,7 @@ def _describe(node: Node) -> str:
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
         return f"the number {value!r}"
-    return f"the text '{_clip(value)}'"
+    return f"the text '{_clip(str(value))}'"
 
 
 def _clip(text: str, width: int = 40) -> str:
