@@ -137,3 +137,19 @@ def test_ordinal_warning(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_concept_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["solve", "chicken", "--concept", "nash"]) == 2
     assert "choose from" in capsys.readouterr().err
+
+
+def test_large_bimatrix_game_is_bounded_in_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A 16 x 16 game is too large to enumerate; sim answers fast and says so."""
+    import time
+
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 9, (16, 16)), rng.integers(0, 9, (16, 16))
+    game = sim.NormalFormGame.from_arrays(a, b)
+    start = time.perf_counter()
+    analysis = solve_game(game, SolveOptions(concepts=("pure_nash", "mixed_nash")))
+    assert time.perf_counter() - start < 30
+    assert not analysis.complete
+    assert any("may be incomplete" in note for note in analysis.notes)
+    for eq in analysis.equilibria:
+        check_equilibrium(game.payoffs, eq.strategies, tol=1e-9)

@@ -27,13 +27,16 @@ from sim.solvers.pure_nash import pure_nash
 from sim.solvers.result import Equilibrium
 from sim.solvers.security import SecurityLevel, mixed_security_levels, pure_security_levels
 from sim.solvers.support_enumeration import all_equilibria
+from sim.solvers.two_player import bimatrix_equilibria
 from sim.solvers.verify import verified
-from sim.solvers.vertex_enumeration import extreme_equilibria
 from sim.solvers.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
 
 __all__ = ["NASH_CONCEPTS", "GameAnalysis", "SolveOptions", "solve_game"]
 
 NASH_CONCEPTS = ("pure_nash", "mixed_nash")
+
+#: Games with more pure profiles than this get no dominance/security/Pareto analysis.
+MAX_STRUCTURE_PROFILES = 100_000
 SUPPORTED = ("pure_nash", "mixed_nash", "qre")
 
 #: Precision used for the QRE prediction when none is given.
@@ -129,6 +132,14 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         analysis = _with_qre(analysis)
     if not options.structure:
         return analysis
+    if game.payoffs[0].size > MAX_STRUCTURE_PROFILES:
+        from dataclasses import replace
+
+        note = (
+            f"Dominance, security levels and Pareto optimality are skipped for games with "
+            f"more than {MAX_STRUCTURE_PROFILES:,} pure profiles."
+        )
+        return replace(analysis, notes=(*analysis.notes, note))
     return _with_structure(analysis)
 
 
@@ -154,7 +165,7 @@ def _equilibria(
     complete = True
     if "mixed_nash" in concepts and game.n_players == 2:
         a, b = game.bimatrix()
-        result = extreme_equilibria(a, b, tol=options.tol)
+        result = bimatrix_equilibria(a, b, tol=options.tol)
         methods["mixed_nash"] = result.method
         degenerate = result.degenerate
         notes.extend(result.notes)

@@ -29,6 +29,8 @@ METHOD_TEXT = {
     "equations by homotopy continuation",
     "best_response_enumeration": "checking every profile for a profitable deviation",
     "logit_limit": "the limit of the logit QRE branch",
+    "pure_and_logit_limit": "a best-response check of every profile plus the limit of the "
+    "logit QRE branch (the game is too large to enumerate every mixed equilibrium)",
 }
 
 

@@ -26,8 +26,8 @@ import numpy as np
 from sim.games.extensive import FloatArray
 from sim.games.reduced_form import ReducedForm
 from sim.solvers.pure_nash import pure_nash
+from sim.solvers.two_player import bimatrix_equilibria
 from sim.solvers.verify import check_equilibrium, payoff_range
-from sim.solvers.vertex_enumeration import extreme_equilibria
 
 __all__ = ["MAX_SUPPORT_ENUMERATION", "FormEquilibrium", "FormSolution", "solve_reduced_form"]
 
@@ -74,7 +74,7 @@ def solve_reduced_form(
     if k == 1:
         return _one_player(rf, tol, limit)
     if k == 2:
-        found = extreme_equilibria(rf.payoffs[0], rf.payoffs[1], tol=tol)
+        found = bimatrix_equilibria(rf.payoffs[0], rf.payoffs[1], tol=tol)
         profiles = [eq.strategies for eq in found.equilibria]
         return _finish(
             rf, profiles, found.method, found.complete, found.degenerate, found.notes, tol, limit
