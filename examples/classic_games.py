@@ -23,7 +23,7 @@ def describe(game, strategy, player):
     """'move' for a pure strategy, 'move 1/3, move 2/3' for a mixed one."""
     parts = [
         f"{move} {format_probability(float(p))}" if p < 1 else move
-        for move, p in zip(game.moves[player], strategy)
+        for move, p in zip(game.moves[player], strategy, strict=True)
         if p > 1e-12
     ]
     return ", ".join(parts)
@@ -37,6 +37,6 @@ for name in CLASSICS:
     for eq in analysis.equilibria:
         profile = "; ".join(
             f"{player}: {describe(game, s, i)}"
-            for i, (player, s) in enumerate(zip(game.players, eq.strategies))
+            for i, (player, s) in enumerate(zip(game.players, eq.strategies, strict=True))
         )
         print(f"  [{eq.concept}] {profile}")

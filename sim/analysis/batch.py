@@ -6,24 +6,112 @@ found by one vectorised best-response test, and the pure equilibria are
 re-checked by an independent batched deviation test. Mixed equilibria are
 computed point by point only where they are asked for, or where a point has
 no pure equilibrium (so that every point has a prediction).
+
+Sequential scenarios (games of perfect information) are solved by
+:func:`sim.analysis.sequential_batch.solve_sequential_batch` instead:
+:func:`solve_batch` dispatches on the scenario's kind. Both results satisfy
+:class:`SolvedBatch`, the little that sweeps, flip points, grids, Monte Carlo
+and tornado runs need of a solved batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import numpy as np
 
-from sim.errors import VerificationError
+from sim.analysis.selection import select
+from sim.errors import UsageError, VerificationError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import outcome_label, payoff_tensor
 from sim.solvers.pure_nash import pure_nash_mask_batch
-from sim.solvers.result import Equilibrium
+from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import pure_regrets_batch, verified
 
-__all__ = ["BatchSolution", "mixed_equilibria", "solve_batch"]
+if TYPE_CHECKING:
+    from sim.analysis.sequential_batch import SequentialBatch
+
+__all__ = [
+    "AnyBatch",
+    "BatchSolution",
+    "SolvedBatch",
+    "default_concepts",
+    "equilibrium_key",
+    "mixed_equilibria",
+    "solve_batch",
+]
+
+SIMULTANEOUS_CONCEPTS = ("pure_nash", "mixed_nash")
+
+
+class SolvedBatch(Protocol):
+    """What the sensitivity analyses need of a batch solved at many parameter points.
+
+    Satisfied by :class:`BatchSolution` (simultaneous games) and
+    :class:`~sim.analysis.sequential_batch.SequentialBatch` (sequential games).
+    """
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario solved."""
+        ...
+
+    @property
+    def size(self) -> int:
+        """Number of parameter points."""
+        ...
+
+    def equilibrium_keys(self, point: int) -> frozenset[Hashable]:
+        """Identities of the equilibria at one point, comparable across points."""
+        ...
+
+    def selected_payoffs(self, point: int, rule: str) -> np.ndarray | None:
+        """Payoffs of the equilibrium selected by ``rule`` (None when there is none)."""
+        ...
+
+    def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
+        """Probability that the selected equilibrium ends in the named outcome (NaN if none)."""
+        ...
+
+
+#: The two kinds of solved batch.
+AnyBatch: TypeAlias = "BatchSolution | SequentialBatch"
+
+
+def equilibrium_key(eq: Equilibrium, threshold: float = 1e-9) -> tuple[tuple[int, ...], ...]:
+    """The supports of an equilibrium (a pure one: one move per player)."""
+    return tuple(tuple(int(k) for k in np.flatnonzero(s > threshold)) for s in eq.strategies)
+
+
+def default_concepts(scenario: Scenario, concepts: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The concepts of a batch: ``concepts`` checked against the scenario's kind, or its default.
+
+    Simultaneous games: ``pure_nash`` (default), optionally with ``mixed_nash``.
+    Sequential games: ``subgame_perfect`` (the only choice).
+    """
+    if scenario.kind == "sequential":
+        from sim.analysis.sequential_batch import SEQUENTIAL_BATCH_CONCEPTS
+
+        chosen = tuple(concepts) if concepts else SEQUENTIAL_BATCH_CONCEPTS
+        bad = [c for c in chosen if c not in SEQUENTIAL_BATCH_CONCEPTS]
+        if bad:
+            raise UsageError(
+                f"{scenario.name!r} is a sequential game: sensitivity analyses use its "
+                f"subgame-perfect equilibria, so concept {', '.join(bad)} is not available "
+                "(use --concept subgame_perfect, or leave --concept out)"
+            )
+        return chosen
+    chosen = tuple(concepts) if concepts else ("pure_nash",)
+    bad = [c for c in chosen if c not in SIMULTANEOUS_CONCEPTS]
+    if bad:
+        raise UsageError(
+            f"concept {', '.join(bad)} is not available for simultaneous games here; "
+            "choose pure_nash or pure_nash,mixed_nash"
+        )
+    return chosen
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,17 +179,50 @@ class BatchSolution:
         moves = {p.name: p.moves[k] for p, k in zip(self.scenario.players, profile, strict=True)}
         return outcome_label(self.scenario, moves) or " / ".join(moves.values())
 
+    # -- the SolvedBatch interface --
+
+    def equilibrium_keys(self, point: int) -> frozenset[Hashable]:
+        """The supports of every equilibrium at one point."""
+        return frozenset(equilibrium_key(eq) for eq in self.equilibria(point))
+
+    def selected(self, point: int, rule: str) -> Equilibrium | None:
+        """The equilibrium selected by ``rule`` (``all`` counts as ``payoff_dominant``)."""
+        eqs = self.equilibria(point)
+        idx = select(eqs, self.payoffs[point], "payoff_dominant" if rule == "all" else rule)
+        return eqs[idx] if idx is not None and eqs else None
+
+    def selected_payoffs(self, point: int, rule: str) -> np.ndarray | None:
+        """Payoffs of the selected equilibrium (None when there is none)."""
+        eq = self.selected(point, rule)
+        return None if eq is None else np.asarray(eq.payoffs, float)
+
+    def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
+        """Probability that the selected equilibrium leads to the named outcome (NaN if none)."""
+        eq = self.selected(point, rule)
+        if eq is None:
+            return float("nan")
+        return sum(
+            prob
+            for profile, prob in outcome_distribution(eq.strategies)
+            if self.profile_label(profile) == outcome
+        )
+
 
 def solve_batch(
     scenario: Scenario,
     points: Mapping[str, np.ndarray],
     *,
     base: Mapping[str, float] | None = None,
-    concepts: Sequence[str] = ("pure_nash",),
+    concepts: Sequence[str] | None = None,
     tol: float = 1e-9,
     progress=None,  # type: ignore[no-untyped-def]
-) -> BatchSolution:
+) -> AnyBatch:
     """Solve ``scenario`` at every point of a batch.
+
+    A sequential scenario is solved by
+    :func:`~sim.analysis.sequential_batch.solve_sequential_batch` (its
+    subgame-perfect equilibria); the rest of this docstring is about
+    simultaneous games.
 
     Parameters
     ----------
@@ -110,26 +231,46 @@ def solve_batch(
     base
         Fixed overrides for other parameters (``--set``).
     concepts
-        ``pure_nash`` is always computed; with ``mixed_nash`` the mixed
-        equilibria of every point are computed too (else only at points
-        without a pure equilibrium).
+        ``pure_nash`` (the default) is always computed; with ``mixed_nash``
+        the mixed equilibria of every point are computed too (else only at
+        points without a pure equilibrium).
     tol
         Tie tolerance relative to each point's payoff range.
     progress
         Optional callable ``progress(done, total)`` for long runs.
     """
+    chosen = default_concepts(scenario, concepts)
+    if scenario.kind == "sequential":
+        from sim.analysis.sequential_batch import solve_sequential_batch
+
+        return solve_sequential_batch(
+            scenario, points, base=base, concepts=chosen, tol=tol, progress=progress
+        )
+    return _solve_simultaneous(scenario, points, base, chosen, tol, progress)
+
+
+def _solve_simultaneous(
+    scenario: Scenario,
+    points: Mapping[str, np.ndarray],
+    base: Mapping[str, float] | None,
+    concepts: tuple[str, ...],
+    tol: float,
+    progress,  # type: ignore[no-untyped-def]
+) -> BatchSolution:
     overrides: dict[str, float | np.ndarray] = dict(base or {})
     overrides.update({k: np.asarray(v, dtype=float) for k, v in points.items()})
-    env = parameter_env(scenario.parameters, overrides)
     size = len(next(iter(points.values())))
-    env = {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in env.items()}
+    env = {
+        k: np.broadcast_to(np.asarray(v, dtype=float), (size,))
+        for k, v in parameter_env(scenario.parameters, overrides).items()
+    }
     tensor = payoff_tensor(scenario, env)
     if tensor.ndim == len(scenario.players) + 1:
         tensor = np.broadcast_to(tensor, (size, *tensor.shape)).copy()
     mask = pure_nash_mask_batch(tensor, tol=tol)
     _verify_pure(tensor, mask, tol)
     want_all = "mixed_nash" in concepts
-    need = np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1)
+    need = np.asarray(np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1))
     mixed, complete = _mixed_where(tensor, need, tol, progress)
     return BatchSolution(scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete)
 

@@ -8,6 +8,9 @@ gives each predicted outcome's frequency with a 95% Wilson score interval
 (Wilson 1927) and, for each drawn parameter, Spearman's rank correlation with
 each outcome (Spearman 1904): the parameters whose |rho| is largest are the
 ones the prediction hangs on.
+
+For a sequential game the prediction at each draw is the set of outcomes its
+subgame-perfect equilibrium reaches (see :mod:`sim.analysis.sequential_batch`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.analysis.batch import BatchSolution, solve_batch
+from sim.analysis.batch import AnyBatch, solve_batch
 from sim.analysis.predict import predict
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
@@ -49,7 +52,7 @@ class MonteCarloResult:
     draws: Mapping[str, np.ndarray]
     outcomes: tuple[OutcomeOdds, ...]
     influence: tuple[tuple[str, float], ...]
-    batch: BatchSolution
+    batch: AnyBatch
 
 
 def wilson_interval(count: int, total: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -85,7 +88,7 @@ def monte_carlo(
     samples: int = 10_000,
     seed: int | None = None,
     base: Mapping[str, float] | None = None,
-    concepts: tuple[str, ...] = ("pure_nash",),
+    concepts: tuple[str, ...] | None = None,
     rule: str = "all",
     tol: float = 1e-9,
     progress=None,  # type: ignore[no-untyped-def]

@@ -4,6 +4,11 @@ An equilibrium's *key* identifies it across parameter points: a pure
 equilibrium by its profile, a mixed one by its supports. The *prediction* at
 a point is the name of the selected equilibrium's outcome (see
 :mod:`sim.analysis.selection`), or the names of all of them under ``all``.
+
+In a sequential batch (:mod:`sim.analysis.sequential_batch`) each point has
+one subgame-perfect equilibrium (backward induction, first best move at
+ties), so the rule has nothing to choose: the prediction is the names of the
+outcomes that equilibrium reaches.
 """
 
 from __future__ import annotations
@@ -12,18 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.batch import BatchSolution
+from sim.analysis.batch import AnyBatch, BatchSolution, equilibrium_key
 from sim.analysis.selection import select
 from sim.solvers.result import Equilibrium
 
 __all__ = ["Predictions", "equilibrium_key", "equilibrium_name", "predict"]
 
 Key = tuple[tuple[int, ...], ...]
-
-
-def equilibrium_key(eq: Equilibrium, threshold: float = 1e-9) -> Key:
-    """The supports of an equilibrium (a pure one: one move per player)."""
-    return tuple(tuple(int(k) for k in np.flatnonzero(s > threshold)) for s in eq.strategies)
 
 
 def equilibrium_name(batch: BatchSolution, eq: Equilibrium) -> str:
@@ -61,14 +61,17 @@ class Predictions:
     selected: np.ndarray
 
 
-def predict(batch: BatchSolution, rule: str = "all") -> Predictions:
+def predict(batch: AnyBatch, rule: str = "all") -> Predictions:
     """Predicted outcome names for every point of ``batch``.
 
-    Points are grouped by their set of pure equilibria (one ``np.unique`` over
+    A sequential batch already holds them (one equilibrium per point). For a
+    simultaneous one, points are grouped by their set of pure equilibria (one ``np.unique`` over
     the packed masks); a group whose points need no payoff-dependent choice
     (one equilibrium, or rule ``all``) is named once. Only points with mixed
     equilibria or a real choice are handled one by one.
     """
+    if not isinstance(batch, BatchSolution):
+        return Predictions(rule, batch.names, np.zeros(batch.size, np.int64))
     flat = batch.pure_mask.reshape(batch.size, -1)
     keys, inverse = np.unique(np.packbits(flat, axis=1), axis=0, return_inverse=True)
     inverse = inverse.ravel()

@@ -111,7 +111,7 @@ class SequentialAnalysis:
     complete
         True when every list is known to hold every equilibrium of its kind
         (pure SPE in perfect-information games; extreme equilibria for two
-        players).
+        players): ``spe_complete and nash_complete``.
     degenerate
         True when ties make equilibria form continua, of which only pure or
         extreme points are listed.
@@ -120,6 +120,9 @@ class SequentialAnalysis:
         (the whole game included); plans per player in the strategic form.
     notes
         Plain-language remarks.
+    spe_complete, nash_complete
+        Completeness of each list separately: the subgame-perfect equilibria,
+        and the Nash equilibria of the strategic form.
     """
 
     game: ExtensiveGame
@@ -136,6 +139,8 @@ class SequentialAnalysis:
     n_subgames: int
     reduced_shape: tuple[int, ...] | None
     notes: tuple[str, ...] = ()
+    spe_complete: bool = True
+    nash_complete: bool = True
 
     @property
     def parameters(self) -> Mapping[str, float]:
@@ -227,6 +232,8 @@ def solve_sequential(
         n_subgames,
         shape,
         tuple(dict.fromkeys(state.notes)),
+        state.spe_complete,
+        state.nash_complete,
     )
 
 
@@ -234,8 +241,13 @@ def solve_sequential(
 class _State:
     tol: float
     limit: int
-    complete: bool = True
+    spe_complete: bool = True
+    nash_complete: bool = True
     degenerate: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.spe_complete and self.nash_complete
 
     def __post_init__(self) -> None:
         self.methods: dict[str, str] = {}
@@ -258,7 +270,7 @@ def _spe(
     if game.perfect_information:
         found = all_pure_spe(game, values, state.tol, limit)
         profiles = [(game.pure_behaviour(e.choices), e.payoffs) for e in found.equilibria]
-        state.complete = state.complete and found.complete
+        state.spe_complete = state.spe_complete and found.complete
         if found.tie_infosets:
             state.degenerate = True
             keys = ", ".join(game.infosets[h].key for h in found.tie_infosets[:5])
@@ -270,11 +282,11 @@ def _spe(
     else:
         sol = subgame_perfect(game, values, state.tol, limit)
         profiles = [(e.behaviour, e.payoffs) for e in sol.equilibria]
-        state.complete = state.complete and sol.complete
+        state.spe_complete = state.spe_complete and sol.complete
         state.degenerate = state.degenerate or sol.degenerate
         state.notes.extend(sol.notes)
         method = f"{sol.method} ({', '.join(sol.methods)})" if sol.methods else sol.method
-    if len(profiles) >= limit and not state.complete:
+    if len(profiles) >= limit and not state.spe_complete:
         state.notes.append(f"only the first {limit} subgame-perfect equilibria are listed")
     state.methods["subgame_perfect"] = method
     out = []
@@ -318,39 +330,90 @@ def _nash(
         if must:
             raise
         state.notes.append(f"Nash equilibria of the strategic form are not computed: {exc}")
-        state.complete = False
+        state.nash_complete = False
         return (), None
     sol = solve_reduced_form(rf, state.tol, mixed="mixed_nash" in chosen, limit=state.limit)
     method = f"reduced_strategic_form+{sol.method}"
-    state.complete = state.complete and sol.complete
+    state.nash_complete = state.nash_complete and sol.complete
     state.degenerate = state.degenerate or sol.degenerate
-    state.notes.extend(sol.notes)
+    state.notes.extend(_nash_note(note) for note in sol.notes)
     kept = [eq for eq in sol.equilibria if ("pure_nash" if eq.pure else "mixed_nash") in chosen]
     kept.sort(key=lambda eq: not eq.pure)
-    if len(kept) > state.limit:
+    profiles = _distinct(game, values, rf, kept, state)
+    if len(profiles) > state.limit:
         state.notes.append(
-            f"only the first {state.limit} of {len(kept)} Nash equilibria are listed"
+            f"only the first {state.limit} of {len(profiles)} Nash equilibria of the strategic "
+            "form are listed"
         )
-        state.complete = False
-        kept = kept[: state.limit]
+        state.nash_complete = False
+        profiles = profiles[: state.limit]
     for concept in ("pure_nash", "mixed_nash"):
         if concept in chosen:
             state.methods[concept] = method
     shape = tuple(len(p) for p in rf.plans)
-    return tuple(_nash_entry(game, values, rf, eq, method, state) for eq in kept), shape
+    entries = tuple(_nash_entry(game, values, eq, prof, method, state) for eq, prof in profiles)
+    return entries, shape
+
+
+def _nash_note(note: str) -> str:
+    """Say which list a note of the strategic-form solver is about."""
+    if note.startswith("only the first ") and note.endswith(" equilibria are listed"):
+        return note.removesuffix(" equilibria are listed") + (
+            " Nash equilibria of the strategic form are listed"
+        )
+    return note
+
+
+#: Behaviour profiles closer than this (largest difference) are the same equilibrium.
+SAME_PROFILE = 1e-9
+
+
+def _distinct(
+    game: ExtensiveGame,
+    values: PointValues,
+    rf: ReducedForm,
+    eqs: Sequence[FormEquilibrium],
+    state: _State,
+) -> list[tuple[FormEquilibrium, tuple[FloatArray, ...]]]:
+    """Each equilibrium with its behaviour profile, listing each profile once.
+
+    Different mixed plans can induce the same behaviour strategies (Kuhn 1953),
+    so extreme equilibria of the reduced strategic form may coincide as
+    behaviour profiles; the first of each is kept, with a note.
+    """
+    out: list[tuple[FormEquilibrium, tuple[FloatArray, ...]]] = []
+    flat: list[FloatArray] = []
+    dropped = 0
+    for eq in eqs:
+        partial = behaviour_from_mixed(game, rf, eq.mixed)
+        behaviour = complete(game, values, partial, tol=state.tol)
+        profile = tuple(behaviour[h] for h in range(len(game.infosets)))
+        vector = np.concatenate(profile) if profile else np.zeros(0)
+        if flat and not eq.pure:
+            gaps = np.abs(np.array(flat) - vector).max(axis=1) if vector.size else np.zeros(1)
+            if np.any(gaps <= SAME_PROFILE):
+                dropped += 1
+                continue
+        flat.append(vector)
+        out.append((eq, profile))
+    if dropped:
+        one = dropped == 1
+        state.notes.append(
+            f"{dropped} further equilibri{'um' if one else 'a'} of the reduced strategic form "
+            f"{'induces' if one else 'induce'} the same behaviour strategies as one listed and "
+            f"{'is' if one else 'are'} not repeated"
+        )
+    return out
 
 
 def _nash_entry(
     game: ExtensiveGame,
     values: PointValues,
-    rf: ReducedForm,
     eq: FormEquilibrium,
+    profile: tuple[FloatArray, ...],
     method: str,
     state: _State,
 ) -> SequentialEquilibrium:
-    partial = behaviour_from_mixed(game, rf, eq.mixed)
-    behaviour = complete(game, values, partial, tol=state.tol)
-    profile = tuple(behaviour[h] for h in range(len(game.infosets)))
     _check_payoffs(game, values, profile, eq.payoffs, state.verify_tol)
     findings: tuple[Finding, ...] = ()
     try:

@@ -1,8 +1,9 @@
-"""One-parameter sweeps and two-parameter grids of a simultaneous scenario.
+"""One-parameter sweeps and two-parameter grids of a scenario.
 
-Both solve every point in one batch (:func:`sim.analysis.batch.solve_batch`)
-and name the predicted outcome at each point under an equilibrium selection
-rule (:mod:`sim.analysis.selection`).
+Both solve every point in one batch (:func:`sim.analysis.batch.solve_batch`:
+Nash equilibria of a simultaneous game, the subgame-perfect equilibrium of a
+sequential one) and name the predicted outcome at each point under an
+equilibrium selection rule (:mod:`sim.analysis.selection`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.batch import BatchSolution, solve_batch
+from sim.analysis.batch import AnyBatch, BatchSolution, solve_batch
 from sim.analysis.predict import Predictions, equilibrium_key, predict
 from sim.scenario.model import Scenario
 
@@ -30,14 +31,17 @@ class SweepResult:
     values
         Its values, shape ``(steps,)``.
     batch
-        The solved batch (payoffs and equilibria at every point).
+        The solved batch (payoffs and equilibria at every point): a
+        :class:`~sim.analysis.batch.BatchSolution`, or a
+        :class:`~sim.analysis.sequential_batch.SequentialBatch` for a
+        sequential game.
     predictions
         Predicted outcome at every point under ``predictions.rule``.
     """
 
     parameter: str
     values: np.ndarray
-    batch: BatchSolution
+    batch: AnyBatch
     predictions: Predictions
 
 
@@ -61,7 +65,7 @@ def sweep(
     values: np.ndarray,
     *,
     base: Mapping[str, float] | None = None,
-    concepts: tuple[str, ...] = ("pure_nash",),
+    concepts: tuple[str, ...] | None = None,
     rule: str = "all",
     tol: float = 1e-9,
     progress=None,  # type: ignore[no-untyped-def]
@@ -75,10 +79,13 @@ def sweep(
 
 
 def tracks(result: SweepResult) -> list[Track]:
-    """Every equilibrium of a sweep, followed across points by its supports."""
+    """Every equilibrium of a sweep of a simultaneous game, followed across points by its
+    supports."""
     from sim.analysis.predict import equilibrium_name
 
     batch = result.batch
+    if not isinstance(batch, BatchSolution):
+        raise TypeError("tracks() follows the equilibria of simultaneous games")
     steps = batch.size
     found: dict[tuple, Track] = {}
     for b in range(steps):
@@ -110,7 +117,7 @@ class GridResult:
     labels: tuple[str, ...]
     regions: np.ndarray
     rule: str
-    batch: BatchSolution
+    batch: AnyBatch
 
 
 def grid(
@@ -119,7 +126,7 @@ def grid(
     y: tuple[str, np.ndarray],
     *,
     base: Mapping[str, float] | None = None,
-    concepts: tuple[str, ...] = ("pure_nash",),
+    concepts: tuple[str, ...] | None = None,
     rule: str = "all",
     tol: float = 1e-9,
     progress=None,  # type: ignore[no-untyped-def]

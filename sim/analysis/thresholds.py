@@ -11,6 +11,12 @@ Bisection finds every change between neighbouring grid points; two changes
 closer together than one grid step can hide each other, so the grid is fine
 (``steps``) by default. Where payoffs are linear in the parameter, the flips
 are the roots of payoff differences, and bisection converges to them.
+
+In a sequential game the equilibrium at a point is its subgame-perfect plan
+(a move at every information set, on and off the path), so a flip is any
+change of plan; its sentence names the player, the information set and the
+move switch, and the exact value is the root of the mover's payoff
+difference between its two moves where that difference is linear.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.batch import BatchSolution, solve_batch
-from sim.analysis.predict import equilibrium_key, predict
+from sim.analysis.batch import AnyBatch, BatchSolution, default_concepts, solve_batch
+from sim.analysis.predict import predict
+from sim.analysis.sequential_batch import SequentialBatch, switch_root
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import payoff_tensor
@@ -46,8 +53,8 @@ class Threshold:
     value: float
     low: float
     high: float
-    before: BatchSolution
-    after: BatchSolution
+    before: AnyBatch
+    after: AnyBatch
     before_name: str
     after_name: str
 
@@ -66,13 +73,9 @@ class ThresholdResult:
     thresholds: tuple[Threshold, ...]
 
 
-def _signatures(batch: BatchSolution, rule: str) -> list[tuple]:
+def _signatures(batch: AnyBatch, rule: str) -> list[tuple]:
     names = predict(batch, rule).names
-    sigs = []
-    for b in range(batch.size):
-        keys = frozenset(equilibrium_key(eq) for eq in batch.equilibria(b))
-        sigs.append((keys, names[b]))
-    return sigs
+    return [(batch.equilibrium_keys(b), names[b]) for b in range(batch.size)]
 
 
 def find_thresholds(
@@ -83,7 +86,7 @@ def find_thresholds(
     *,
     steps: int = 401,
     base: Mapping[str, float] | None = None,
-    concepts: tuple[str, ...] = ("pure_nash",),
+    concepts: tuple[str, ...] | None = None,
     rule: str = "all",
     xtol: float = 1e-12,
     tol: float = 1e-13,
@@ -97,8 +100,9 @@ def find_thresholds(
     regimes) are merged into one.
     """
     grid = np.linspace(start, stop, steps)
+    concepts = default_concepts(scenario, concepts)
 
-    def solve(values: np.ndarray) -> BatchSolution:
+    def solve(values: np.ndarray) -> AnyBatch:
         return solve_batch(scenario, {parameter: values}, base=base, concepts=concepts, tol=tol)
 
     sigs = _signatures(solve(grid), rule)
@@ -130,7 +134,11 @@ def _threshold(  # type: ignore[no-untyped-def]
 ) -> Threshold:
     before, after = solve(np.array([low])), solve(np.array([high]))
     names_b, names_a = predict(before, rule).names[0], predict(after, rule).names[0]
-    value = _linear_root(scenario, parameter, low, high, base)
+    if isinstance(before, SequentialBatch) and isinstance(after, SequentialBatch):
+        root = switch_root(before, after, parameter, low, high, base)
+        value = (low + high) / 2 if root is None else root
+    else:
+        value = _linear_root(scenario, parameter, low, high, base)
     return Threshold(value, low, high, before, after, names_b, names_a)
 
 
@@ -174,6 +182,15 @@ def threshold_sentence(result: ThresholdResult, t: Threshold, current: float | N
     )
     verb = "falls below" if falling else "rises above"
     cond = f"when {result.parameter} {verb} {value}"
+    if isinstance(here, SequentialBatch) and isinstance(there, SequentialBatch):
+        # A flip at an end of the range: the state at that end holds there only.
+        edge = max(1.0, abs(result.start), abs(result.stop)) * 1e3 * result.xtol
+        at_start = abs(t.value - result.start) <= edge
+        at_stop = abs(t.value - result.stop) <= edge
+        if (falling and at_start) or (not falling and at_stop):
+            cond = f"when {result.parameter} {'falls' if falling else 'rises'} to {value}"
+        return _plan_sentence(here, there, here_name, there_name, cond)
+    assert isinstance(here, BatchSolution) and isinstance(there, BatchSolution)
     eq_here, eq_there = here.equilibria(0), there.equilibria(0)
     outcome = (
         f" (the outcome changes from {here_name} to {there_name})"
@@ -218,3 +235,54 @@ def _set_change(here: str, there: str, cond: str) -> str:
 def _names(names: list[str]) -> str:
     quoted = [f"'{n}'" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+#: Changes of plan named one by one in a sentence; more are counted.
+MAX_SWITCHES = 4
+
+
+def _plan_sentence(
+    here: SequentialBatch, there: SequentialBatch, here_name: str, there_name: str, cond: str
+) -> str:
+    """E.g. "Russia switches from support_sanctions to veto_sanctions at
+    Russia@offer=offer_deal when sanction_cost falls below 3 (...)"."""
+    from sim.games.profile_values import reach
+
+    game = here.game
+    changed = [h for h in range(len(game.infosets)) if here.plans[h, 0] != there.plans[h, 0]]
+    groups: dict[tuple[int, str, str], list[str]] = {}
+    for h in changed:
+        info = game.infosets[h]
+        switch = (
+            info.player,
+            info.moves[int(here.plans[h, 0])],
+            info.moves[int(there.plans[h, 0])],
+        )
+        groups.setdefault(switch, []).append(info.key)
+    parts = []
+    for (player, old, new), keys in list(groups.items())[:MAX_SWITCHES]:
+        where = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
+        parts.append(f"{game.players[player]} switches from {old} to {new} at {where}")
+    if len(groups) > MAX_SWITCHES:
+        more = len(groups) - MAX_SWITCHES
+        parts.append(f"{more} more change{'s' if more > 1 else ''} of plan")
+    if len(parts) > 2 or (len(parts) == 2 and any(len(k) > 1 for k in groups.values())):
+        text = "; ".join(parts[:-1]) + "; and " + parts[-1]
+    else:
+        text = " and ".join(parts)
+    if not changed and here_name != there_name:
+        return (
+            f"The outcome changes from {here_name} to {there_name} {cond}: no player changes "
+            "its plan, but chance makes other outcomes possible or impossible."
+        )
+    if not changed:
+        return f"The subgame-perfect equilibrium changes {cond}."
+    if here_name != there_name:
+        return f"{text} {cond} (the outcome changes from {here_name} to {there_name})."
+    on_path = False
+    for batch in (here, there):
+        probs = reach(game, batch.point_values(0), game.pure_behaviour(batch.plan(0)))
+        on_path = on_path or any(probs[game.infosets[h].nodes[0]] > 0 for h in changed)
+    if not on_path:
+        return f"{text} {cond} (off the equilibrium path: the outcome stays {here_name})."
+    return f"{text} {cond}."

@@ -5,7 +5,9 @@ the others at their values; the *swing* is the spread (max - min) of a metric
 along the way: each player's payoff in the selected equilibrium, or the
 probability that the selected equilibrium leads to a named outcome. Bars are
 sorted by swing, largest first (Eschenbach 1992, "Spiderplots versus tornado
-diagrams for sensitivity analysis", Interfaces 22).
+diagrams for sensitivity analysis", Interfaces 22). In a sequential game the
+metric is the expected payoff of the subgame-perfect equilibrium, or the
+probability that its path ends in the named outcome.
 """
 
 from __future__ import annotations
@@ -15,11 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.batch import BatchSolution, solve_batch
-from sim.analysis.selection import select
+from sim.analysis.batch import SolvedBatch, default_concepts, solve_batch
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
-from sim.solvers.result import outcome_distribution
 
 __all__ = ["TornadoBar", "TornadoResult", "tornado"]
 
@@ -51,6 +51,7 @@ class TornadoResult:
     bars: tuple[TornadoBar, ...]
     rule: str
     steps: int
+    sequential: bool = False
 
 
 def tornado(
@@ -62,9 +63,10 @@ def tornado(
     rule: str = "payoff_dominant",
     steps: int = 21,
     tol: float = 1e-9,
-    concepts: tuple[str, ...] = ("pure_nash",),
+    concepts: tuple[str, ...] | None = None,
 ) -> list[TornadoResult]:
     """Tornado bars for each player's payoff (default), one player's, or an outcome's odds."""
+    concepts = default_concepts(scenario, concepts)
     params = [p for p in scenario.parameters if p.range is not None and p.name not in (base or {})]
     if not params:
         raise UsageError("no parameter has a `range` to move across; add ranges to the scenario")
@@ -73,7 +75,7 @@ def tornado(
         scenario,
         {params[0].name: np.array([_current(scenario, params[0].name, base)])},
         base=base,
-        concepts=("pure_nash",),
+        concepts=concepts if scenario.kind == "sequential" else ("pure_nash",),
         tol=tol,
     )
     results = []
@@ -97,7 +99,9 @@ def tornado(
                 )
             )
         bars.sort(key=lambda bar: -bar.swing)
-        results.append(TornadoResult(label, float(fn(center, 0, rule)), tuple(bars), rule, steps))
+        baseline = float(fn(center, 0, rule))
+        sequential = scenario.kind == "sequential"
+        results.append(TornadoResult(label, baseline, tuple(bars), rule, steps, sequential))
     return results
 
 
@@ -121,23 +125,10 @@ def _payoff_metric(player: int):  # type: ignore[no-untyped-def]
     return lambda batch, point, rule: _payoff(batch, point, rule, player)
 
 
-def _selected(batch: BatchSolution, point: int, rule: str):  # type: ignore[no-untyped-def]
-    eqs = batch.equilibria(point)
-    idx = select(eqs, batch.payoffs[point], "payoff_dominant" if rule == "all" else rule)
-    return eqs[idx] if idx is not None and eqs else None
+def _payoff(batch: SolvedBatch, point: int, rule: str, player: int) -> float:
+    pays = batch.selected_payoffs(point, rule)
+    return float(pays[player]) if pays is not None else float("nan")
 
 
-def _payoff(batch: BatchSolution, point: int, rule: str, player: int) -> float:
-    eq = _selected(batch, point, rule)
-    return float(eq.payoffs[player]) if eq is not None else float("nan")
-
-
-def _outcome_prob(batch: BatchSolution, point: int, rule: str, outcome: str) -> float:
-    eq = _selected(batch, point, rule)
-    if eq is None:
-        return float("nan")
-    return sum(
-        prob
-        for profile, prob in outcome_distribution(eq.strategies)
-        if batch.profile_label(profile) == outcome
-    )
+def _outcome_prob(batch: SolvedBatch, point: int, rule: str, outcome: str) -> float:
+    return batch.outcome_probability(point, rule, outcome)

@@ -63,10 +63,11 @@ def _common(parser: argparse.ArgumentParser, *, select_default: str = "all") -> 
     add_set_option(parser)
     parser.add_argument(
         "--concept",
-        default="pure_nash",
+        default=None,
         metavar="LIST",
-        help="pure_nash (default; mixed equilibria are added where a point has no pure one) "
-        "or pure_nash,mixed_nash (every equilibrium at every point)",
+        help="simultaneous games: pure_nash (default; mixed equilibria are added where a point "
+        "has no pure one) or pure_nash,mixed_nash (every equilibrium at every point); "
+        "sequential games: subgame_perfect (the default and only choice)",
     )
     parser.add_argument(
         "--select",
@@ -83,8 +84,20 @@ def _output(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--force", action="store_true", help="replace an existing output file")
 
 
-def _concepts(text: str) -> tuple[str, ...]:
+def _concepts(text: str | None, scenario: Scenario) -> tuple[str, ...]:
+    """The ``--concept`` list, checked against the kind of game (default: the kind's)."""
+    from sim.analysis.batch import default_concepts
+
+    if text is None:
+        return default_concepts(scenario)
     names = tuple(c.strip() for c in text.split(",") if c.strip())
+    if scenario.kind == "sequential":
+        if names != ("subgame_perfect",):
+            raise UsageError(
+                f"--concept {text!r}: {scenario.name!r} is a sequential game, analysed by its "
+                "subgame-perfect equilibria; use --concept subgame_perfect or leave it out"
+            )
+        return names
     bad = [c for c in names if c not in ("pure_nash", "mixed_nash")]
     if bad or not names:
         raise UsageError(f"--concept {text!r}: choose pure_nash or pure_nash,mixed_nash")
@@ -92,14 +105,14 @@ def _concepts(text: str) -> tuple[str, ...]:
 
 
 def _load(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
+    """Load the scenario; a sequential one must have perfect information."""
     from sim.cli.commands import load_with_overrides
 
     scenario, overrides = load_with_overrides(args)
     if scenario.kind == "sequential":
-        raise UsageError(
-            f"{args.scenario} is a sequential game; sensitivity commands handle simultaneous games "
-            "in this release"
-        )
+        from sim.analysis.sequential_batch import require_perfect_information
+
+        require_perfect_information(scenario)
     return scenario, overrides
 
 
@@ -154,7 +167,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
         name,
         values,
         base=overrides,
-        concepts=_concepts(args.concept),
+        concepts=_concepts(args.concept, scenario),
         rule=args.select,
         progress=bar,
     )
@@ -171,7 +184,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
             float(values[0]),
             float(values[-1]),
             base=overrides,
-            concepts=_concepts(args.concept),
+            concepts=_concepts(args.concept, scenario),
             rule=args.select,
         )
     if not (args.json or args.csv):
@@ -219,7 +232,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
         stop,
         steps=args.steps,
         base=overrides,
-        concepts=_concepts(args.concept),
+        concepts=_concepts(args.concept, scenario),
         rule=args.select,
     )
     if args.json:
@@ -260,7 +273,7 @@ def _run_grid(args: argparse.Namespace) -> int:
         x,
         y,
         base=overrides,
-        concepts=_concepts(args.concept),
+        concepts=_concepts(args.concept, scenario),
         rule=args.select,
         progress=bar,
     )
@@ -317,7 +330,7 @@ def _run_mc(args: argparse.Namespace) -> int:
         samples=samples,
         seed=seed,
         base=overrides,
-        concepts=_concepts(args.concept),
+        concepts=_concepts(args.concept, scenario),
         rule=args.select,
         progress=bar,
     )
@@ -360,7 +373,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
         _check_outcome(scenario, args.outcome)
     results = tornado(
         scenario,
-        concepts=_concepts(args.concept),
+        concepts=_concepts(args.concept, scenario),
         player=args.player,
         outcome=args.outcome,
         base=overrides,
@@ -390,6 +403,10 @@ def _check_outcome(scenario: Scenario, name: str) -> None:
             + [row.label for row in scenario.outcomes or () if row.label]
         )
     )
+    if scenario.kind == "sequential":
+        from sim.analysis.sequential_batch import game_for, outcome_names
+
+        known = list(dict.fromkeys([*known, *outcome_names(game_for(scenario))]))
     if name not in known:
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -471,10 +488,13 @@ def _commands():  # type: ignore[no-untyped-def]
             "move one parameter and watch the equilibria and the prediction",
             "Solve the game at every value of one parameter (all in one batch): the\n"
             "equilibria, each player's move probabilities and payoffs, the predicted outcome\n"
-            "and the exact flip points. Text summary by default; --csv or --json for the table.",
+            "and the exact flip points. Text summary by default; --csv or --json for the table.\n"
+            "A sequential game (perfect information, chance allowed) is solved by backward\n"
+            "induction: its subgame-perfect plan, outcome odds and expected payoffs per point.",
             "examples:\n  sim sweep missile_shield iran_ties=0:6:121\n"
             "  sim sweep missile_shield iran_ties -o sweep.png\n"
-            "  sim sweep chicken crash=-20:-1 --concept pure_nash,mixed_nash --csv > chicken.csv",
+            "  sim sweep chicken crash=-20:-1 --concept pure_nash,mixed_nash --csv > chicken.csv\n"
+            "  sim sweep missile_shield_deal sanction_cost -o deal.png",
             _sweep_args,
             _run_sweep,
         ),
@@ -483,9 +503,11 @@ def _commands():  # type: ignore[no-untyped-def]
             "the exact values where the predicted outcome flips",
             "Find every value of a parameter where the set of equilibria or the predicted\n"
             "outcome changes: a grid scan refined by bisection to 1e-12, solved exactly where\n"
-            "payoffs are linear in the parameter; printed as sentences.",
+            "payoffs are linear in the parameter; printed as sentences. In a sequential game\n"
+            "a flip is any change of the subgame-perfect plan, off the path included.",
             "examples:\n  sim thresholds missile_shield iran_ties\n"
-            "  sim thresholds missile_shield sanction_cost --from 0 --to 20 --json",
+            "  sim thresholds missile_shield sanction_cost --from 0 --to 20 --json\n"
+            "  sim thresholds entry_deterrence shared_profit",
             _thresholds_args,
             _run_thresholds,
         ),

@@ -1,4 +1,9 @@
-"""Plot a one-parameter sweep: equilibrium strategies and payoffs against the parameter."""
+"""Plot a one-parameter sweep: equilibrium strategies and payoffs against the parameter.
+
+A sweep of a sequential game is drawn by :func:`plot_sequential_sweep`
+(expected payoffs and the probability of each outcome under the
+subgame-perfect equilibrium); :func:`plot_sweep` hands such sweeps to it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
+from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sweep import SweepResult, Track, tracks
 from sim.analysis.thresholds import ThresholdResult
 from sim.plots.common import (
@@ -29,7 +35,7 @@ from sim.plots.common import (
     wrap_name,
 )
 
-__all__ = ["outcome_runs", "plot_sweep"]
+__all__ = ["outcome_runs", "plot_sequential_sweep", "plot_sweep"]
 
 #: Opacity of the outcome shading behind the lines.
 SHADE_ALPHA = 0.22
@@ -93,8 +99,11 @@ def plot_sweep(
     Returns
     -------
     list of Axes
-        The player panels, then the payoff panel.
+        The player panels, then the payoff panel (for a sequential game, the
+        panels of :func:`plot_sequential_sweep`).
     """
+    if isinstance(result.batch, SequentialBatch):
+        return plot_sequential_sweep(result, thresholds, axes=axes, figure=figure)
     scenario = result.batch.scenario
     players = scenario.players
     n = len(players)
@@ -122,7 +131,7 @@ def plot_sweep(
             for k, t in enumerate(trk)
         ]
         side_legend(found[0], styles, "Equilibrium (line style)", handlelength=3.5)
-        _mark_flips(found[0], flips, result.parameter)
+        _mark_flips(found[0], flips, result.parameter, (float(x.min()), float(x.max())))
         found[n].set_xlabel(f"{result.parameter} (parameter value)")
         found[n].set_xlim(float(x.min()), float(x.max()))
         _outcome_legend(found[n], outcomes, bool(flips), result.predictions.rule)
@@ -130,6 +139,94 @@ def plot_sweep(
             found[0],
             scenario.name,
             f"Equilibria as {result.parameter} varies; shading: predicted outcome",
+            own_figure=axes is None,
+        )
+    return found
+
+
+def plot_sequential_sweep(
+    result: SweepResult,
+    thresholds: ThresholdResult | None = None,
+    *,
+    axes: Sequence[Axes] | None = None,
+    figure: Figure | None = None,
+) -> list[Axes]:
+    """Expected payoffs and outcome probabilities along a sweep of a sequential game.
+
+    The top panel shows each player's expected payoff in the subgame-perfect
+    equilibrium at every point, the bottom panel the probability of each
+    outcome it can end in (chance moves split the path; only outcomes reached
+    somewhere in the sweep are drawn). The background is shaded by the
+    predicted outcome, and flip points (from ``thresholds``: changes of plan,
+    off the path included) are marked by dashed vertical lines with their
+    values.
+
+    Parameters
+    ----------
+    result
+        A sweep of a sequential scenario (:func:`sim.analysis.sweep.sweep`).
+    thresholds
+        Flip points of the same parameter (:func:`sim.analysis.thresholds.find_thresholds`).
+    axes
+        Two axes to draw on (new figure if None).
+    figure
+        An empty figure to draw the panels in, instead of a new one.
+
+    Returns
+    -------
+    list of Axes
+        The payoff panel and the outcome panel.
+    """
+    batch = result.batch
+    if not isinstance(batch, SequentialBatch):
+        raise TypeError("plot_sequential_sweep() draws sweeps of sequential games")
+    players = batch.game.players
+    with plot_style():
+        found = axes_list(axes, 2, "plot_sequential_sweep", figure)
+        if found is None:
+            found = new_figure(2, 1, figsize=(10.5, 7.4), sharex=True, figure=figure)
+        x = np.asarray(result.values, float)
+        flips = [t.value for t in thresholds.thresholds] if thresholds is not None else []
+        runs = outcome_runs(x, result.predictions.names, flips)
+        outcomes = list(dict.fromkeys(name for _, _, name in runs))
+        for ax in found:
+            for start, stop, name in runs:
+                colour = outcome_colour(outcomes.index(name))
+                ax.axvspan(start, stop, color=colour, alpha=SHADE_ALPHA, lw=0, zorder=0)
+            for value in flips:
+                ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
+        pays = found[0]
+        for p in range(len(players)):
+            _draw(pays, x, batch.expected[p], PALETTE[p % len(PALETTE)], "-", _width(p))
+        _ylabel(pays, "Expected\npayoff\n(payoff\nunits)", "black")
+        handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(players)]
+        side_legend(pays, handles, "Player")
+        odds = found[1]
+        shown = [
+            k for k in range(len(batch.outcome_names)) if np.any(batch.outcome_probs[k] > 1e-12)
+        ]
+        styles = []
+        for j, k in enumerate(shown):
+            colour = _MOVE_COLOURS[j % len(_MOVE_COLOURS)]
+            _draw(odds, x, batch.outcome_probs[k], colour, line_style(j // 6), 2.2)
+            styles.append(line(colour, wrap(batch.outcome_names[k], 30), line_style(j // 6)))
+        _ylabel(odds, "Probability\nof the\noutcome", "black")
+        odds.set_ylim(-0.04, 1.04)
+        odds.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        _mark_flips(pays, flips, result.parameter, (float(x.min()), float(x.max())))
+        odds.set_xlabel(f"{result.parameter} (parameter value)")
+        odds.set_xlim(float(x.min()), float(x.max()))
+        shading: list[Artist] = [
+            patch(outcome_colour(i), wrap(name, 30), alpha=0.5) for i, name in enumerate(outcomes)
+        ]
+        if flips:
+            shading.append(line("#333333", "flip point", "--", lw=1.3))
+        side_legend(pays, shading, "Predicted outcome\n(shading)")
+        side_legend(odds, styles, "Outcome\n(probability lines)")
+        heading(
+            pays,
+            batch.scenario.name,
+            f"Subgame-perfect equilibrium as {result.parameter} varies; shading: predicted outcome",
             own_figure=axes is None,
         )
     return found
@@ -195,17 +292,22 @@ def _ylabel(ax: Axes, text: str, colour: str) -> None:
     ax.set_ylabel(text, color=colour, rotation=0, ha="right", va="center", labelpad=8)
 
 
-def _mark_flips(ax: Axes, flips: list[float], parameter: str) -> None:
+def _mark_flips(
+    ax: Axes, flips: list[float], parameter: str, span: tuple[float, float] | None = None
+) -> None:
+    """Label each flip line with its value (to the right of a line at the left edge)."""
     trans = blended_transform_factory(ax.transData, ax.transAxes)
+    lo, hi = span if span is not None else (min(flips, default=0.0), max(flips, default=0.0))
     for value in flips:
+        left = span is not None and value - lo < 0.03 * (hi - lo)
         ax.annotate(
             f"{parameter} = {value:.4g}",
             (value, 0.97),
             xycoords=trans,
-            xytext=(-3, 0),
+            xytext=(3 if left else -3, 0),
             textcoords="offset points",
             rotation=90,
-            ha="right",
+            ha="left" if left else "right",
             va="top",
             fontsize=9.5,
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},

@@ -3,7 +3,9 @@
 The sweep JSON is ``{"parameter": NAME, "points": [{"value": x, "equilibria":
 [...]}]}`` with equilibrium entries as in ``sim solve --json``. Entries of pure
 equilibria are assembled from per-profile pieces serialised once, so that a
-20,000-point sweep is written in a fraction of a second.
+20,000-point sweep is written in a fraction of a second. Sweeps of sequential
+games are written by :mod:`sim.report.sequential_sweep` (one subgame-perfect
+equilibrium entry per point, as in ``sim solve --json`` for sequential games).
 """
 
 from __future__ import annotations
@@ -15,14 +17,24 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.batch import BatchSolution
+from sim.analysis.batch import AnyBatch, BatchSolution
 from sim.analysis.montecarlo import MonteCarloResult
+from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sweep import GridResult, SweepResult
 from sim.analysis.thresholds import ThresholdResult, threshold_sentence
 from sim.analysis.tornado import TornadoResult
 from sim.games.normal_form import NormalFormGame
 from sim.report.json_out import equilibrium_entry
+from sim.report.sequential_sweep import (
+    SequentialEntries,
+    sequential_sweep_csv,
+    sequential_sweep_json,
+    tie_note,
+)
 from sim.report.table import format_number
+
+#: How the prediction of a sequential game is made (in place of a selection rule).
+SPE_SELECTION = "subgame-perfect equilibrium by backward induction"
 
 __all__ = [
     "grid_text",
@@ -65,7 +77,7 @@ class _PureEntries:
 
     def entry(self, point: int, profile: tuple[int, ...]) -> str:
         strategies, outcomes = self.pieces(profile)
-        values = self.batch.payoffs[(point, slice(None), *profile)]
+        values = self.batch.payoffs[point][(slice(None), *profile)]
         pays = ", ".join(f"{n}: {float(v)!r}" for n, v in zip(self.players, values, strict=True))
         return (
             f'{{"concept": "pure_nash", "strategies": {strategies}, "payoffs": {{{pays}}}, '
@@ -73,8 +85,10 @@ class _PureEntries:
         )
 
 
-def point_entries(batch: BatchSolution, point: int, pure: _PureEntries | None = None) -> list[str]:
+def point_entries(batch: AnyBatch, point: int, pure: _PureEntries | None = None) -> list[str]:
     """JSON text of every equilibrium entry at one point."""
+    if isinstance(batch, SequentialBatch):
+        return [SequentialEntries(batch).entry(point)]
     pure = pure or _PureEntries(batch)
     out = [pure.entry(point, prof) for prof in batch.pure_profiles(point)]
     if batch.mixed[point]:
@@ -95,6 +109,8 @@ def _game(batch: BatchSolution, point: int) -> NormalFormGame:
 def sweep_json(result: SweepResult) -> str:
     """The sweep document (compact JSON, one point per line)."""
     batch = result.batch
+    if isinstance(batch, SequentialBatch):
+        return sequential_sweep_json(result)
     pure = _PureEntries(batch)
     lines = []
     for b, value in enumerate(result.values):
@@ -109,8 +125,13 @@ def sweep_json(result: SweepResult) -> str:
 
 
 def sweep_csv(result: SweepResult) -> str:
-    """One row per equilibrium per point: value, prediction, probabilities, payoffs."""
+    """One row per equilibrium per point: value, prediction, probabilities, payoffs.
+
+    For a sequential game: one row per point (:func:`sequential_sweep_csv`).
+    """
     batch = result.batch
+    if isinstance(batch, SequentialBatch):
+        return sequential_sweep_csv(result)
     players = batch.scenario.players
     header = [result.parameter, "predicted", "equilibrium", "concept", "outcome"]
     header += [f"P({p.name}={m})" for p in players for m in p.moves]
@@ -128,6 +149,11 @@ def sweep_csv(result: SweepResult) -> str:
             row = [f"{float(value):.12g}", result.predictions.names[b], i + 1, eq.concept, name]
             writer.writerow(row + probs + pays)
     return buf.getvalue()
+
+
+def _selection(batch: AnyBatch, rule: str) -> str:
+    """``selection: RULE``, or how a sequential game's prediction is made."""
+    return SPE_SELECTION if isinstance(batch, SequentialBatch) else f"selection: {rule}"
 
 
 def _runs(values: np.ndarray, names: tuple[str, ...]) -> list[tuple[float, float, str]]:
@@ -148,7 +174,7 @@ def sweep_text(
     lines = [
         f"{scenario.name}: sweep of {result.parameter} from {format_number(result.values[0])} "
         f"to {format_number(result.values[-1])} ({len(result.values)} points; "
-        f"selection: {result.predictions.rule})",
+        f"{_selection(result.batch, result.predictions.rule)})",
         "",
         "Predicted outcome:",
     ]
@@ -159,6 +185,9 @@ def sweep_text(
             else f"{format_number(low)} .. {format_number(high)}"
         )
         lines.append(f"  {result.parameter} = {span}: {name}")
+    note = tie_note(result)
+    if note:
+        lines.extend(["", note])
     if thresholds is not None:
         lines.append("")
         lines.append(thresholds_text(thresholds, current, header=False))
@@ -168,14 +197,17 @@ def sweep_text(
 def thresholds_text(result: ThresholdResult, current: float | None, *, header: bool = True) -> str:
     """Flip points as sentences."""
     lines = []
+    sequential = "subgame_perfect" in result.concepts
     if header:
+        how = SPE_SELECTION if sequential else f"selection: {result.rule}"
         lines.append(
             f"Flip points of {result.parameter} between {format_number(result.start)} and "
-            f"{format_number(result.stop)} (selection: {result.rule}):"
+            f"{format_number(result.stop)} ({how}):"
         )
     if not result.thresholds:
+        what = "subgame-perfect plan and outcome hold" if sequential else "equilibria hold"
         lines.append(
-            f"Nothing changes: the same equilibria hold for every {result.parameter} in "
+            f"Nothing changes: the same {what} for every {result.parameter} in "
             f"[{format_number(result.start)}, {format_number(result.stop)}]."
         )
     for t in result.thresholds:
@@ -197,7 +229,11 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
                 "sentence": threshold_sentence(result, t),
             }
         )
-    return {"parameter": result.parameter, "select": result.rule, "thresholds": out}
+    doc: dict[str, Any] = {"parameter": result.parameter, "select": result.rule}
+    if "subgame_perfect" in result.concepts:
+        doc["concept"] = "subgame_perfect"
+    doc["thresholds"] = out
+    return doc
 
 
 def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:
@@ -205,7 +241,8 @@ def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:
     symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
     rows = np.linspace(len(result.y_values) - 1, 0, min(height, len(result.y_values))).round()
     cols = np.linspace(0, len(result.x_values) - 1, min(width, len(result.x_values))).round()
-    lines = [f"{result.batch.scenario.name}: predicted outcome (selection: {result.rule})"]
+    how = _selection(result.batch, result.rule)
+    lines = [f"{result.batch.scenario.name}: predicted outcome ({how})"]
     lines.append(
         f"  y: {result.y} from {format_number(result.y_values[-1])} (top) to "
         f"{format_number(result.y_values[0])}; x: {result.x} from "
@@ -229,7 +266,7 @@ def montecarlo_text(result: MonteCarloResult) -> str:
     scenario = result.batch.scenario
     lines = [
         f"{scenario.name}: Monte Carlo, {result.samples:,} draws (seed {result.seed}); "
-        f"drawn: {', '.join(result.drawn)}; selection: {result.rule}",
+        f"drawn: {', '.join(result.drawn)}; {_selection(result.batch, result.rule)}",
         "",
     ]
     width = max([len(o.name) for o in result.outcomes] + [28])
@@ -282,7 +319,8 @@ def tornado_text(results: list[TornadoResult]) -> str:
     """Bars sorted by swing, as text."""
     lines = []
     for res in results:
-        lines.append(f"{res.metric} (now {format_number(res.baseline, 4)}; selection: {res.rule}):")
+        how = SPE_SELECTION if res.sequential else f"selection: {res.rule}"
+        lines.append(f"{res.metric} (now {format_number(res.baseline, 4)}; {how}):")
         width = max(len(b.parameter) for b in res.bars)
         for bar in res.bars:
             lines.append(

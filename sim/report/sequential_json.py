@@ -13,6 +13,8 @@ path its later moves get ``#2``, ``#3``, ... (``{"P1": "pass", "P2": "pass",
 
 Keys beyond the contract (``method``, ``regret``, ``subgame_perfect``,
 ``credibility``, ``information_sets`` ...) are optional extensions.
+``complete`` is true when both lists are complete; ``complete_subgame_perfect``
+and ``complete_nash`` say it for each list.
 """
 
 from __future__ import annotations
@@ -103,6 +105,8 @@ def sequential_document(scenario: Scenario, analysis: SequentialAnalysis) -> dic
         "players": list(game.players),
         "equilibria": [_entry(game, values, eq) for eq in analysis.equilibria],
         "complete": bool(analysis.complete),
+        "complete_subgame_perfect": bool(analysis.spe_complete),
+        "complete_nash": bool(analysis.nash_complete),
         "degenerate": bool(analysis.degenerate),
         "payoff_scale": scenario.payoff_scale,
         "notes": list(analysis.notes),

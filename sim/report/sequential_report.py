@@ -79,8 +79,10 @@ def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     eqs = analysis.subgame_perfect
     method = dict(analysis.methods).get("subgame_perfect", "").replace("_", " ")
     lines = [f"Subgame-perfect equilibria: {len(eqs)} found ({method})."]
-    if analysis.complete and analysis.perfect_information:
+    if analysis.spe_complete and analysis.perfect_information:
         lines.append("This is every pure subgame-perfect equilibrium.")
+    elif not analysis.spe_complete:
+        lines.append("This list of subgame-perfect equilibria is incomplete (see the notes).")
     lines.append(
         "Each one is checked: in every subgame no player gains by changing a single choice."
     )
@@ -245,6 +247,16 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
         f"{perfect} of them subgame perfect.",
         "Each one is checked: no player gains by switching to another plan.",
     ]
+    if not analysis.nash_complete:
+        lines.insert(
+            1,
+            "This list of Nash equilibria of the strategic form is incomplete (see the notes)"
+            + (
+                "; the list of subgame-perfect equilibria above is complete."
+                if analysis.spe_complete and "subgame_perfect" in analysis.concepts
+                else "."
+            ),
+        )
     if len(eqs) <= MAX_LISTED_NASH:
         for i, eq in enumerate(eqs, start=1):
             lines.append("")

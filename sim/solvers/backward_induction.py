@@ -7,13 +7,18 @@ its expected payoff given the choices below (Kuhn 1953; Selten 1965; Osborne
 worth the probability-weighted average of its children and a decision node
 the value of a child its mover likes best.
 
-Two functions:
+Three functions:
 
-* :func:`backward_induction_batch` solves a whole batch of parameter points
-  at once (one numpy pass per depth level) under a fixed **tie rule**: among
-  the moves within ``tol`` times the payoff range of the best, the first in
-  file order is taken; ``tie`` marks the nodes where more than one move was
-  best. Meant for sweeps.
+* :func:`backward_induction_columns` solves a whole batch of parameter points
+  at once under a fixed **tie rule**: among the moves within ``tol`` times the
+  payoff range of the best, the first in file order is taken; ``tie`` marks
+  the nodes where more than one move was best. Meant for sweeps. Its arrays
+  are node-major (the batch is the last axis), so each node's numbers at all
+  points are one contiguous row, and the nodes are processed a group at a
+  time (same depth, same kind, same number of moves; the index arrays are
+  computed once per game and cached on it).
+* :func:`backward_induction_batch` is the same with batch-major arrays
+  (``GameValues`` from :func:`sim.games.extensive.evaluate`).
 * :func:`all_pure_spe` lists **every** pure subgame-perfect equilibrium at one
   point: at each node every combination of the subgames' equilibria is
   combined with every best move, up to ``limit`` equilibria (then the list is
@@ -118,7 +123,7 @@ class _Layout:
     """Per-game index arrays for the batch solver, computed once (``game._cache``)."""
 
     groups: tuple[_Group, ...]  # deepest level first
-    code: type  # integer type of the choices
+    code: type[np.integer]  # integer type of the choices
 
 
 def _layout(game: ExtensiveGame) -> _Layout:
@@ -248,7 +253,7 @@ def _solve_columns(
     slack = tol * span
     vals = np.empty((game.n_nodes, n_players, batch))
     vals[game.leaves] = payoffs[game.leaf_row[game.leaves]]
-    choice = np.full((game.n_nodes, batch), -1, layout.code)
+    choice: npt.NDArray[np.integer] = np.full((game.n_nodes, batch), -1, layout.code)
     tie = np.zeros((game.n_nodes, batch), bool)
     for g in layout.groups:
         if g.chance:
@@ -257,13 +262,20 @@ def _solve_columns(
                 acc += probs[col, None, :] * vals[col]
             vals[g.nodes] = acc
             continue
-        mine = vals[g.grid, g.owner[:, None]]  # (n, k, batch)
-        best = mine.max(axis=1)
+        mine = [vals[col, g.owner] for col in g.kids]  # each (n, batch)
+        best = mine[0].copy()
+        for m in mine[1:]:
+            np.maximum(best, m, out=best)
         best -= slack
-        good = mine >= best[:, None, :]
-        pick = good.argmax(axis=1)
+        pick: npt.NDArray[np.integer] = np.full(best.shape, len(mine) - 1, layout.code)
+        count = np.zeros(best.shape, np.int8)
+        for k in range(len(mine) - 1, -1, -1):
+            good = mine[k] >= best
+            count += good
+            if k < len(mine) - 1:
+                pick[good] = k
         choice[g.nodes] = pick
-        tie[g.nodes] = np.count_nonzero(good, axis=1) > 1
+        tie[g.nodes] = count > 1
         out = vals[g.kids[0]]
         for k, col in enumerate(g.kids[1:], start=1):
             np.copyto(out, vals[col], where=(pick == k)[:, None, :])
