@@ -313,9 +313,9 @@ def mixed_equilibria(payoffs: np.ndarray, tol: float = 1e-9) -> tuple[list[Equil
     Returns the equilibria and whether the list is known to be complete.
     """
     if payoffs.shape[0] == 2:
-        from sim.solvers.vertex_enumeration import extreme_equilibria
+        from sim.solvers.two_player import bimatrix_equilibria
 
-        result = extreme_equilibria(payoffs[0], payoffs[1], tol=tol)
+        result = bimatrix_equilibria(payoffs[0], payoffs[1], tol=tol)
     else:
         from sim.solvers.support_enumeration import all_equilibria
 
