@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from sim.analysis.batch import AnyBatch, solve_batch
 from sim.analysis.predict import predict
@@ -100,7 +99,7 @@ def monte_carlo(
     batch = solve_batch(scenario, draws, base=fixed, concepts=concepts, tol=tol, progress=progress)
     names = np.array(predict(batch, rule).names, dtype=object)
     odds = []
-    ranks = {k: stats.rankdata(v) for k, v in draws.items()}
+    ranks = {k: rankdata(v) for k, v in draws.items()}
     for name, count in _counts(names):
         hit = (names == name).astype(float)
         corr = tuple(
@@ -110,6 +109,16 @@ def monte_carlo(
         odds.append(OutcomeOdds(name, count, count / samples, low, high, corr))
     influence = _influence(odds)
     return MonteCarloResult(samples, seed, rule, tuple(draws), draws, tuple(odds), influence, batch)
+
+
+def rankdata(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, tied values sharing their average rank (as ``scipy.stats.rankdata``)."""
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(1, len(values) + 1)
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    return (np.bincount(inverse, weights=ranks) / counts)[inverse]
 
 
 def _counts(names: np.ndarray) -> list[tuple[str, int]]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.analysis.solve import GameAnalysis
 from sim.games.normal_form import NormalFormGame, outcome_label
 from sim.scenario.model import Scenario
-from sim.solvers.logit_qre import QREPoint
 from sim.solvers.result import Equilibrium, outcome_distribution
+
+if TYPE_CHECKING:
+    from sim.analysis.solve import GameAnalysis
+    from sim.solvers.logit_qre import QREPoint
 
 __all__ = ["dumps", "equilibrium_entry", "solve_document"]
 

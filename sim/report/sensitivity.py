@@ -13,12 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.analysis.batch import AnyBatch, BatchSolution
-from sim.analysis.montecarlo import MonteCarloResult
 from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sweep import GridResult, SweepResult
 from sim.analysis.thresholds import ThresholdResult, threshold_sentence
@@ -32,6 +31,9 @@ from sim.report.sequential_sweep import (
     tie_note,
 )
 from sim.report.table import format_number
+
+if TYPE_CHECKING:
+    from sim.analysis.montecarlo import MonteCarloResult
 
 #: How the prediction of a sequential game is made (in place of a selection rule).
 SPE_SELECTION = "subgame-perfect equilibrium by backward induction"
@@ -106,15 +108,43 @@ def _game(batch: BatchSolution, point: int) -> NormalFormGame:
     )
 
 
+def _pure_entries_by_point(batch: BatchSolution, pure: _PureEntries) -> list[list[str]]:
+    """Entries of every pure equilibrium of the batch, grouped by point.
+
+    The equilibria and their payoffs are gathered with one ``argwhere`` and one
+    fancy index over the whole batch; only the string formatting is per entry.
+    """
+    hits = np.argwhere(batch.pure_mask)
+    index = (hits[:, 0], slice(None), *hits[:, 1:].T)
+    payoffs = batch.payoffs[index].tolist() if hits.size else []
+    out: list[list[str]] = [[] for _ in range(batch.size)]
+    names = pure.players
+    for row, values in zip(hits.tolist(), payoffs, strict=True):
+        strategies, outcomes = pure.pieces(tuple(row[1:]))
+        pays = ", ".join(f"{n}: {v!r}" for n, v in zip(names, values, strict=True))
+        out[row[0]].append(
+            f'{{"concept": "pure_nash", "strategies": {strategies}, "payoffs": {{{pays}}}, '
+            f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
+        )
+    return out
+
+
 def sweep_json(result: SweepResult) -> str:
     """The sweep document (compact JSON, one point per line)."""
     batch = result.batch
     if isinstance(batch, SequentialBatch):
         return sequential_sweep_json(result)
     pure = _PureEntries(batch)
+    per_point = _pure_entries_by_point(batch, pure)
     lines = []
     for b, value in enumerate(result.values):
-        entries = ", ".join(point_entries(batch, b, pure))
+        found = per_point[b]
+        if batch.mixed[b]:
+            game = _game(batch, b)
+            found = found + [
+                json.dumps(equilibrium_entry(batch.scenario, game, eq)) for eq in batch.mixed[b]
+            ]
+        entries = ", ".join(found)
         predicted = json.dumps(result.predictions.names[b])
         lines.append(
             f'{{"value": {float(value)!r}, "equilibria": [{entries}], "predicted": {predicted}}}'
