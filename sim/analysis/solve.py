@@ -21,7 +21,8 @@ from sim.solvers.dominance import (
     dominated_moves,
     iterated_elimination,
 )
-from sim.solvers.logit_qre import QREPoint, limiting_logit_equilibrium
+from sim.solvers.logit_limit import limiting_logit_equilibrium
+from sim.solvers.logit_qre import QREPoint
 from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
 from sim.solvers.pure_nash import pure_nash
 from sim.solvers.result import Equilibrium
@@ -147,7 +148,7 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
     """Logit QRE points at the requested precisions, and the limiting logit equilibrium."""
     from dataclasses import replace
 
-    from sim.solvers.logit_qre import limiting_logit_equilibrium, logit_qre_at
+    from sim.solvers.logit_qre import logit_qre_at
 
     u = analysis.game.payoffs
     points = logit_qre_at(u, list(analysis.options.qre_lambdas))

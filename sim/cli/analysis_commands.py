@@ -448,7 +448,8 @@ def _run_plot(args: argparse.Namespace) -> int:
 
 def _qre_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: ignore[no-untyped-def]
     from sim.games.normal_form import build_game
-    from sim.solvers.logit_qre import limiting_logit_equilibrium, trace_logit_branch
+    from sim.solvers.logit_limit import limiting_logit_equilibrium
+    from sim.solvers.logit_qre import trace_logit_branch
 
     if scenario.kind == "sequential":
         raise UsageError("`sim plot qre` draws the QRE of simultaneous games")

@@ -34,7 +34,7 @@ def bimatrix_equilibria(a: np.ndarray, b: np.ndarray, *, tol: float = 1e-9) -> E
     m, n = np.shape(a)
     if enumeration_is_tractable(m, n):
         return extreme_equilibria(a, b, tol=tol)
-    from sim.solvers.logit_qre import limiting_logit_equilibrium
+    from sim.solvers.logit_limit import limiting_logit_equilibrium
     from sim.solvers.pure_nash import pure_nash
 
     payoffs = np.stack([np.asarray(a, float), np.asarray(b, float)])
