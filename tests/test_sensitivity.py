@@ -178,3 +178,21 @@ def test_sequential_scenario_is_refused_clearly(capsys: pytest.CaptureFixture[st
         pytest.skip("no sequential scenario bundled")
     status = main(["sweep", "entry_deterrence", "x=0:1"])
     assert status in (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("kind", "scenario"),
+    [
+        pytest.param("qre", "matching_pennies", id="qre"),
+        pytest.param("tree", "entry_deterrence", id="tree"),
+    ],
+)
+def test_plot_command_writes_a_png(kind: str, scenario: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / f"{kind}.png"
+    assert main(["plot", kind, scenario, "-o", str(target)]) == 0
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert target.stat().st_size > 1000
+
+
+def test_plot_tree_of_a_simultaneous_game_is_a_usage_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert main(["plot", "tree", "chicken", "-o", str(tmp_path / "t.png")]) == 2

@@ -5,144 +5,33 @@ from __future__ import annotations
 import argparse
 import json
 
-import numpy as np
-
-from sim.analysis.selection import RULES
-from sim.cli.outputs import check_output
+from sim.cli.analysis_args import (
+    MAX_POINTS,
+    common_arguments,
+    current_value,
+    load_for_analysis,
+    output_arguments,
+    parse_concepts,
+    parse_range,
+    save_plot,
+)
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
-from sim.scenario.parameters import parameter_env
 
 __all__ = ["ANALYSIS_COMMANDS", "parse_range"]
-
-MAX_POINTS = 1_000_000
-
-
-def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tuple[str, np.ndarray]:
-    """``NAME=FROM:TO[:STEPS]``, or ``NAME`` alone for the parameter's own range."""
-    name, sep, spec = text.partition("=")
-    names = [p.name for p in scenario.parameters]
-    if name not in names:
-        import difflib
-
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(
-            f"{text!r}: unknown parameter '{name}'{hint}; known: {', '.join(names) or 'none'}"
-        )
-    if not sep:
-        param = scenario.parameter(name)
-        for sweep in scenario.analysis.sweeps:
-            if sweep.parameter == name:
-                return name, sweep.values()
-        if param.range is None:
-            raise UsageError(
-                f"{text!r}: {name} has no range in the scenario; give NAME=FROM:TO[:STEPS]"
-            )
-        return name, np.linspace(param.range[0], param.range[1], default_steps)
-    parts = spec.split(":")
-    try:
-        if len(parts) not in (2, 3):
-            raise ValueError
-        start, stop = float(parts[0]), float(parts[1])
-        steps = int(parts[2]) if len(parts) == 3 else default_steps
-    except ValueError:
-        raise UsageError(f"{text!r}: expected NAME=FROM:TO[:STEPS], e.g. {name}=0:8:161") from None
-    if not (np.isfinite(start) and np.isfinite(stop)) or start == stop:
-        raise UsageError(f"{text!r}: FROM and TO must be different finite numbers")
-    if not 2 <= steps <= MAX_POINTS:
-        raise UsageError(f"{text!r}: STEPS must be between 2 and {MAX_POINTS:,}")
-    return name, np.linspace(start, stop, steps)
-
-
-def _common(parser: argparse.ArgumentParser, *, select_default: str = "all") -> None:
-    from sim.cli.commands import add_set_option
-
-    parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
-    add_set_option(parser)
-    parser.add_argument(
-        "--concept",
-        default=None,
-        metavar="LIST",
-        help="simultaneous games: pure_nash (default; mixed equilibria are added where a point "
-        "has no pure one) or pure_nash,mixed_nash (every equilibrium at every point); "
-        "sequential games: subgame_perfect (the default and only choice)",
-    )
-    parser.add_argument(
-        "--select",
-        default=select_default,
-        choices=RULES,
-        help=f"equilibrium selection rule for the predicted outcome (default {select_default})",
-    )
-
-
-def _output(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument(
-        "-o", "--output", metavar="FILE", help=f"write the {what} (.png, .svg or .pdf)"
-    )
-    parser.add_argument("--force", action="store_true", help="replace an existing output file")
-
-
-def _concepts(text: str | None, scenario: Scenario) -> tuple[str, ...]:
-    """The ``--concept`` list, checked against the kind of game (default: the kind's)."""
-    from sim.analysis.batch import default_concepts
-
-    if text is None:
-        return default_concepts(scenario)
-    names = tuple(c.strip() for c in text.split(",") if c.strip())
-    if scenario.kind == "sequential":
-        if names != ("subgame_perfect",):
-            raise UsageError(
-                f"--concept {text!r}: {scenario.name!r} is a sequential game, analysed by its "
-                "subgame-perfect equilibria; use --concept subgame_perfect or leave it out"
-            )
-        return names
-    bad = [c for c in names if c not in ("pure_nash", "mixed_nash")]
-    if bad or not names:
-        raise UsageError(f"--concept {text!r}: choose pure_nash or pure_nash,mixed_nash")
-    return names
-
-
-def _load(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
-    """Load the scenario; a sequential one must have perfect information."""
-    from sim.cli.commands import load_with_overrides
-
-    scenario, overrides = load_with_overrides(args)
-    if scenario.kind == "sequential":
-        from sim.analysis.sequential_batch import require_perfect_information
-
-        require_perfect_information(scenario)
-    return scenario, overrides
-
-
-def _save_plot(args: argparse.Namespace, draw) -> None:  # type: ignore[no-untyped-def]
-    """Draw with the plotting module (imported only here) and save atomically."""
-    if not args.output:
-        return
-    path = check_output(args.output, force=args.force, inputs=(args.scenario,))
-    from sim.plots import save_figure
-
-    axes = draw()
-    first = axes[0] if isinstance(axes, list | tuple) else axes
-    save_figure(first.figure, path)
-    print(f"wrote {path}")
-
-
-def _current(scenario: Scenario, overrides: dict[str, float], name: str) -> float:
-    return float(parameter_env(scenario.parameters, overrides)[name])
 
 
 # -- sweep -------------------------------------------------------------------
 def _sweep_args(parser: argparse.ArgumentParser) -> None:
-    _common(parser)
+    common_arguments(parser)
     parser.add_argument(
         "range",
         metavar="NAME=FROM:TO[:STEPS]",
         nargs="?",
         help="parameter and values (default: the scenario's first sweep)",
     )
-    _output(parser, "plot")
+    output_arguments(parser, "plot")
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the table as JSON")
     fmt.add_argument("--csv", action="store_true", help="print the table as CSV")
@@ -153,7 +42,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     from sim.analysis.thresholds import find_thresholds
     from sim.report.sensitivity import sweep_csv, sweep_json, sweep_text
 
-    scenario, overrides = _load(args)
+    scenario, overrides = load_for_analysis(args)
     spec = args.range
     if spec is None:
         if not scenario.analysis.sweeps:
@@ -167,7 +56,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
         name,
         values,
         base=overrides,
-        concepts=_concepts(args.concept, scenario),
+        concepts=parse_concepts(args.concept, scenario),
         rule=args.select,
         progress=bar,
     )
@@ -184,24 +73,24 @@ def _run_sweep(args: argparse.Namespace) -> int:
             float(values[0]),
             float(values[-1]),
             base=overrides,
-            concepts=_concepts(args.concept, scenario),
+            concepts=parse_concepts(args.concept, scenario),
             rule=args.select,
         )
     if not (args.json or args.csv):
-        print(sweep_text(result, thresholds, _current(scenario, overrides, name)))
+        print(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
 
     def draw():  # type: ignore[no-untyped-def]
         from sim.plots import plot_sweep
 
         return plot_sweep(result, thresholds)
 
-    _save_plot(args, draw)
+    save_plot(args, draw)
     return 0
 
 
 # -- thresholds --------------------------------------------------------------
 def _thresholds_args(parser: argparse.ArgumentParser) -> None:
-    _common(parser)
+    common_arguments(parser)
     parser.add_argument("parameter", metavar="NAME", help="the parameter to move")
     parser.add_argument("--from", dest="start", type=float, help="lower end (default: its range)")
     parser.add_argument("--to", dest="stop", type=float, help="upper end (default: its range)")
@@ -215,7 +104,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     from sim.analysis.thresholds import find_thresholds
     from sim.report.sensitivity import thresholds_document, thresholds_text
 
-    scenario, overrides = _load(args)
+    scenario, overrides = load_for_analysis(args)
     name, values = parse_range(args.parameter, scenario)
     start = args.start if args.start is not None else float(values[0])
     stop = args.stop if args.stop is not None else float(values[-1])
@@ -223,7 +112,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
         raise UsageError("--from must be below --to")
     if not 2 <= args.steps <= MAX_POINTS:
         raise UsageError(f"--steps must be between 2 and {MAX_POINTS:,}")
-    current = _current(scenario, overrides, name)
+    current = current_value(scenario, overrides, name)
     overrides.pop(name, None)
     result = find_thresholds(
         scenario,
@@ -232,7 +121,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
         stop,
         steps=args.steps,
         base=overrides,
-        concepts=_concepts(args.concept, scenario),
+        concepts=parse_concepts(args.concept, scenario),
         rule=args.select,
     )
     if args.json:
@@ -244,10 +133,10 @@ def _run_thresholds(args: argparse.Namespace) -> int:
 
 # -- grid --------------------------------------------------------------------
 def _grid_args(parser: argparse.ArgumentParser) -> None:
-    _common(parser)
+    common_arguments(parser)
     parser.add_argument("x", metavar="X=A:B[:N]", nargs="?", help="horizontal parameter")
     parser.add_argument("y", metavar="Y=C:D[:N]", nargs="?", help="vertical parameter")
-    _output(parser, "map")
+    output_arguments(parser, "map")
     parser.add_argument("--json", action="store_true", help="print the regions as JSON")
 
 
@@ -255,7 +144,7 @@ def _run_grid(args: argparse.Namespace) -> int:
     from sim.analysis.sweep import grid
     from sim.report.sensitivity import grid_text
 
-    scenario, overrides = _load(args)
+    scenario, overrides = load_for_analysis(args)
     if args.x is None or args.y is None:
         if not scenario.analysis.grids:
             raise UsageError("give X=A:B[:N] Y=C:D[:N] (the scenario defines no default grid)")
@@ -273,7 +162,7 @@ def _run_grid(args: argparse.Namespace) -> int:
         x,
         y,
         base=overrides,
-        concepts=_concepts(args.concept, scenario),
+        concepts=parse_concepts(args.concept, scenario),
         rule=args.select,
         progress=bar,
     )
@@ -295,18 +184,18 @@ def _run_grid(args: argparse.Namespace) -> int:
 
         return plot_grid(result)
 
-    _save_plot(args, draw)
+    save_plot(args, draw)
     return 0
 
 
 # -- montecarlo --------------------------------------------------------------
 def _mc_args(parser: argparse.ArgumentParser) -> None:
-    _common(parser)
+    common_arguments(parser)
     parser.add_argument(
         "--samples", type=int, help="number of draws (default: the scenario's, else 10000)"
     )
     parser.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
-    _output(parser, "bar chart")
+    output_arguments(parser, "bar chart")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
@@ -314,7 +203,7 @@ def _run_mc(args: argparse.Namespace) -> int:
     from sim.analysis.montecarlo import monte_carlo
     from sim.report.sensitivity import montecarlo_document, montecarlo_text
 
-    scenario, overrides = _load(args)
+    scenario, overrides = load_for_analysis(args)
     spec = scenario.analysis.monte_carlo
     samples = args.samples if args.samples is not None else (spec.samples if spec else 10_000)
     seed = (
@@ -330,7 +219,7 @@ def _run_mc(args: argparse.Namespace) -> int:
         samples=samples,
         seed=seed,
         base=overrides,
-        concepts=_concepts(args.concept, scenario),
+        concepts=parse_concepts(args.concept, scenario),
         rule=args.select,
         progress=bar,
     )
@@ -345,20 +234,20 @@ def _run_mc(args: argparse.Namespace) -> int:
 
         return plot_montecarlo(result)
 
-    _save_plot(args, draw)
+    save_plot(args, draw)
     return 0
 
 
 # -- tornado -----------------------------------------------------------------
 def _tornado_args(parser: argparse.ArgumentParser) -> None:
-    _common(parser, select_default="payoff_dominant")
+    common_arguments(parser, select_default="payoff_dominant")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--player", help="only this player's equilibrium payoff")
     what.add_argument("--outcome", help="the probability of this outcome label instead of payoffs")
     parser.add_argument(
         "--steps", type=int, default=21, help="points across each range (default 21)"
     )
-    _output(parser, "tornado chart")
+    output_arguments(parser, "tornado chart")
     parser.add_argument("--json", action="store_true", help="print the bars as JSON")
 
 
@@ -366,14 +255,14 @@ def _run_tornado(args: argparse.Namespace) -> int:
     from sim.analysis.tornado import tornado
     from sim.report.sensitivity import tornado_document, tornado_text
 
-    scenario, overrides = _load(args)
+    scenario, overrides = load_for_analysis(args)
     if not 2 <= args.steps <= 10_001:
         raise UsageError("--steps must be between 2 and 10001")
     if args.outcome is not None:
         _check_outcome(scenario, args.outcome)
     results = tornado(
         scenario,
-        concepts=_concepts(args.concept, scenario),
+        concepts=parse_concepts(args.concept, scenario),
         player=args.player,
         outcome=args.outcome,
         base=overrides,
@@ -390,7 +279,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
 
         return plot_tornados(results, scenario_name=scenario.name)
 
-    _save_plot(args, draw)
+    save_plot(args, draw)
     return 0
 
 
@@ -414,70 +303,6 @@ def _check_outcome(scenario: Scenario, name: str) -> None:
             f"--outcome {name!r}: no outcome has that label{hint}; labels: "
             f"{', '.join(known) or 'none (add labels to the scenario)'}"
         )
-
-
-# -- plot ------------------------------------------------------------------------
-def _plot_args(parser: argparse.ArgumentParser) -> None:
-    from sim.cli.commands import add_set_option
-
-    parser.add_argument("kind", choices=("qre", "tree"), help="what to draw")
-    parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
-    add_set_option(parser)
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        required=True,
-        help="the image to write (.png, .svg or .pdf)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace an existing output file")
-
-
-def _run_plot(args: argparse.Namespace) -> int:
-    from sim.cli.commands import load_with_overrides
-
-    scenario, overrides = load_with_overrides(args)
-    check_output(args.output, force=args.force, inputs=(args.scenario,))
-    if args.kind == "qre":
-        draw = _qre_drawing(scenario, overrides)
-    else:
-        draw = _tree_drawing(scenario, overrides)
-    _save_plot(args, draw)
-    return 0
-
-
-def _qre_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: ignore[no-untyped-def]
-    from sim.games.normal_form import build_game
-    from sim.solvers.logit_limit import limiting_logit_equilibrium
-    from sim.solvers.logit_qre import trace_logit_branch
-
-    if scenario.kind == "sequential":
-        raise UsageError("`sim plot qre` draws the QRE of simultaneous games")
-    game = build_game(scenario, overrides)
-    branch = trace_logit_branch(game.payoffs)
-    limit = limiting_logit_equilibrium(game.payoffs)
-
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_qre
-
-        return plot_qre(branch, game.players, game.moves, limit=limit, title=scenario.name)
-
-    return draw
-
-
-def _tree_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: ignore[no-untyped-def]
-    if scenario.kind != "sequential":
-        raise UsageError("`sim plot tree` draws sequential games (this one is simultaneous)")
-    from sim.analysis.sequential import solve_sequential
-
-    analysis = solve_sequential(scenario, overrides)
-
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_tree
-
-        return plot_tree(analysis)
-
-    return draw
 
 
 def _commands():  # type: ignore[no-untyped-def]
@@ -542,16 +367,6 @@ def _commands():  # type: ignore[no-untyped-def]
             "-o tornado.png\n  sim tornado missile_shield --outcome 'Grand bargain'",
             _tornado_args,
             _run_tornado,
-        ),
-        Command(
-            "plot",
-            "draw the QRE branch or a game tree",
-            "Draw each player's move probabilities along the logit QRE branch (qre), or a\n"
-            "sequential game's tree with its equilibrium path highlighted (tree).",
-            "examples:\n  sim plot qre missile_shield -o qre.png\n"
-            "  sim plot tree entry_deterrence -o tree.png",
-            _plot_args,
-            _run_plot,
         ),
     )
 

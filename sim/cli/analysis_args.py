@@ -1,0 +1,140 @@
+"""Shared pieces of the analysis commands: ranges, concepts, loading, saving plots."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from sim.analysis.selection import RULES
+from sim.cli.outputs import check_output
+from sim.errors import UsageError
+from sim.scenario.model import Scenario
+from sim.scenario.parameters import parameter_env
+
+__all__ = [
+    "MAX_POINTS",
+    "common_arguments",
+    "current_value",
+    "load_for_analysis",
+    "output_arguments",
+    "parse_concepts",
+    "parse_range",
+    "save_plot",
+]
+
+MAX_POINTS = 1_000_000
+
+
+def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tuple[str, np.ndarray]:
+    """``NAME=FROM:TO[:STEPS]``, or ``NAME`` alone for the parameter's own range."""
+    name, sep, spec = text.partition("=")
+    names = [p.name for p in scenario.parameters]
+    if name not in names:
+        import difflib
+
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(
+            f"{text!r}: unknown parameter '{name}'{hint}; known: {', '.join(names) or 'none'}"
+        )
+    if not sep:
+        param = scenario.parameter(name)
+        for sweep in scenario.analysis.sweeps:
+            if sweep.parameter == name:
+                return name, sweep.values()
+        if param.range is None:
+            raise UsageError(
+                f"{text!r}: {name} has no range in the scenario; give NAME=FROM:TO[:STEPS]"
+            )
+        return name, np.linspace(param.range[0], param.range[1], default_steps)
+    parts = spec.split(":")
+    try:
+        if len(parts) not in (2, 3):
+            raise ValueError
+        start, stop = float(parts[0]), float(parts[1])
+        steps = int(parts[2]) if len(parts) == 3 else default_steps
+    except ValueError:
+        raise UsageError(f"{text!r}: expected NAME=FROM:TO[:STEPS], e.g. {name}=0:8:161") from None
+    if not (np.isfinite(start) and np.isfinite(stop)) or start == stop:
+        raise UsageError(f"{text!r}: FROM and TO must be different finite numbers")
+    if not 2 <= steps <= MAX_POINTS:
+        raise UsageError(f"{text!r}: STEPS must be between 2 and {MAX_POINTS:,}")
+    return name, np.linspace(start, stop, steps)
+
+
+def common_arguments(parser: argparse.ArgumentParser, *, select_default: str = "all") -> None:
+    from sim.cli.commands import add_set_option
+
+    parser.add_argument("scenario", metavar="FILE", help="scenario file or bundled name")
+    add_set_option(parser)
+    parser.add_argument(
+        "--concept",
+        default=None,
+        metavar="LIST",
+        help="simultaneous games: pure_nash (default; mixed equilibria are added where a point "
+        "has no pure one) or pure_nash,mixed_nash (every equilibrium at every point); "
+        "sequential games: subgame_perfect (the default and only choice)",
+    )
+    parser.add_argument(
+        "--select",
+        default=select_default,
+        choices=RULES,
+        help=f"equilibrium selection rule for the predicted outcome (default {select_default})",
+    )
+
+
+def output_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help=f"write the {what} (.png, .svg or .pdf)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace an existing output file")
+
+
+def parse_concepts(text: str | None, scenario: Scenario) -> tuple[str, ...]:
+    """The ``--concept`` list, checked against the kind of game (default: the kind's)."""
+    from sim.analysis.batch import default_concepts
+
+    if text is None:
+        return default_concepts(scenario)
+    names = tuple(c.strip() for c in text.split(",") if c.strip())
+    if scenario.kind == "sequential":
+        if names != ("subgame_perfect",):
+            raise UsageError(
+                f"--concept {text!r}: {scenario.name!r} is a sequential game, analysed by its "
+                "subgame-perfect equilibria; use --concept subgame_perfect or leave it out"
+            )
+        return names
+    bad = [c for c in names if c not in ("pure_nash", "mixed_nash")]
+    if bad or not names:
+        raise UsageError(f"--concept {text!r}: choose pure_nash or pure_nash,mixed_nash")
+    return names
+
+
+def load_for_analysis(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
+    """Load the scenario; a sequential one must have perfect information."""
+    from sim.cli.commands import load_with_overrides
+
+    scenario, overrides = load_with_overrides(args)
+    if scenario.kind == "sequential":
+        from sim.analysis.sequential_batch import require_perfect_information
+
+        require_perfect_information(scenario)
+    return scenario, overrides
+
+
+def save_plot(args: argparse.Namespace, draw) -> None:  # type: ignore[no-untyped-def]
+    """Draw with the plotting module (imported only here) and save atomically."""
+    if not args.output:
+        return
+    path = check_output(args.output, force=args.force, inputs=(args.scenario,))
+    from sim.plots import save_figure
+
+    axes = draw()
+    first = axes[0] if isinstance(axes, list | tuple) else axes
+    save_figure(first.figure, path)
+    print(f"wrote {path}")
+
+
+def current_value(scenario: Scenario, overrides: dict[str, float], name: str) -> float:
+    return float(parameter_env(scenario.parameters, overrides)[name])
