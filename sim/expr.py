@@ -21,10 +21,20 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from sim.expr_nodes import Binary as _Binary
+from sim.expr_nodes import Call as _Call
+from sim.expr_nodes import Compare as _Compare
+from sim.expr_nodes import Const as _Const
+from sim.expr_nodes import Fn as _Fn
+from sim.expr_nodes import IfElse as _IfElse
+from sim.expr_nodes import Name as _Name
+from sim.expr_nodes import Node as _Node
+from sim.expr_nodes import Value
 
 __all__ = [
     "FUNCTIONS",
@@ -48,8 +58,6 @@ MAX_DEPTH = 32
 #: Largest absolute value of a constant exponent.
 MAX_EXPONENT = 64
 
-Value: TypeAlias = float | npt.NDArray[np.float64]
-_Fn = Callable[..., Any]
 
 _FUNCTION_LIST = "min, max, abs, sqrt, exp, log"
 _BIN_OPS: dict[type[ast.operator], tuple[str, _Fn]] = {
@@ -78,7 +86,6 @@ _REJECTED.update(List="lists", Tuple="tuples", Set="sets", Dict="dicts", JoinedS
 _REJECTED.update(Starred="starred arguments", NamedExpr="assignment expressions (:=)")
 _REJECTED.update(Await="'await' and 'yield'", Yield="'await' and 'yield'")
 _REJECTED.update(YieldFrom="'await' and 'yield'")
-_NO_NAMES: frozenset[str] = frozenset()
 _SAME_LEVEL = ((ast.Add, ast.Sub), (ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.MatMult))
 
 
@@ -93,117 +100,6 @@ class ExprError(Exception):
     def __str__(self) -> str:
         """Return ``col N: message``."""
         return f"col {self.col}: {self.message}"
-
-
-# --------------------------------------------------------------------------- nodes
-
-
-class _Node:
-    """A compiled expression node; ``names`` are the parameters used below it."""
-
-    __slots__ = ("names",)
-
-    def __init__(self, *children: _Node) -> None:
-        self.names: frozenset[str] = _NO_NAMES.union(*[c.names for c in children])
-
-    def ev(self, env: Mapping[str, Value]) -> Value:
-        """Evaluate with float64 numpy semantics."""
-        raise NotImplementedError
-
-    def affine(self, name: str) -> bool:
-        """Return True if the node is affine in ``name`` (conservative)."""
-        return name not in self.names
-
-
-class _Const(_Node):
-    __slots__ = ("value",)
-
-    def __init__(self, value: float) -> None:
-        super().__init__()
-        self.value = value
-
-    def ev(self, env: Mapping[str, Value]) -> Value:
-        return self.value
-
-
-class _Name(_Node):
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.names = frozenset({name})
-        self.name = name
-
-    def ev(self, env: Mapping[str, Value]) -> Value:
-        return env[self.name]
-
-    def affine(self, name: str) -> bool:
-        return True
-
-
-class _Binary(_Node):
-    __slots__ = ("fn", "left", "op", "right")
-
-    def __init__(self, op: str, fn: _Fn, left: _Node, right: _Node) -> None:
-        super().__init__(left, right)
-        self.op, self.fn, self.left, self.right = op, fn, left, right
-
-    def ev(self, env: Mapping[str, Value]) -> Value:
-        return self.fn(self.left.ev(env), self.right.ev(env))  # type: ignore[no-any-return]
-
-    def affine(self, name: str) -> bool:
-        left, right = self.left, self.right
-        if name not in self.names:
-            return True
-        if self.op in ("+", "-"):
-            return left.affine(name) and right.affine(name)
-        if self.op == "*" and name not in left.names:
-            return right.affine(name)
-        if self.op in ("*", "/"):
-            return left.affine(name) and name not in right.names
-        return False
-
-
-class _Compare(_Node):
-    __slots__ = ("fns", "operands")
-
-    def __init__(self, fns: list[_Fn], operands: list[_Node]) -> None:
-        super().__init__(*operands)
-        self.fns, self.operands = fns, operands
-
-    def ev(self, env: Mapping[str, Value]) -> Value:
-        left = self.operands[0].ev(env)
-        result: Any = True
-        for fn, node in zip(self.fns, self.operands[1:], strict=True):
-            right = node.ev(env)
-            result = np.logical_and(result, fn(left, right))
-            left = right
-        return np.asarray(result, dtype=np.float64)
-
-
-class _IfElse(_Node):
-    __slots__ = ("body", "orelse", "test")
-
-    def __init__(self, test: _Node, body: _Node, orelse: _Node) -> None:
-        super().__init__(test, body, orelse)
-        self.test, self.body, self.orelse = test, body, orelse
-
-    def ev(self, env: Mapping[str, Value]) -> Value:
-        cond = np.not_equal(self.test.ev(env), 0.0)
-        return np.where(cond, self.body.ev(env), self.orelse.ev(env))
-
-
-class _Call(_Node):
-    __slots__ = ("args", "fn", "reduce")
-
-    def __init__(self, fn: _Fn, args: list[_Node], *, reduce: bool) -> None:
-        super().__init__(*args)
-        self.fn, self.reduce, self.args = fn, reduce, args
-
-    def ev(self, env: Mapping[str, Value]) -> Value:
-        result = self.fn(self.args[0].ev(env)) if not self.reduce else self.args[0].ev(env)
-        for arg in self.args[1:]:
-            result = self.fn(result, arg.ev(env))
-        return result
 
 
 # --------------------------------------------------------------------------- Expr
