@@ -112,10 +112,15 @@ def parse_concepts(text: str | None, scenario: Scenario) -> tuple[str, ...]:
 
 
 def load_for_analysis(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
-    """Load the scenario; a sequential one must have perfect information."""
+    """Load the scenario; a sequential one must have perfect information.
+
+    A bad ``--output`` is refused here, before any solving, not after it.
+    """
     from sim.cli.commands import load_with_overrides
 
     scenario, overrides = load_with_overrides(args)
+    if getattr(args, "output", None):
+        check_output(args.output, force=args.force, inputs=(args.scenario,))
     if scenario.kind == "sequential":
         from sim.analysis.sequential_batch import require_perfect_information
 
@@ -123,16 +128,19 @@ def load_for_analysis(args: argparse.Namespace) -> tuple[Scenario, dict[str, flo
     return scenario, overrides
 
 
-def save_plot(args: argparse.Namespace, draw) -> None:  # type: ignore[no-untyped-def]
-    """Draw with the plotting module (imported only here) and save atomically."""
+def save_plot(args: argparse.Namespace, plot: str, *data: object, **options: object) -> None:
+    """Draw with ``sim.plots.<plot>(*data, **options)`` and save to ``--output`` atomically.
+
+    The plotting module (and matplotlib) is imported only here, when a plot is asked for.
+    """
     if not args.output:
         return
     path = check_output(args.output, force=args.force, inputs=(args.scenario,))
-    from sim.plots import save_figure
+    import sim.plots
 
-    axes = draw()
+    axes = getattr(sim.plots, plot)(*data, **options)
     first = axes[0] if isinstance(axes, list | tuple) else axes
-    save_figure(first.figure, path)
+    sim.plots.save_figure(first.figure, path)
     print(f"wrote {path}")
 
 

@@ -79,12 +79,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if not (args.json or args.csv):
         print(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
 
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_sweep
-
-        return plot_sweep(result, thresholds)
-
-    save_plot(args, draw)
+    save_plot(args, "plot_sweep", result, thresholds)
     return 0
 
 
@@ -179,12 +174,7 @@ def _run_grid(args: argparse.Namespace) -> int:
     else:
         print(grid_text(result))
 
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_grid
-
-        return plot_grid(result)
-
-    save_plot(args, draw)
+    save_plot(args, "plot_grid", result)
     return 0
 
 
@@ -229,12 +219,7 @@ def _run_mc(args: argparse.Namespace) -> int:
     else:
         print(montecarlo_text(result))
 
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_montecarlo
-
-        return plot_montecarlo(result)
-
-    save_plot(args, draw)
+    save_plot(args, "plot_montecarlo", result)
     return 0
 
 
@@ -274,12 +259,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
     else:
         print(tornado_text(results))
 
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_tornados
-
-        return plot_tornados(results, scenario_name=scenario.name)
-
-    save_plot(args, draw)
+    save_plot(args, "plot_tornados", results, scenario_name=scenario.name)
     return 0
 
 

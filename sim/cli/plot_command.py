@@ -34,14 +34,13 @@ def _run_plot(args: argparse.Namespace) -> int:
     scenario, overrides = load_with_overrides(args)
     check_output(args.output, force=args.force, inputs=(args.scenario,))
     if args.kind == "qre":
-        draw = _qre_drawing(scenario, overrides)
+        _plot_qre(args, scenario, overrides)
     else:
-        draw = _tree_drawing(scenario, overrides)
-    save_plot(args, draw)
+        _plot_tree(args, scenario, overrides)
     return 0
 
 
-def _qre_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: ignore[no-untyped-def]
+def _plot_qre(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]) -> None:
     from sim.games.normal_form import build_game
     from sim.solvers.logit_limit import limiting_logit_equilibrium
     from sim.solvers.logit_qre import trace_logit_branch
@@ -51,28 +50,15 @@ def _qre_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: igno
     game = build_game(scenario, overrides)
     branch = trace_logit_branch(game.payoffs)
     limit = limiting_logit_equilibrium(game.payoffs)
-
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_qre
-
-        return plot_qre(branch, game.players, game.moves, limit=limit, title=scenario.name)
-
-    return draw
+    save_plot(args, "plot_qre", branch, game.players, game.moves, limit=limit, title=scenario.name)
 
 
-def _tree_drawing(scenario: Scenario, overrides: dict[str, float]):  # type: ignore[no-untyped-def]
+def _plot_tree(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]) -> None:
     if scenario.kind != "sequential":
         raise UsageError("`sim plot tree` draws sequential games (this one is simultaneous)")
     from sim.analysis.sequential import solve_sequential
 
-    analysis = solve_sequential(scenario, overrides)
-
-    def draw():  # type: ignore[no-untyped-def]
-        from sim.plots import plot_tree
-
-        return plot_tree(analysis)
-
-    return draw
+    save_plot(args, "plot_tree", solve_sequential(scenario, overrides))
 
 
 def _command():  # type: ignore[no-untyped-def]

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+from sim.solvers.tensor import as_payoff_tensor
+
 __all__ = [
     "Dominance",
     "EliminationResult",
@@ -115,16 +117,6 @@ class EliminationResult:
         return all(len(s) == 1 for s in self.surviving)
 
 
-def _game(payoffs: np.ndarray) -> np.ndarray:
-    """Return ``payoffs`` as float64 after checking shape and values."""
-    u = np.asarray(payoffs, dtype=np.float64)
-    if u.ndim < 2 or u.shape[0] != u.ndim - 1 or min(u.shape[1:]) < 1:
-        raise ValueError(f"payoff tensor must have shape (n_players, m_1, ..., m_n); got {u.shape}")
-    if not np.all(np.isfinite(u)):
-        raise ValueError("payoffs must be finite")
-    return u
-
-
 def _alive(u: np.ndarray, alive: Alive | None) -> Alive:
     """Surviving moves as sorted int arrays, all moves when ``alive`` is None."""
     sizes = u.shape[1:]
@@ -141,7 +133,7 @@ def _alive(u: np.ndarray, alive: Alive | None) -> Alive:
 
 def restrict(payoffs: np.ndarray, surviving: Alive | tuple[tuple[int, ...], ...]) -> np.ndarray:
     """The payoff tensor restricted to the surviving moves of every player."""
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     grids = np.ix_(*[np.asarray(s, dtype=np.intp) for s in surviving])
     return np.stack([up[grids] for up in u])
 
@@ -307,7 +299,7 @@ def dominated_moves(
         In increasing move order. Pure dominators are preferred (lowest
         index); strict dominance is reported before weak.
     """
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     if not 0 <= player < u.shape[0]:
         raise ValueError(f"player {player} out of range for {u.shape[0]} players")
     if tol < 0:
@@ -372,7 +364,7 @@ def iterated_elimination(
     -------
     EliminationResult
     """
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     live = _alive(u, None)
     steps: list[Dominance] = []
     rounds: list[int] = []

@@ -27,28 +27,14 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import linprog
 
+from sim.solvers.tensor import as_payoff_tensor, payoff_span
+
 __all__ = ["is_pareto_optimal", "pareto_optimal_profiles"]
 
 #: Upper bound on the number of entries of one (chunk x profiles) comparison array.
 _CHUNK_ENTRIES = 2_000_000
 #: Accepted violation of an LP constraint, on payoffs scaled to [0, 1].
 _LP_FEAS = 1e-9
-
-
-def _game(payoffs: np.ndarray) -> np.ndarray:
-    """Return ``payoffs`` as float64 after checking shape and values."""
-    u = np.asarray(payoffs, dtype=np.float64)
-    if u.ndim < 2 or u.shape[0] != u.ndim - 1 or min(u.shape[1:]) < 1:
-        raise ValueError(f"payoff tensor must have shape (n_players, m_1, ..., m_n); got {u.shape}")
-    if not np.all(np.isfinite(u)):
-        raise ValueError("payoffs must be finite")
-    return u
-
-
-def _span(u: np.ndarray) -> float:
-    """Payoff range of the game, 1.0 when it is ~0."""
-    r = float(u.max() - u.min())
-    return r if r >= 1e-300 else 1.0
 
 
 def _outcomes(u: np.ndarray) -> np.ndarray:
@@ -91,9 +77,9 @@ def pareto_optimal_profiles(payoffs: np.ndarray, tol: float = 1e-12) -> list[tup
     list[tuple[int, ...]]
         Move-index tuples in lexicographic order.
     """
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     vectors = _outcomes(u)
-    dominated = _dominated_rows(vectors, vectors, tol * _span(u))
+    dominated = _dominated_rows(vectors, vectors, tol * payoff_span(u))
     keep = np.flatnonzero(~dominated)
     grid = np.stack(np.unravel_index(keep, u.shape[1:]), axis=1)
     return [tuple(int(i) for i in row) for row in grid]
@@ -151,11 +137,11 @@ def is_pareto_optimal(
     bool
         True if no comparison outcome dominates ``payoff_vector``.
     """
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     w = np.asarray(payoff_vector, dtype=np.float64)
     if w.shape != (u.shape[0],):
         raise ValueError(f"payoff_vector must have shape ({u.shape[0]},); got {w.shape}")
-    span = _span(u)
+    span = payoff_span(u)
     lo = float(u.min())
     vectors = (_outcomes(u) - lo) / span
     target = (w - lo) / span

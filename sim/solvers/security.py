@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+from sim.solvers.tensor import as_payoff_tensor, payoff_span
+
 __all__ = [
     "SecurityLevel",
     "mixed_security_level",
@@ -63,22 +65,6 @@ class SecurityLevel:
     moves: tuple[int, ...] = ()
 
 
-def _game(payoffs: np.ndarray) -> np.ndarray:
-    """Return ``payoffs`` as float64 after checking shape and values."""
-    u = np.asarray(payoffs, dtype=np.float64)
-    if u.ndim < 2 or u.shape[0] != u.ndim - 1 or min(u.shape[1:]) < 1:
-        raise ValueError(f"payoff tensor must have shape (n_players, m_1, ..., m_n); got {u.shape}")
-    if not np.all(np.isfinite(u)):
-        raise ValueError("payoffs must be finite")
-    return u
-
-
-def _span(u: np.ndarray) -> float:
-    """Payoff range of the game, 1.0 when it is ~0."""
-    r = float(u.max() - u.min())
-    return r if r >= 1e-300 else 1.0
-
-
 def _matrix(u: np.ndarray, player: int) -> np.ndarray:
     """Player's payoffs with rows = own moves, columns = opponents' pure profiles."""
     if not 0 <= player < u.shape[0]:
@@ -102,12 +88,12 @@ def pure_security_levels(payoffs: np.ndarray, tol: float = 1e-12) -> list[Securi
     list[SecurityLevel]
         One per player, ``pure=True``, method ``"pure_maxmin"``.
     """
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     out = []
     for p in range(u.shape[0]):
         worst = _matrix(u, p).min(axis=1)
         best = float(worst.max())
-        moves = tuple(int(k) for k in np.flatnonzero(worst >= best - tol * _span(u)))
+        moves = tuple(int(k) for k in np.flatnonzero(worst >= best - tol * payoff_span(u)))
         strategy = np.zeros(worst.size)
         strategy[moves[0]] = 1.0
         out.append(SecurityLevel(p, best, strategy, True, "pure_maxmin", moves))
@@ -149,9 +135,9 @@ def mixed_security_level(payoffs: np.ndarray, player: int) -> SecurityLevel:
         units as the exact worst case of the returned ``strategy``, so the
         reported value is always guaranteed by the reported strategy.
     """
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     mat = _matrix(u, player)
-    lo, span = float(u.min()), _span(u)
+    lo, span = float(u.min()), payoff_span(u)
     x = _maxmin_lp((mat - lo) / span)
     value = float((x @ mat).min())
     support = tuple(int(k) for k in np.flatnonzero(x))
@@ -160,5 +146,5 @@ def mixed_security_level(payoffs: np.ndarray, player: int) -> SecurityLevel:
 
 def mixed_security_levels(payoffs: np.ndarray) -> list[SecurityLevel]:
     """:func:`mixed_security_level` of every player."""
-    u = _game(payoffs)
+    u = as_payoff_tensor(payoffs)
     return [mixed_security_level(u, p) for p in range(u.shape[0])]
