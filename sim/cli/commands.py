@@ -63,6 +63,14 @@ def _list_arguments(parser: argparse.ArgumentParser) -> None:
     del parser
 
 
+def _first_sentence(text: str, width: int = 90) -> str:
+    """The first sentence of a description, clipped to ``width`` characters."""
+    words = " ".join(text.split())
+    end = words.find(". ")
+    sentence = words if end < 0 else words[: end + 1]
+    return sentence if len(sentence) <= width else sentence[: width - 3].rstrip() + "..."
+
+
 def _run_list(args: argparse.Namespace) -> int:
     del args
     rows = []
@@ -70,9 +78,9 @@ def _run_list(args: argparse.Namespace) -> int:
         try:
             scenario = load_scenario(path)
             summary = scenario.name
-            first = scenario.description.strip().splitlines()
+            first = _first_sentence(scenario.description)
             if first:
-                summary = f"{scenario.name}: {first[0].strip()}"
+                summary = f"{scenario.name}: {first}"
         except ScenarioError:
             summary = "(does not load: run `sim validate` on it)"
         rows.append((path.stem, summary))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from fractions import Fraction
 
 import numpy as np
@@ -23,23 +24,25 @@ ORDINAL_WARNING = (
 
 
 METHOD_TEXT = {
-    "vertex_enumeration": "vertex enumeration of the best-response polytopes (exact on "
-    "degenerate games)",
+    "vertex_enumeration": "vertex enumeration of the best-response polytopes, exact on "
+    "degenerate games",
     "support_enumeration_homotopy": "support enumeration, solving each support's indifference "
     "equations by homotopy continuation",
     "best_response_enumeration": "checking every profile for a profitable deviation",
     "logit_limit": "the limit of the logit QRE branch",
     "pure_and_logit_limit": "a best-response check of every profile plus the limit of the "
-    "logit QRE branch (the game is too large to enumerate every mixed equilibrium)",
+    "logit QRE branch; the game is too large to enumerate every mixed equilibrium",
 }
 
 
 def _methods_text(methods: tuple[tuple[str, str], ...]) -> str:
     by_method: dict[str, list[str]] = {}
     for concept, method in methods:
-        by_method.setdefault(method, []).append(concept.replace("_", " "))
+        by_method.setdefault(method, []).append(concept.replace("_nash", ""))
+    if len(by_method) == 1:
+        return "by " + METHOD_TEXT.get(methods[0][1], methods[0][1].replace("_", " "))
     return "; ".join(
-        f"{' and '.join(concepts)} by {METHOD_TEXT.get(m, m.replace('_', ' '))}"
+        f"{' and '.join(concepts)} ones by {METHOD_TEXT.get(m, m.replace('_', ' '))}"
         for m, concepts in by_method.items()
     )
 
@@ -78,7 +81,7 @@ def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
     lines = [scenario.name, "=" * len(scenario.name)]
     if game.parameters:
         values = ", ".join(f"{k} = {format_number(v)}" for k, v in game.parameters.items())
-        lines.append(f"Parameters: {values}")
+        lines.extend(textwrap.wrap(f"Parameters: {values}", 88, subsequent_indent="  "))
     sizes = " x ".join(str(m) for m in game.shape)
     lines.append(f"Players: {', '.join(game.players)} ({sizes} moves)")
     return "\n".join(lines)
