@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.errors import UsageError
+from sim.concepts import MIXED_NASH, NASH, PURE_NASH, QRE, SIMULTANEOUS, check_concepts
 from sim.games.normal_form import NormalFormGame
 from sim.solvers.nash.pure_nash import pure_nash
 from sim.solvers.nash.support_enumeration import all_equilibria
@@ -36,13 +36,10 @@ from sim.solvers.structure.security import (
 )
 from sim.solvers.verify import verified
 
-__all__ = ["NASH_CONCEPTS", "GameAnalysis", "SolveOptions", "solve_game"]
-
-NASH_CONCEPTS = ("pure_nash", "mixed_nash")
+__all__ = ["GameAnalysis", "SolveOptions", "solve_game"]
 
 #: Games with more pure profiles than this get no dominance/security/Pareto analysis.
 MAX_STRUCTURE_PROFILES = 100_000
-SUPPORTED = ("pure_nash", "mixed_nash", "qre")
 
 #: Precision used for the QRE prediction when none is given.
 DEFAULT_LAMBDAS = (1.0,)
@@ -52,7 +49,7 @@ DEFAULT_LAMBDAS = (1.0,)
 class SolveOptions:
     """Settings of one solve: which concepts, and the tolerances used."""
 
-    concepts: tuple[str, ...] = NASH_CONCEPTS
+    concepts: tuple[str, ...] = NASH
     qre_lambdas: tuple[float, ...] = DEFAULT_LAMBDAS
     tol: float = 1e-9
     verify_tol: float = 1e-9
@@ -107,19 +104,14 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
 
     Raises
     ------
-    UsageError
-        For a concept this command cannot compute for a simultaneous game.
+    RequestError
+        For a concept that is not computed for simultaneous games.
     VerificationError
         If a computed equilibrium fails the independent best-response check
         (an internal error: never silently dropped).
     """
     options = options or SolveOptions()
-    unknown = [c for c in options.concepts if c not in SUPPORTED]
-    if unknown:
-        raise UsageError(
-            f"concept {', '.join(unknown)} is not available for simultaneous games here; "
-            f"available: {', '.join(SUPPORTED)}"
-        )
+    check_concepts(options.concepts, SIMULTANEOUS, "simultaneous games")
     found, methods, complete, degenerate, notes = _equilibria(game, options)
     checked = verified(found, game.payoffs, tol=options.verify_tol)
     pareto = tuple(is_pareto_optimal(game.payoffs, eq.payoffs) for eq in checked)
@@ -133,7 +125,7 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         notes=tuple(notes),
         pareto_equilibria=pareto,
     )
-    if "qre" in options.concepts:
+    if QRE in options.concepts:
         analysis = _with_qre(analysis)
     if not options.structure:
         return analysis
@@ -168,37 +160,37 @@ def _equilibria(
     notes: list[str] = []
     degenerate = False
     complete = True
-    if "mixed_nash" in concepts and game.n_players == 2:
+    if MIXED_NASH in concepts and game.n_players == 2:
         a, b = game.bimatrix()
         result = bimatrix_equilibria(a, b, tol=options.tol)
-        methods["mixed_nash"] = result.method
+        methods[MIXED_NASH] = result.method
         degenerate = result.degenerate
         notes.extend(result.notes)
-        pairs = _split_by_kind(result.equilibria, keep_pure="pure_nash" in concepts)
-        if "pure_nash" in concepts:
-            methods["pure_nash"] = result.method
+        pairs = _split_by_kind(result.equilibria, keep_pure=PURE_NASH in concepts)
+        if PURE_NASH in concepts:
+            methods[PURE_NASH] = result.method
         return pairs, methods, result.complete, degenerate, notes
     eqs: list[Equilibrium] = []
-    if "pure_nash" in concepts and "mixed_nash" not in concepts:
+    if PURE_NASH in concepts and MIXED_NASH not in concepts:
         pure = pure_nash(game.payoffs, tol=options.tol)
-        methods["pure_nash"] = pure.method
+        methods[PURE_NASH] = pure.method
         eqs.extend(pure.equilibria)
-    if "mixed_nash" in concepts:
+    if MIXED_NASH in concepts:
         result = all_equilibria(game.payoffs, tol=options.tol)
-        methods["mixed_nash"] = result.method
+        methods[MIXED_NASH] = result.method
         complete, degenerate = result.complete, result.degenerate
         notes.extend(result.notes)
         found = list(result.equilibria)
         if not found:
             found = [limiting_logit_equilibrium(game.payoffs)]
-            methods["mixed_nash"] = "logit_limit"
+            methods[MIXED_NASH] = "logit_limit"
             notes.append(
                 "Enumeration found no equilibrium within its budget; the one listed is "
                 "the limit of the logit QRE branch. The list may be incomplete."
             )
-        keep = "pure_nash" in concepts
+        keep = PURE_NASH in concepts
         if keep:
-            methods["pure_nash"] = methods["mixed_nash"]
+            methods[PURE_NASH] = methods[MIXED_NASH]
         return _split_by_kind(found, keep_pure=keep), methods, complete, degenerate, notes
     return eqs, methods, complete, degenerate, notes
 
@@ -208,15 +200,15 @@ def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equ
     pure = [eq for eq in found if eq.is_pure]
     pure.sort(key=lambda eq: eq.pure_profile() or ())
     mixed = [eq for eq in found if not eq.is_pure]
-    out = [_relabel(eq, "pure_nash") for eq in pure] if keep_pure else []
-    return out + [_relabel(eq, "mixed_nash") for eq in mixed]
+    out = [_relabel(eq, PURE_NASH) for eq in pure] if keep_pure else []
+    return out + [_relabel(eq, MIXED_NASH) for eq in mixed]
 
 
 def _relabel(eq: Equilibrium, concept: str) -> Equilibrium:
     from dataclasses import replace
 
     strategies = eq.strategies
-    if concept == "pure_nash":
+    if concept == PURE_NASH:
         strategies = tuple(np.where(s >= 0.5, 1.0, 0.0) for s in eq.strategies)
     return replace(eq, concept=concept, strategies=strategies)
 

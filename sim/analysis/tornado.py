@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.batch import SolvedBatch, default_concepts, solve_batch
+from sim.concepts import PURE_NASH
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
 
@@ -75,7 +76,7 @@ def tornado(
         scenario,
         {params[0].name: np.array([_current(scenario, params[0].name, base)])},
         base=base,
-        concepts=concepts if scenario.kind == "sequential" else ("pure_nash",),
+        concepts=concepts if scenario.kind == "sequential" else (PURE_NASH,),
         tol=tol,
     )
     results = []

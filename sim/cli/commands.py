@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from sim.concepts import ALL, NOT_YET
 from sim.errors import ScenarioError, UsageError
 from sim.games.normal_form import build_game
 from sim.report.show import describe_parameters, describe_sequential
@@ -20,6 +21,9 @@ from sim.scenario.model import Scenario
 from sim.scenario.parameters import parse_overrides
 
 __all__ = ["COMMANDS", "Command", "load_with_overrides", "use_color"]
+
+#: The concepts ``sim solve --concept`` computes for one kind of game or the other.
+SOLVE_CONCEPTS = tuple(c for c in ALL if c not in NOT_YET)
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
         "--concept",
         metavar="LIST",
         default=None,
-        help="comma-separated solution concepts: pure_nash, mixed_nash, qre, subgame_perfect "
+        help=f"comma-separated solution concepts: {', '.join(SOLVE_CONCEPTS)} "
         "(default: the scenario's solve.concepts, else pure_nash,mixed_nash)",
     )
     parser.add_argument(
@@ -175,17 +179,16 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _concepts(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
-    from sim.analysis.solve import NASH_CONCEPTS
-    from sim.scenario.settings_reader import CONCEPTS
+    """``--concept``, checked against what ``sim solve`` computes for the scenario's kind."""
+    from sim.cli.analysis_args import concept_option
+    from sim.concepts import NASH, SEQUENTIAL, SIMULTANEOUS, check_concepts, filter_concepts
 
+    offered, fallback, where = SIMULTANEOUS, NASH, "simultaneous games"
+    if scenario.kind == "sequential":
+        offered, fallback, where = SEQUENTIAL, SEQUENTIAL, "sequential games"
     if args.concept is None:
-        chosen = tuple(c for c in scenario.solve.concepts if c in (*NASH_CONCEPTS, "qre"))
-        return chosen or NASH_CONCEPTS
-    names = tuple(c.strip() for c in args.concept.split(",") if c.strip())
-    bad = [c for c in names if c not in CONCEPTS]
-    if bad or not names:
-        raise UsageError(f"--concept {args.concept!r}: choose from {', '.join(CONCEPTS)}")
-    return names
+        return filter_concepts(scenario.solve.concepts, offered, fallback)
+    return concept_option(args.concept, lambda names: check_concepts(names, offered, where))
 
 
 def _solve_sequential(

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
+from sim.concepts import SUBGAME_PERFECT
 from sim.errors import UsageError
 from sim.games.extensive import CHANCE, DECISION, LEAF, ExtensiveGame, PointValues
 from sim.plots.common import (
@@ -195,7 +196,7 @@ def _inputs(
 
 def _describe(eq: SequentialEquilibrium) -> str:
     kind = "pure" if eq.is_pure else "mixed"
-    if eq.concept == "subgame_perfect":
+    if eq.concept == SUBGAME_PERFECT:
         return f"{kind} subgame-perfect equilibrium"
     if eq.subgame_perfect:
         return f"{kind} Nash equilibrium (also subgame perfect)"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
+from sim.concepts import MIXED_NASH, NASH, PURE_NASH, SUBGAME_PERFECT
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
@@ -49,9 +50,9 @@ def _pays(game: ExtensiveGame, vec: FloatArray) -> str:
 def sequential_text(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     """The whole report as text."""
     parts = [_header(scenario, analysis)]
-    if "subgame_perfect" in analysis.concepts:
+    if SUBGAME_PERFECT in analysis.concepts:
         parts.append(_spe_section(scenario, analysis))
-    if {"pure_nash", "mixed_nash"} & set(analysis.concepts):
+    if set(NASH) & set(analysis.concepts):
         parts.append(_nash_section(analysis))
     return "\n\n".join(p for p in parts if p)
 
@@ -77,7 +78,7 @@ def _header(scenario: Scenario, analysis: SequentialAnalysis) -> str:
 
 def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     eqs = analysis.subgame_perfect
-    method = dict(analysis.methods).get("subgame_perfect", "").replace("_", " ")
+    method = dict(analysis.methods).get(SUBGAME_PERFECT, "").replace("_", " ")
     lines = [f"Subgame-perfect equilibria: {len(eqs)} found ({method})."]
     if analysis.spe_complete and analysis.perfect_information:
         lines.append("This is every pure subgame-perfect equilibrium.")
@@ -235,9 +236,9 @@ def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquili
 
 def _nash_section(analysis: SequentialAnalysis) -> str:
     game, values, eqs = analysis.game, analysis.values, analysis.nash
-    pure = sum(eq.concept == "pure_nash" for eq in eqs)
+    pure = sum(eq.concept == PURE_NASH for eq in eqs)
     methods = dict(analysis.methods)
-    method = methods.get("pure_nash") or methods.get("mixed_nash", "")
+    method = methods.get(PURE_NASH) or methods.get(MIXED_NASH, "")
     shape = " x ".join(map(str, analysis.reduced_shape or ())) or "no"
     perfect = sum(eq.subgame_perfect for eq in eqs)
     lines = [
@@ -253,7 +254,7 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
             "This list of Nash equilibria of the strategic form is incomplete (see the notes)"
             + (
                 "; the list of subgame-perfect equilibria above is complete."
-                if analysis.spe_complete and "subgame_perfect" in analysis.concepts
+                if analysis.spe_complete and SUBGAME_PERFECT in analysis.concepts
                 else "."
             ),
         )
@@ -269,7 +270,7 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
 def _nash_lines(
     game: ExtensiveGame, values: PointValues, i: int, eq: SequentialEquilibrium
 ) -> list[str]:
-    kind = "Pure" if eq.concept == "pure_nash" else "Mixed"
+    kind = "Pure" if eq.concept == PURE_NASH else "Mixed"
     lines = [f"{i}. {kind} Nash equilibrium: {_outcome_text(game, values, eq)}"]
     if len(game.infosets) <= 12:
         for h, b in zip(game.infosets, eq.behaviour, strict=True):

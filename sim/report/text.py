@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 
 from sim.analysis.solve import GameAnalysis
+from sim.concepts import MIXED_NASH, NASH, QRE
 from sim.games.normal_form import NormalFormGame, outcome_label
 from sim.report.table import format_number
 from sim.scenario.model import Scenario
@@ -61,7 +62,7 @@ def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
     parts = [_header(scenario, analysis)]
     if scenario.ordinal:
         parts.append(ORDINAL_WARNING)
-    if any(c in analysis.options.concepts for c in ("pure_nash", "mixed_nash")):
+    if any(c in analysis.options.concepts for c in NASH):
         parts.append(_equilibria_section(scenario, analysis))
     if analysis.qre:
         parts.append(_qre_section(scenario, analysis))
@@ -93,7 +94,7 @@ def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     if (
         analysis.complete
         and analysis.game.n_players == 2
-        and "mixed_nash" in analysis.options.concepts
+        and MIXED_NASH in analysis.options.concepts
     ):
         lines.append("This is every extreme equilibrium of the game.")
     elif analysis.complete:
@@ -198,7 +199,7 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
                 for m, x in zip(game.moves[p], point.strategies[p], strict=True)
             )
             lines.append(f"     {player}: {parts}")
-        eq = Equilibrium(point.strategies, point.payoffs, "qre", "logit")
+        eq = Equilibrium(point.strategies, point.payoffs, QRE, "logit")
         top = outcome_distribution(eq.strategies)[0]
         label = outcome_label(scenario, game.profile_moves(top[0]))
         name = f'"{label}"' if label else ", ".join(game.profile_moves(top[0]).values())

@@ -37,6 +37,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from sim.concepts import nash_concept
 from sim.solvers.nash.polytope_vertices import (
     MAX_LABELS,
     IntArray,
@@ -276,7 +277,7 @@ def _make_equilibrium(a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray
     return Equilibrium(
         strategies=(x, y),
         payoffs=np.array([u_row, u_col]),
-        concept="pure_nash" if pure else "mixed_nash",
+        concept=nash_concept(pure),
         method=METHOD,
         regret=regret,
     )
