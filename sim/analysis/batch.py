@@ -34,6 +34,7 @@ from sim.errors import VerificationError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import outcome_label, payoff_tensor
+from sim.solvers.nash.dispatch import nash_equilibria
 from sim.solvers.nash.pure_nash import pure_nash_mask_batch
 from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import pure_regrets_batch, verified
@@ -301,16 +302,9 @@ def _mixed_where(
 
 
 def mixed_equilibria(payoffs: np.ndarray, tol: float = 1e-9) -> tuple[list[Equilibrium], bool]:
-    """Every equilibrium of one game with the best method for its size, verified.
+    """Every equilibrium of one game, by the policy of :func:`nash_equilibria`, verified.
 
     Returns the equilibria and whether the list is known to be complete.
     """
-    if payoffs.shape[0] == 2:
-        from sim.solvers.nash.two_player import bimatrix_equilibria
-
-        result = bimatrix_equilibria(payoffs[0], payoffs[1], tol=tol)
-    else:
-        from sim.solvers.nash.support_enumeration import all_equilibria
-
-        result = all_equilibria(payoffs, tol=tol)
+    result = nash_equilibria(payoffs, tol=tol)
     return list(verified(result.equilibria, payoffs, tol=1e-9)), bool(result.complete)

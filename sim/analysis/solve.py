@@ -15,9 +15,7 @@ import numpy as np
 
 from sim.concepts import MIXED_NASH, NASH, PURE_NASH, QRE, SIMULTANEOUS, check_concepts
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.nash.pure_nash import pure_nash
-from sim.solvers.nash.support_enumeration import all_equilibria
-from sim.solvers.nash.two_player import bimatrix_equilibria
+from sim.solvers.nash.dispatch import nash_equilibria
 from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
 from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 from sim.solvers.qre.logit_qre import QREPoint
@@ -155,44 +153,14 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
 def _equilibria(
     game: NormalFormGame, options: SolveOptions
 ) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str]]:
+    """The equilibria of the requested Nash concepts, by the one dispatcher's policy."""
     concepts = options.concepts
-    methods: dict[str, str] = {}
-    notes: list[str] = []
-    degenerate = False
-    complete = True
-    if MIXED_NASH in concepts and game.n_players == 2:
-        a, b = game.bimatrix()
-        result = bimatrix_equilibria(a, b, tol=options.tol)
-        methods[MIXED_NASH] = result.method
-        degenerate = result.degenerate
-        notes.extend(result.notes)
-        pairs = _split_by_kind(result.equilibria, keep_pure=PURE_NASH in concepts)
-        if PURE_NASH in concepts:
-            methods[PURE_NASH] = result.method
-        return pairs, methods, result.complete, degenerate, notes
-    eqs: list[Equilibrium] = []
-    if PURE_NASH in concepts and MIXED_NASH not in concepts:
-        pure = pure_nash(game.payoffs, tol=options.tol)
-        methods[PURE_NASH] = pure.method
-        eqs.extend(pure.equilibria)
-    if MIXED_NASH in concepts:
-        result = all_equilibria(game.payoffs, tol=options.tol)
-        methods[MIXED_NASH] = result.method
-        complete, degenerate = result.complete, result.degenerate
-        notes.extend(result.notes)
-        found = list(result.equilibria)
-        if not found:
-            found = [limiting_logit_equilibrium(game.payoffs)]
-            methods[MIXED_NASH] = "logit_limit"
-            notes.append(
-                "Enumeration found no equilibrium within its budget; the one listed is "
-                "the limit of the logit QRE branch. The list may be incomplete."
-            )
-        keep = PURE_NASH in concepts
-        if keep:
-            methods[PURE_NASH] = methods[MIXED_NASH]
-        return _split_by_kind(found, keep_pure=keep), methods, complete, degenerate, notes
-    return eqs, methods, complete, degenerate, notes
+    if not set(NASH) & set(concepts):
+        return [], {}, True, False, []
+    result = nash_equilibria(game.payoffs, tol=options.tol, mixed=MIXED_NASH in concepts)
+    methods = {c: result.method for c in NASH if c in concepts}
+    found = _split_by_kind(result.equilibria, keep_pure=PURE_NASH in concepts)
+    return found, methods, result.complete, result.degenerate, list(result.notes)
 
 
 def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equilibrium]:

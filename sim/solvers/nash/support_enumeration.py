@@ -375,4 +375,6 @@ def _result(
         complete=enumerated and not (search.failed or search.timed_out or note),
         degenerate=note is not None,
         notes=tuple(extra),
+        stopped_early=search.timed_out or not enumerated,
+        fell_back=not enumerated,
     )
