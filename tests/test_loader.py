@@ -19,11 +19,12 @@ import numpy as np
 import pytest
 
 import sim
+from sim.cli.commands import parse_overrides
 from sim.errors import ScenarioError, UsageError
 from sim.games.normal_form import NormalFormGame
 from sim.scenario.bundled import bundled_dir, bundled_scenarios
 from sim.scenario.model import MonteCarloSpec, Scenario, SweepSpec
-from sim.scenario.parameters import batch_size, parameter_env, parse_overrides
+from sim.scenario.parameters import batch_size, parameter_env
 from sim.scenario.sequential import enumerate_histories
 
 REPO = Path(__file__).resolve().parent.parent

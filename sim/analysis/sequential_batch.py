@@ -104,7 +104,7 @@ def require_perfect_information(scenario: Scenario) -> ExtensiveGame:
     if not game.perfect_information:
         raise RequestError(
             "sweeps of games with imperfect information are not supported yet; "
-            "use sim solve at chosen values"
+            "solve chosen points one at a time"
         )
     return game
 

@@ -11,7 +11,7 @@ from sim.analysis.selection import RULES
 from sim.cli.outputs import check_output
 from sim.errors import RequestError, UsageError
 from sim.scenario.model import Scenario
-from sim.scenario.parameters import parameter_env
+from sim.scenario.parameters import check_parameter_name, parameter_env
 
 __all__ = [
     "MAX_POINTS",
@@ -31,15 +31,10 @@ MAX_POINTS = 1_000_000
 def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tuple[str, np.ndarray]:
     """``NAME=FROM:TO[:STEPS]``, or ``NAME`` alone for the parameter's own range."""
     name, sep, spec = text.partition("=")
-    names = [p.name for p in scenario.parameters]
-    if name not in names:
-        import difflib
-
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(
-            f"{text!r}: unknown parameter '{name}'{hint}; known: {', '.join(names) or 'none'}"
-        )
+    try:
+        check_parameter_name(name, scenario.parameters)
+    except RequestError as exc:
+        raise UsageError(f"{text!r}: {exc}") from None
     if not sep:
         param = scenario.parameter(name)
         for sweep in scenario.analysis.sweeps:

@@ -6,21 +6,21 @@ import argparse
 import os
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
 from sim.concepts import ALL, NOT_YET
-from sim.errors import ScenarioError, UsageError
+from sim.errors import RequestError, ScenarioError, UsageError
 from sim.games.normal_form import build_game
 from sim.report.show import describe_parameters, describe_sequential
 from sim.report.table import payoff_tables
 from sim.scenario.bundled import bundled_scenarios
 from sim.scenario.loader import load_scenario
-from sim.scenario.model import Scenario
-from sim.scenario.parameters import parse_overrides
+from sim.scenario.model import Parameter, Scenario
+from sim.scenario.parameters import check_overrides, check_parameter_name
 
-__all__ = ["COMMANDS", "Command", "load_with_overrides", "use_color"]
+__all__ = ["COMMANDS", "Command", "load_with_overrides", "parse_overrides", "use_color"]
 
 #: The concepts ``sim solve --concept`` computes for one kind of game or the other.
 SOLVE_CONCEPTS = tuple(c for c in ALL if c not in NOT_YET)
@@ -54,6 +54,32 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="override a parameter (repeatable), e.g. --set shield_threat=6",
     )
+
+
+def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> dict[str, float]:
+    """Parse ``name=value`` strings from ``--set`` options (the last of a name wins).
+
+    Raises
+    ------
+    UsageError
+        For a missing ``=``, an unknown name (with a did-you-mean) or a value that
+        is not a finite number.
+    """
+    result: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name:
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. --set shield_threat=2")
+        try:
+            check_parameter_name(name, parameters)
+            value = float(text)
+            result.update(check_overrides({name: value}, parameters))
+        except RequestError as exc:
+            raise UsageError(f"--set {item!r}: {exc}") from None
+        except ValueError:
+            raise UsageError(f"--set {item!r}: '{text}' is not a number") from None
+    return result
 
 
 def load_with_overrides(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:

@@ -23,6 +23,7 @@ from sim.analysis.sweep import GridResult, SweepResult
 from sim.analysis.thresholds import ThresholdResult, threshold_sentence
 from sim.analysis.tornado import TornadoResult
 from sim.concepts import PURE_NASH, SUBGAME_PERFECT
+from sim.formatting import format_number
 from sim.games.normal_form import NormalFormGame
 from sim.report.json_out import equilibrium_entry
 from sim.report.sequential_sweep import (
@@ -31,7 +32,6 @@ from sim.report.sequential_sweep import (
     sequential_sweep_json,
     tie_note,
 )
-from sim.report.table import format_number
 
 if TYPE_CHECKING:
     from sim.analysis.montecarlo import MonteCarloResult

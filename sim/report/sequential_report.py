@@ -13,14 +13,13 @@ not credible. :func:`sequential_document` (from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
 from sim.concepts import MIXED_NASH, NASH, PURE_NASH, SUBGAME_PERFECT
+from sim.formatting import format_number, format_probability
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
-from sim.report.table import format_number
 from sim.scenario.model import Scenario
 
 __all__ = ["sequential_document", "sequential_text"]
@@ -34,13 +33,6 @@ MAX_OFF_PATH = 24
 
 def _num(x: float) -> str:
     return format_number(float(x), 4)
-
-
-def _prob(p: float) -> str:
-    frac = Fraction(p).limit_denominator(64)
-    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
-        return f"{frac} ({p:.4g})"
-    return format_number(p, 4)
 
 
 def _pays(game: ExtensiveGame, vec: FloatArray) -> str:
@@ -155,7 +147,9 @@ def _path(
         lines.append(sp + head)
         for k, p in reversed(branch):
             stack.append((kids[k], pad + 4, ""))
-            stack.append((-1, 0, f"{sp}  {game.node_moves[x][k]} (probability {_prob(p)}):"))
+            stack.append(
+                (-1, 0, f"{sp}  {game.node_moves[x][k]} (probability {format_probability(p)}):")
+            )
     if stack:
         lines.append(" " * 5 + "...")
     return lines
@@ -179,7 +173,7 @@ def _mix_text(
 ) -> str:
     i = int(game.owner[x])
     player, moves = game.players[i], game.node_moves[x]
-    mix = ", ".join(f"{moves[k]} {_prob(p)}" for k, p in branch)
+    mix = ", ".join(f"{moves[k]} {format_probability(p)}" for k, p in branch)
     return f"{player} mixes {mix} (each gives it {_num(vals[x, i])}):"
 
 
@@ -220,7 +214,7 @@ def _support_text(moves: Sequence[str], b: FloatArray) -> str:
     support = [(m, float(p)) for m, p in zip(moves, b, strict=True) if p > 1e-12]
     if len(support) == 1:
         return support[0][0]
-    return ", ".join(f"{m} {_prob(p)}" for m, p in support)
+    return ", ".join(f"{m} {format_probability(p)}" for m, p in support)
 
 
 def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) -> str:

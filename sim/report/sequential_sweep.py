@@ -25,7 +25,7 @@ import numpy as np
 from sim.analysis.sequential_batch import MIN_OUTCOME_PROBABILITY, SequentialBatch, plan_codes
 from sim.analysis.sweep import SweepResult
 from sim.concepts import SUBGAME_PERFECT
-from sim.report.table import format_number
+from sim.formatting import format_number
 
 __all__ = [
     "SequentialEntries",

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import textwrap
-from fractions import Fraction
 
 import numpy as np
 
 from sim.analysis.solve import GameAnalysis
 from sim.concepts import MIXED_NASH, NASH, QRE
+from sim.formatting import format_number, format_probability
 from sim.games.normal_form import NormalFormGame, outcome_label
-from sim.report.table import format_number
 from sim.scenario.model import Scenario
 from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import deviation_payoffs
 
-__all__ = ["format_probability", "solve_report"]
+__all__ = ["solve_report"]
 
 ORDINAL_WARNING = (
     "Warning: payoffs are ordinal (ranks). Pure equilibria are meaningful, but mixed "
@@ -46,14 +45,6 @@ def _methods_text(methods: tuple[tuple[str, str], ...]) -> str:
         f"{' and '.join(concepts)} ones by {METHOD_TEXT.get(m, m.replace('_', ' '))}"
         for m, concepts in by_method.items()
     )
-
-
-def format_probability(p: float) -> str:
-    """``3/5 (0.6)`` for a simple fraction, else the decimal."""
-    frac = Fraction(p).limit_denominator(64)
-    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
-        return f"{frac} ({p:.4g})"
-    return format_number(p, 4)
 
 
 def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sim.formatting import format_number
 from sim.games.extensive import CHANCE, DECISION, ExtensiveGame, PointValues, evaluate
 from sim.games.extensive_build import build_extensive
-from sim.report.table import format_number
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 

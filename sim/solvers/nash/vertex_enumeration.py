@@ -37,6 +37,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from sim.arrays import FloatArray
 from sim.concepts import nash_concept
 from sim.solvers.nash.polytope_vertices import (
     MAX_LABELS,
@@ -55,7 +56,6 @@ _EXACT_LIMIT = 2**31
 #: Largest number of label-mask pairs compared at once when matching vertices.
 _PAIR_CHUNK = 1 << 22
 
-FloatArray = npt.NDArray[np.float64]
 _DEGENERATE_NOTE = (
     "the game is degenerate: equilibria may form continua (convex sets); "
     "only their extreme points are listed"
