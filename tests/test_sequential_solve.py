@@ -11,8 +11,9 @@ from gambit_helpers import gambit_behaviour, gambit_game, gambit_profile, worst_
 
 from sim.analysis.sequential import SequentialAnalysis, solve_sequential
 from sim.errors import RequestError
+from sim.games.extensive_build import extensive_at
 from sim.report.sequential_report import sequential_document, sequential_text
-from sim.report.tree_text import tree_text
+from sim.report.tree_text import game_tree_text
 from sim.scenario.loader import load_scenario, load_scenario_text
 
 gbt = pytest.importorskip("pygambit")
@@ -252,6 +253,10 @@ def test_text_report_tells_the_story() -> None:
         "not credible",
     ):
         assert phrase in text
+
+
+def tree_text(scenario, overrides=None, *, max_lines=400):  # type: ignore[no-untyped-def]
+    return game_tree_text(*extensive_at(scenario, overrides), max_lines=max_lines)
 
 
 def test_tree_text_expands_a_sequence() -> None:

@@ -32,7 +32,7 @@ from sim.solvers.structure.security import (
     mixed_security_levels,
     pure_security_levels,
 )
-from sim.solvers.verify import verified
+from sim.solvers.verify import deviation_payoffs, verified
 
 __all__ = ["GameAnalysis", "SolveOptions", "solve_game"]
 
@@ -76,6 +76,12 @@ class GameAnalysis:
         which the extreme points are listed).
     notes
         Plain-language remarks for the report.
+    deviation_payoffs
+        Per equilibrium, per player: the payoff of each of the player's moves
+        against the others' equilibrium play (why nobody gains by deviating).
+    qre_limit_match
+        Index into ``equilibria`` of the equilibrium the logit limit equals
+        (within 1e-6 per probability), or None.
     """
 
     game: NormalFormGame
@@ -94,6 +100,8 @@ class GameAnalysis:
     zero_sum: ZeroSumSolution | None = None
     qre: tuple[QREPoint, ...] = ()
     qre_limit: Equilibrium | None = None
+    qre_limit_match: int | None = None
+    deviation_payoffs: tuple[tuple[np.ndarray, ...], ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -113,6 +121,10 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
     found, methods, complete, degenerate, notes = _equilibria(game, options)
     checked = verified(found, game.payoffs, tol=options.verify_tol)
     pareto = tuple(is_pareto_optimal(game.payoffs, eq.payoffs) for eq in checked)
+    players = range(game.n_players)
+    deviations = tuple(
+        tuple(deviation_payoffs(game.payoffs, eq.strategies, p) for p in players) for eq in checked
+    )
     analysis = GameAnalysis(
         game=game,
         equilibria=checked,
@@ -122,6 +134,7 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         degenerate=degenerate,
         notes=tuple(notes),
         pareto_equilibria=pareto,
+        deviation_payoffs=deviations,
     )
     if QRE in options.concepts:
         analysis = _with_qre(analysis)
@@ -147,7 +160,18 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
     u = analysis.game.payoffs
     points = logit_qre_at(u, list(analysis.options.qre_lambdas))
     limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
-    return replace(analysis, qre=tuple(points), qre_limit=limit)
+    match = next(
+        (
+            i
+            for i, eq in enumerate(analysis.equilibria)
+            if all(
+                np.allclose(a, b, atol=1e-6)
+                for a, b in zip(eq.strategies, limit.strategies, strict=True)
+            )
+        ),
+        None,
+    )
+    return replace(analysis, qre=tuple(points), qre_limit=limit, qre_limit_match=match)
 
 
 def _equilibria(

@@ -7,7 +7,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from sim.concepts import ALL, NOT_YET
@@ -15,7 +15,7 @@ from sim.errors import RequestError, ScenarioError, UsageError
 from sim.games.normal_form import build_game
 from sim.report.show import describe_parameters, describe_sequential
 from sim.report.table import payoff_tables
-from sim.scenario.bundled import bundled_scenarios
+from sim.scenario.bundled import ScenarioNotFound, bundled_scenarios
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Parameter, Scenario
 from sim.scenario.parameters import check_overrides, check_parameter_name
@@ -56,6 +56,15 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _load(name: str | os.PathLike[str]) -> Scenario:
+    """:func:`load_scenario`, pointing to ``sim list`` when the name matches nothing."""
+    try:
+        return load_scenario(name)
+    except ScenarioNotFound as exc:
+        hints = [replace(d, message=f"{d.message}; see `sim list`") for d in exc.diagnostics]
+        raise ScenarioError(hints) from None
+
+
 def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> dict[str, float]:
     """Parse ``name=value`` strings from ``--set`` options (the last of a name wins).
 
@@ -84,7 +93,7 @@ def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> di
 
 def load_with_overrides(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
     """Load ``args.scenario`` and parse its ``--set`` overrides."""
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args.scenario)
     return scenario, parse_overrides(args.overrides, scenario.parameters)
 
 
@@ -106,7 +115,7 @@ def _run_list(args: argparse.Namespace) -> int:
     rows = []
     for path in bundled_scenarios():
         try:
-            scenario = load_scenario(path)
+            scenario = _load(path)
             summary = scenario.name
             first = _first_sentence(scenario.description)
             if first:
@@ -129,7 +138,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         try:
-            scenario = load_scenario(name)
+            scenario = _load(name)
         except ScenarioError as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic, file=sys.stderr)
@@ -159,11 +168,12 @@ def _run_show(args: argparse.Namespace) -> int:
     print(describe_parameters(scenario, overrides))
     print()
     if scenario.kind == "sequential":
-        from sim.report.tree_text import tree_text
+        from sim.games.extensive_build import extensive_at
+        from sim.report.tree_text import game_tree_text
 
         print(describe_sequential(scenario))
         print()
-        print(tree_text(scenario, overrides))
+        print(game_tree_text(*extensive_at(scenario, overrides)))
         return 0
     game = build_game(scenario, overrides)
     print(payoff_tables(game, color=color))

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 SPE_SELECTION = "subgame-perfect equilibrium by backward induction"
 
 __all__ = [
+    "grid_document",
     "grid_text",
     "montecarlo_document",
     "montecarlo_text",
@@ -265,6 +266,17 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
         doc["concept"] = SUBGAME_PERFECT
     doc["thresholds"] = out
     return doc
+
+
+def grid_document(result: GridResult) -> dict[str, Any]:
+    """``{"x": {"parameter", "values"}, "y": {...}, "select", "labels", "regions"}``."""
+    return {
+        "x": {"parameter": result.x, "values": result.x_values.tolist()},
+        "y": {"parameter": result.y, "values": result.y_values.tolist()},
+        "select": result.rule,
+        "labels": list(result.labels),
+        "regions": result.regions.tolist(),
+    }
 
 
 def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:

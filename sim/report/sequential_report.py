@@ -85,8 +85,8 @@ def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     if len(eqs) > MAX_STORIES:
         lines.append("")
         lines.append(
-            f"... and {len(eqs) - MAX_STORIES} more (see --json); they differ off the path "
-            "or where players are indifferent."
+            f"... and {len(eqs) - MAX_STORIES} more (all are in the JSON document); they differ "
+            "off the path or where players are indifferent."
         )
     return "\n".join(lines)
 

@@ -7,12 +7,11 @@ import textwrap
 import numpy as np
 
 from sim.analysis.solve import GameAnalysis
-from sim.concepts import MIXED_NASH, NASH, QRE
+from sim.concepts import MIXED_NASH, NASH
 from sim.formatting import format_number, format_probability
 from sim.games.normal_form import NormalFormGame, outcome_label
 from sim.scenario.model import Scenario
 from sim.solvers.result import Equilibrium, outcome_distribution
-from sim.solvers.verify import deviation_payoffs
 
 __all__ = ["solve_report"]
 
@@ -119,7 +118,8 @@ def _equilibrium_text(scenario: Scenario, analysis: GameAnalysis, i: int, eq: Eq
     lines.append(f"   Expected payoffs: {pays}")
     if pure is None:
         lines.extend(_outcome_lines(scenario, game, eq))
-    lines.extend(_why_lines(game, eq))
+    if analysis.deviation_payoffs:
+        lines.extend(_why_lines(game, eq, analysis.deviation_payoffs[i - 1]))
     optimal = analysis.pareto_equilibria[i - 1] if analysis.pareto_equilibria else None
     if optimal is not None:
         verdict = (
@@ -154,11 +154,13 @@ def _outcome_lines(
     return lines
 
 
-def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
+def _why_lines(
+    game: NormalFormGame, eq: Equilibrium, deviations: tuple[np.ndarray, ...]
+) -> list[str]:
     """Why no player gains by deviating: its payoff against the best alternative."""
     lines = ["   Why it is an equilibrium:"]
     for p, player in enumerate(game.players):
-        values = deviation_payoffs(game.payoffs, eq.strategies, p)
+        values = deviations[p]
         support = np.flatnonzero(eq.strategies[p] > 1e-12)
         others = [k for k in range(len(values)) if k not in support]
         own = format_number(float(eq.payoffs[p]), 4)
@@ -190,25 +192,14 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
                 for m, x in zip(game.moves[p], point.strategies[p], strict=True)
             )
             lines.append(f"     {player}: {parts}")
-        eq = Equilibrium(point.strategies, point.payoffs, QRE, "logit")
-        top = outcome_distribution(eq.strategies)[0]
+        top = outcome_distribution(point.strategies)[0]
         label = outcome_label(scenario, game.profile_moves(top[0]))
         name = f'"{label}"' if label else ", ".join(game.profile_moves(top[0]).values())
         lines.append(f"     most likely outcome: {name} ({top[1]:.1%})")
     limit = analysis.qre_limit
     if limit is not None:
-        match = next(
-            (
-                i
-                for i, eq in enumerate(analysis.equilibria, start=1)
-                if all(
-                    np.allclose(a, b, atol=1e-6)
-                    for a, b in zip(eq.strategies, limit.strategies, strict=True)
-                )
-            ),
-            None,
-        )
-        where = f"equilibrium {match} above" if match else "a Nash equilibrium"
+        match = analysis.qre_limit_match
+        where = f"equilibrium {match + 1} above" if match is not None else "a Nash equilibrium"
         several = len(analysis.equilibria) > 1
         note = " (the logit limit, a selection among several equilibria)" if several else ""
         lines.append(f"   As lambda grows the prediction converges to {where}{note}.")
