@@ -94,6 +94,19 @@ def behaviour_key(behaviour: Sequence[np.ndarray]) -> str:
     return ";".join(",".join(str(exact(p)) for p in b) for b in behaviour)
 
 
+def recorded_regret(
+    entry: dict[str, Any], behaviour: Sequence[np.ndarray], module: str
+) -> dict[str, str]:
+    """Gambit's exact regrets recorded for one of our behaviour profiles."""
+    key = behaviour_key(behaviour)
+    assert key in entry["profiles"], (
+        f"Gambit's regret of the profile {key} is not recorded in gambit_{module}.json: "
+        f"our equilibria changed; run `{RECORD} {module}` (with pygambit) and review the change"
+    )
+    found: dict[str, str] = entry["profiles"][key]
+    return found
+
+
 # ---------------------------------------------------------------- strategic-form games
 
 
