@@ -27,9 +27,36 @@ __all__ = [
     "gambit_profile",
     "gambit_subgame_roots",
     "load_text",
+    "pure_profiles",
     "random_tree_scenario",
+    "strategy_regret",
     "worst_subgame_regret",
 ]
+
+
+def pure_profiles(gbt: Any, payoffs: np.ndarray) -> list[list[int]]:
+    """Gambit's ``enumpure_solve`` answer for a payoff tensor, as move indices."""
+    game = gbt.Game.from_arrays(*payoffs)
+    found = []
+    for eq in gbt.nash.enumpure_solve(game).equilibria:
+        profile = []
+        for player in game.players:
+            probs = [float(eq[s]) for s in player.strategies]
+            assert sorted(probs)[-1] == 1.0
+            profile.append(probs.index(1.0))
+        found.append(profile)
+    return found
+
+
+def strategy_regret(gbt: Any, game: Any, x: np.ndarray) -> float:
+    """Gambit's ``max_regret`` of a flat mixed profile ``x`` of a strategic-form game."""
+    profile = game.mixed_strategy_profile(rational=False)
+    k = 0
+    for player in game.players:
+        for strategy in player.strategies:
+            profile[strategy] = float(x[k])
+            k += 1
+    return float(profile.max_regret())
 
 
 def gambit_game(gbt: Any, game: ExtensiveGame, values: PointValues, root: int = 0) -> Any:

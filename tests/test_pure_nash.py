@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from gambit_corpus import PURE_NASH_SEEDS, array_hash, recorded
 from gambit_corpus import pure_nash_game as random_game
+from gambit_helpers import pure_profiles
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,19 +127,6 @@ def test_rejects_malformed_tensors(bad: np.ndarray) -> None:
 # --------------------------------------------------------------------- pygambit
 
 
-def gambit_pure_profiles(gbt, payoffs: np.ndarray) -> set[tuple[int, ...]]:  # type: ignore[no-untyped-def]
-    game = gbt.Game.from_arrays(*payoffs)
-    found = set()
-    for eq in gbt.nash.enumpure_solve(game).equilibria:
-        profile = []
-        for player in game.players:
-            probs = [float(eq[s]) for s in player.strategies]
-            assert sorted(probs)[-1] == 1.0
-            profile.append(probs.index(1.0))
-        found.add(tuple(profile))
-    return found
-
-
 @pytest.mark.parametrize("seed", PURE_NASH_SEEDS)
 def test_matches_recorded_gambit_enumpure(seed: int) -> None:
     payoffs = random_game(seed)
@@ -152,7 +140,7 @@ def test_matches_recorded_gambit_enumpure(seed: int) -> None:
 @pytest.mark.parametrize("seed", PURE_NASH_SEEDS)
 def test_matches_pygambit_enumpure(gbt, seed: int) -> None:  # type: ignore[no-untyped-def]
     payoffs = random_game(seed)
-    assert set(pure_nash_profiles(payoffs)) == gambit_pure_profiles(gbt, payoffs)
+    assert set(pure_nash_profiles(payoffs)) == {tuple(p) for p in pure_profiles(gbt, payoffs)}
 
 
 def test_pygambit_sample_has_equilibria_and_ties() -> None:

@@ -34,6 +34,7 @@ from gambit_corpus import (
     vector,
 )
 from gambit_corpus import normal_game as random_game
+from gambit_helpers import strategy_regret
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -206,16 +207,6 @@ def gambit_profiles(gbt, game, equilibria) -> list[np.ndarray]:  # type: ignore[
     return [np.array([float(v) for p in game.players for _, v in eq[p]]) for eq in equilibria]
 
 
-def gambit_regret(gbt, game, x: np.ndarray) -> float:  # type: ignore[no-untyped-def]
-    profile = game.mixed_strategy_profile(rational=False)
-    k = 0
-    for player in game.players:
-        for strategy in player.strategies:
-            profile[strategy] = float(x[k])
-            k += 1
-    return float(profile.max_regret())
-
-
 class LiveGambit:
     """Gambit's answers for one game, computed now by pygambit."""
 
@@ -233,7 +224,7 @@ class LiveGambit:
         )
 
     def regret(self, x: np.ndarray) -> float:
-        return gambit_regret(self.gbt, self.game, x)
+        return strategy_regret(self.gbt, self.game, x)
 
 
 class RecordedGambit:
