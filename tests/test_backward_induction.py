@@ -23,9 +23,9 @@ from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, PointValues, evalua
 from sim.games.extensive_build import build_extensive
 from sim.scenario.loader import load_scenario
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import all_pure_spe, backward_induction_batch
-from sim.solvers.spe_check import check_subgame_perfect
-from sim.solvers.subgames import subgame_perfect
+from sim.solvers.extensive.backward_induction import all_pure_spe, backward_induction_batch
+from sim.solvers.extensive.spe_check import check_subgame_perfect
+from sim.solvers.extensive.subgames import subgame_perfect
 
 
 def _game(seed: int, **kwargs):  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ from sim.scenario.loader import load_scenario, load_scenario_text
 from sim.scenario.model import Formula
 from sim.scenario.parameters import parameter_env
 from sim.scenario.sequential import enumerate_histories
-from sim.solvers.subgames import subgame_roots
+from sim.solvers.extensive.subgames import subgame_roots
 
 CONTRACT = """\
 name: contract example

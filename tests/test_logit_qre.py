@@ -1,4 +1,4 @@
-"""Tests for :mod:`sim.solvers.logit_qre`: fixed points, known answers, pygambit, properties."""
+"""Tests for :mod:`sim.solvers.qre.logit_qre`: fixed points, known answers, pygambit, properties."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import fsolve
 
-from sim.solvers.logit_qre import (
+from sim.solvers.qre import (
     LogitQREError,
     QREPoint,
     limiting_logit_equilibrium,

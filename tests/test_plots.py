@@ -39,7 +39,7 @@ from sim.plots.common import wrap_name
 from sim.plots.grid import cell_edges, region_anchors
 from sim.plots.sweep import outcome_runs
 from sim.plots.tree import tree_layout
-from sim.solvers.logit_qre import limiting_logit_equilibrium, trace_logit_branch
+from sim.solvers.qre import limiting_logit_equilibrium, trace_logit_branch
 
 RPS = """
 name: Weighted rock, paper, scissors
@@ -337,7 +337,7 @@ def test_importing_sim_does_not_import_matplotlib():
         import sys
         import sim
         import sim.analysis.sweep, sim.analysis.montecarlo, sim.analysis.tornado
-        import sim.analysis.thresholds, sim.analysis.sequential, sim.solvers.logit_qre
+        import sim.analysis.thresholds, sim.analysis.sequential, sim.solvers.qre.logit_qre
         print(sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"))
         """
     )

@@ -1,4 +1,4 @@
-"""Tests for :mod:`sim.solvers.pure_nash`: known answers, pygambit, batches, properties."""
+"""Tests for :mod:`sim.solvers.nash.pure_nash`: known answers, pygambit, batches, properties."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.errors import VerificationError
-from sim.solvers.pure_nash import (
+from sim.solvers.nash.pure_nash import (
     pure_nash,
     pure_nash_mask,
     pure_nash_mask_batch,

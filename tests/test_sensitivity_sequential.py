@@ -25,7 +25,7 @@ from sim.report.sensitivity import sweep_csv, sweep_json, sweep_text
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
 from sim.report.sequential_report import sequential_text
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import backward_induction_batch
+from sim.solvers.extensive.backward_induction import backward_induction_batch
 
 ENTRY = "entry_deterrence"
 DEAL = "missile_shield_deal"
@@ -160,7 +160,7 @@ def sweep_like(batch: SequentialBatch):  # type: ignore[no-untyped-def]
 def test_batch_on_random_trees_takes_the_first_spe(seed: int) -> None:
     from gambit_helpers import load_text, random_tree_scenario
 
-    from sim.solvers.backward_induction import all_pure_spe
+    from sim.solvers.extensive.backward_induction import all_pure_spe
 
     rng = np.random.default_rng(seed)
     scenario = load_text(random_tree_scenario(rng, players=3, nodes=14, moves=(1, 3)))

@@ -1,4 +1,4 @@
-"""Tests for :mod:`sim.solvers.support_enumeration` (all equilibria of N-player games).
+"""Tests for :mod:`sim.solvers.nash.support_enumeration` (all equilibria of N-player games).
 
 Reference answers: McKelvey & McLennan's 2x2x2 game with nine equilibria,
 Jordan's three-player matching pennies, battle of the sexes, degenerate games,
@@ -38,12 +38,12 @@ from gambit_helpers import strategy_regret
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.solvers import bilinear_elimination
-from sim.solvers.homotopy import refine, start_system, track
-from sim.solvers.indifference_system import build_batch
-from sim.solvers.multilinear import MultilinearStructure, bezout_assignments
-from sim.solvers.pure_nash import pure_nash_profiles
-from sim.solvers.support_enumeration import METHOD, all_equilibria
+from sim.solvers.nash import bilinear_elimination
+from sim.solvers.nash.homotopy import refine, start_system, track
+from sim.solvers.nash.indifference_system import build_batch
+from sim.solvers.nash.multilinear import MultilinearStructure, bezout_assignments
+from sim.solvers.nash.pure_nash import pure_nash_profiles
+from sim.solvers.nash.support_enumeration import METHOD, all_equilibria
 from sim.solvers.verify import check_equilibrium, expected_payoffs
 
 # ---------------------------------------------------------------- games
@@ -336,7 +336,7 @@ def test_small_integer_games_always_have_verified_equilibria(values: list[int]) 
 
 
 def test_two_player_generic_games_match_vertex_enumeration() -> None:
-    from sim.solvers.vertex_enumeration import extreme_equilibria
+    from sim.solvers.nash.vertex_enumeration import extreme_equilibria
 
     for seed in range(15):
         rng = np.random.default_rng(seed)

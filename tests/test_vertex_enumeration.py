@@ -1,4 +1,4 @@
-"""Tests of :mod:`sim.solvers.vertex_enumeration` (all extreme equilibria)."""
+"""Tests of :mod:`sim.solvers.nash.vertex_enumeration` (all extreme equilibria)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.optimize import linprog
 
-from sim.solvers.result import EquilibriumSet
-from sim.solvers.vertex_enumeration import (
+from sim.solvers.nash.vertex_enumeration import (
     extreme_equilibria,
     is_degenerate,
     popcount,
     popcount_table,
 )
+from sim.solvers.result import EquilibriumSet
 
 ATOL = 1e-9
 

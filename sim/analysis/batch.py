@@ -27,7 +27,7 @@ from sim.errors import UsageError, VerificationError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import outcome_label, payoff_tensor
-from sim.solvers.pure_nash import pure_nash_mask_batch
+from sim.solvers.nash.pure_nash import pure_nash_mask_batch
 from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import pure_regrets_batch, verified
 
@@ -313,11 +313,11 @@ def mixed_equilibria(payoffs: np.ndarray, tol: float = 1e-9) -> tuple[list[Equil
     Returns the equilibria and whether the list is known to be complete.
     """
     if payoffs.shape[0] == 2:
-        from sim.solvers.two_player import bimatrix_equilibria
+        from sim.solvers.nash.two_player import bimatrix_equilibria
 
         result = bimatrix_equilibria(payoffs[0], payoffs[1], tol=tol)
     else:
-        from sim.solvers.support_enumeration import all_equilibria
+        from sim.solvers.nash.support_enumeration import all_equilibria
 
         result = all_equilibria(payoffs, tol=tol)
     return list(verified(result.equilibria, payoffs, tol=1e-9)), bool(result.complete)

@@ -3,20 +3,20 @@
 :func:`solve_sequential` builds the game tree, computes
 
 * the **subgame-perfect** equilibria: every pure one by backward induction in
-  a game of perfect information (:mod:`sim.solvers.backward_induction`),
+  a game of perfect information (:mod:`sim.solvers.extensive.backward_induction`),
   otherwise by solving proper subgames bottom up
-  (:mod:`sim.solvers.subgames`);
+  (:mod:`sim.solvers.extensive.subgames`);
 * the **Nash equilibria of the reduced strategic form**
-  (:mod:`sim.games.reduced_form`, :mod:`sim.solvers.reduced_nash`), reported
+  (:mod:`sim.games.reduced_form`, :mod:`sim.solvers.extensive.reduced_nash`), reported
   as behaviour strategies (Kuhn 1953; at information sets a player's own
-  plan excludes, the move of :mod:`sim.solvers.completion`), each marked
+  plan excludes, the move of :mod:`sim.solvers.extensive.completion`), each marked
   subgame perfect or not, with the threats and promises that are not
-  credible (:mod:`sim.solvers.credibility`);
+  credible (:mod:`sim.solvers.extensive.credibility`);
 
 and re-checks every equilibrium independently: strategic-form ones with
 :func:`sim.solvers.verify.check_equilibrium` on the reduced strategic form,
 subgame-perfect ones with the one-shot deviation test in every subgame
-(:func:`sim.solvers.spe_check.check_subgame_perfect`). A failed check raises
+(:func:`sim.solvers.extensive.spe_check.check_subgame_perfect`). A failed check raises
 :class:`~sim.errors.VerificationError`; nothing is silently dropped.
 """
 
@@ -34,12 +34,12 @@ from sim.games.profile_values import node_values
 from sim.games.reduced_form import ReducedForm, behaviour_from_mixed, reduced_form
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import all_pure_spe
-from sim.solvers.completion import complete
-from sim.solvers.credibility import Finding, credibility_findings
-from sim.solvers.reduced_nash import FormEquilibrium, solve_reduced_form
-from sim.solvers.spe_check import check_subgame_perfect
-from sim.solvers.subgames import subgame_perfect, subgame_roots
+from sim.solvers.extensive.backward_induction import all_pure_spe
+from sim.solvers.extensive.completion import complete
+from sim.solvers.extensive.credibility import Finding, credibility_findings
+from sim.solvers.extensive.reduced_nash import FormEquilibrium, solve_reduced_form
+from sim.solvers.extensive.spe_check import check_subgame_perfect
+from sim.solvers.extensive.subgames import subgame_perfect, subgame_roots
 
 __all__ = [
     "SEQUENTIAL_CONCEPTS",

@@ -4,7 +4,7 @@ The sequential counterpart of :mod:`sim.analysis.batch`, for games of perfect
 information (chance moves allowed). The game tree is built once per scenario,
 every payoff and probability formula is evaluated once on the whole batch,
 and backward induction runs on all points together
-(:func:`sim.solvers.backward_induction.backward_induction_columns`). Arrays
+(:func:`sim.solvers.extensive.backward_induction.backward_induction_columns`). Arrays
 are held *node-major* - the batch is the last axis - so every step works on
 contiguous rows.
 
@@ -57,7 +57,7 @@ from sim.games.extensive import (
 from sim.games.extensive_build import build_extensive
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import METHOD, _layout, backward_induction_columns
+from sim.solvers.extensive.backward_induction import METHOD, _layout, backward_induction_columns
 
 __all__ = [
     "MIN_OUTCOME_PROBABILITY",

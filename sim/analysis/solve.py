@@ -15,22 +15,26 @@ import numpy as np
 
 from sim.errors import UsageError
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.dominance import (
+from sim.solvers.nash.pure_nash import pure_nash
+from sim.solvers.nash.support_enumeration import all_equilibria
+from sim.solvers.nash.two_player import bimatrix_equilibria
+from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
+from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
+from sim.solvers.qre.logit_qre import QREPoint
+from sim.solvers.result import Equilibrium
+from sim.solvers.structure.dominance import (
     Dominance,
     EliminationResult,
     dominated_moves,
     iterated_elimination,
 )
-from sim.solvers.logit_limit import limiting_logit_equilibrium
-from sim.solvers.logit_qre import QREPoint
-from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
-from sim.solvers.pure_nash import pure_nash
-from sim.solvers.result import Equilibrium
-from sim.solvers.security import SecurityLevel, mixed_security_levels, pure_security_levels
-from sim.solvers.support_enumeration import all_equilibria
-from sim.solvers.two_player import bimatrix_equilibria
+from sim.solvers.structure.pareto import is_pareto_optimal, pareto_optimal_profiles
+from sim.solvers.structure.security import (
+    SecurityLevel,
+    mixed_security_levels,
+    pure_security_levels,
+)
 from sim.solvers.verify import verified
-from sim.solvers.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
 
 __all__ = ["NASH_CONCEPTS", "GameAnalysis", "SolveOptions", "solve_game"]
 
@@ -148,7 +152,7 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
     """Logit QRE points at the requested precisions, and the limiting logit equilibrium."""
     from dataclasses import replace
 
-    from sim.solvers.logit_qre import logit_qre_at
+    from sim.solvers.qre.logit_qre import logit_qre_at
 
     u = analysis.game.payoffs
     points = logit_qre_at(u, list(analysis.options.qre_lambdas))

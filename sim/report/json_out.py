@@ -18,7 +18,7 @@ from sim.solvers.result import Equilibrium, outcome_distribution
 
 if TYPE_CHECKING:
     from sim.analysis.solve import GameAnalysis
-    from sim.solvers.logit_qre import QREPoint
+    from sim.solvers.qre.logit_qre import QREPoint
 
 __all__ = ["dumps", "equilibrium_entry", "solve_document"]
 

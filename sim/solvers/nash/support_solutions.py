@@ -1,14 +1,14 @@
 """Equilibrium candidates from the indifference systems of a batch of supports.
 
-Each support profile's indifference system (:mod:`sim.solvers.indifference_system`)
+Each support profile's indifference system (:mod:`sim.solvers.nash.indifference_system`)
 is solved in one of two ways:
 
 * structurally square systems (positive multihomogeneous Bezout number and no
   equation that vanishes identically): linear ones (each equation involves
   one other player) by one least-squares step, three bilinear equations in
-  three unknowns in closed form (:mod:`sim.solvers.bilinear_elimination`),
+  three unknowns in closed form (:mod:`sim.solvers.nash.bilinear_elimination`),
   and all others by homotopy continuation
-  (:mod:`sim.solvers.homotopy`), which finds every isolated solution
+  (:mod:`sim.solvers.nash.homotopy`), which finds every isolated solution
   (Sommese & Wampler 2005, "The Numerical Solution of Systems of
   Polynomials", ch. 7-8; McKelvey & McLennan 1996, "Computation of equilibria
   in finite games", sec. 6). A system whose paths do not all end (or of which
@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers import bilinear_elimination
-from sim.solvers.homotopy import StartSystem, TrackSettings, refine, start_system, track
-from sim.solvers.indifference_system import IndifferenceBatch, polish
-from sim.solvers.multilinear import bezout_assignments, evaluate
+from sim.solvers.nash import bilinear_elimination
+from sim.solvers.nash.homotopy import StartSystem, TrackSettings, refine, start_system, track
+from sim.solvers.nash.indifference_system import IndifferenceBatch, polish
+from sim.solvers.nash.multilinear import bezout_assignments, evaluate
 
 __all__ = ["BatchOutcome", "Candidate", "solve_batch"]
 

@@ -1,6 +1,6 @@
 """Multihomogeneous homotopy continuation for batches of multilinear systems.
 
-Every system of a batch has the same :class:`~sim.solvers.multilinear.MultilinearStructure`.
+Every system of a batch has the same :class:`~sim.solvers.nash.multilinear.MultilinearStructure`.
 Each group of homogeneous coordinates is fixed to a random affine patch
 ``c_g . x_g = 1`` (Sommese & Wampler 2005, "The Numerical Solution of Systems
 of Polynomials", sec. 3.7), so a solution at infinity of the chart
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.multilinear import MultilinearStructure, bezout_assignments, evaluate, values
+from sim.solvers.nash.multilinear import MultilinearStructure, bezout_assignments, evaluate, values
 
 __all__ = ["PathEnds", "StartSystem", "TrackSettings", "refine", "start_system", "track"]
 

@@ -21,7 +21,7 @@ for degenerate games too, where a vertex may carry more labels than its
 dimension and the equilibria form continua whose extreme points are listed.
 
 Vertices are found by solving every basis in vectorised batches (see
-:mod:`sim.solvers.polytope_vertices`); each vertex is identified by its set of
+:mod:`sim.solvers.nash.polytope_vertices`); each vertex is identified by its set of
 labels (a bitmask), so the many bases of a degenerate vertex merge. The
 vertices that take part in an equilibrium are then recomputed from their full
 set of tight constraints -- exactly with :class:`fractions.Fraction` when all
@@ -37,7 +37,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.polytope_vertices import (
+from sim.solvers.nash.polytope_vertices import (
     MAX_LABELS,
     IntArray,
     Vertices,
@@ -88,7 +88,7 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-9)
     -----
     Pairs of completely labelled vertices of the best-response polytopes are
     the extreme equilibria (von Stengel 2002; Avis et al. 2010).
-    Vertices come from :func:`sim.solvers.polytope_vertices.polytope_vertices`.
+    Vertices come from :func:`sim.solvers.nash.polytope_vertices.polytope_vertices`.
     The tests compare the result with Gambit's ``enummixed`` on degenerate and
     generic games; Gambit may list one extreme equilibrium of a degenerate
     game more than once, this function lists it once.

@@ -1,7 +1,7 @@
 """Exact elimination for three mixing players with two moves each.
 
 When exactly three players mix, each over two moves, the indifference system
-of a support profile (:mod:`sim.solvers.indifference_system`) has one
+of a support profile (:mod:`sim.solvers.nash.indifference_system`) has one
 unknown per player, ``p_g`` = probability of the second move, and one
 bilinear equation per player in the other two unknowns:
 

@@ -3,10 +3,10 @@
 * one active player: its best plans (every pure maximiser; mixtures of tied
   plans are equilibria too and are not listed separately);
 * two players: every extreme equilibrium by vertex enumeration
-  (:func:`sim.solvers.vertex_enumeration.extreme_equilibria`; von Stengel 2002);
+  (:func:`sim.solvers.nash.vertex_enumeration.extreme_equilibria`; von Stengel 2002);
 * three or more: every pure equilibrium
-  (:func:`sim.solvers.pure_nash.pure_nash`), plus the mixed ones found by
-  support enumeration (:func:`sim.solvers.support_enumeration.all_equilibria`;
+  (:func:`sim.solvers.nash.pure_nash.pure_nash`), plus the mixed ones found by
+  support enumeration (:func:`sim.solvers.nash.support_enumeration.all_equilibria`;
   McKelvey & McLennan 1996) when the form has at most
   :data:`MAX_SUPPORT_ENUMERATION` profiles; otherwise pure equilibria only,
   with a note.
@@ -25,8 +25,8 @@ import numpy as np
 
 from sim.games.extensive import FloatArray
 from sim.games.reduced_form import ReducedForm
-from sim.solvers.pure_nash import pure_nash
-from sim.solvers.two_player import bimatrix_equilibria
+from sim.solvers.nash.pure_nash import pure_nash
+from sim.solvers.nash.two_player import bimatrix_equilibria
 from sim.solvers.verify import check_equilibrium, payoff_range
 
 __all__ = ["MAX_SUPPORT_ENUMERATION", "FormEquilibrium", "FormSolution", "solve_reduced_form"]
@@ -105,7 +105,7 @@ def _many_players(rf: ReducedForm, tol: float, want_mixed: bool, limit: int) -> 
         return _finish(rf, mixed, pure.method, True, False, (), tol, limit)
     if size <= MAX_SUPPORT_ENUMERATION:
         try:
-            from sim.solvers.support_enumeration import all_equilibria
+            from sim.solvers.nash.support_enumeration import all_equilibria
 
             found = all_equilibria(rf.payoffs, tol=tol, time_limit=SUPPORT_SECONDS)
         except Exception as exc:

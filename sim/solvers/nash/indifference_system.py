@@ -17,7 +17,7 @@ with a one-move support are fixed and drop out.
 
 :class:`IndifferenceBatch` holds the coefficient tensors of many support
 profiles of one size vector, in the block form of
-:mod:`sim.solvers.multilinear` (one block per mixing player), and
+:mod:`sim.solvers.nash.multilinear` (one block per mixing player), and
 :func:`polish` refines real solutions with Newton or Gauss-Newton steps in
 float64.
 """
@@ -30,7 +30,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.multilinear import MultilinearStructure, evaluate
+from sim.solvers.nash.multilinear import MultilinearStructure, evaluate
 
 __all__ = ["IndifferenceBatch", "Polished", "build_batch", "polish"]
 

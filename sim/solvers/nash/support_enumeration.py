@@ -17,10 +17,10 @@ equilibria", ISSAC). The algorithm:
    another move of player ``i`` against every pure profile of ``S_-i``
    (conditional dominance, PNS 2008 sec. 3);
 3. solves each remaining system for *all* its isolated solutions
-   (:mod:`sim.solvers.support_solutions`): linear systems directly, three
-   bilinear equations in closed form (:mod:`sim.solvers.bilinear_elimination`),
+   (:mod:`sim.solvers.nash.support_solutions`): linear systems directly, three
+   bilinear equations in closed form (:mod:`sim.solvers.nash.bilinear_elimination`),
    everything else by multihomogeneous homotopy continuation
-   (:mod:`sim.solvers.homotopy`, Sommese & Wampler 2005, "The Numerical
+   (:mod:`sim.solvers.nash.homotopy`, Sommese & Wampler 2005, "The Numerical
    Solution of Systems of Polynomials");
 4. keeps the real solutions in the product of simplices that pass the
    outside-support inequalities, removes duplicates (the copy on the
@@ -49,11 +49,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.solvers.indifference_system import build_batch
-from sim.solvers.pure_nash import pure_nash_profiles
+from sim.solvers.nash.indifference_system import build_batch
+from sim.solvers.nash.pure_nash import pure_nash_profiles
+from sim.solvers.nash.support_pruning import ConditionalDominance, Support, undominated
+from sim.solvers.nash.support_solutions import Candidate, solve_batch
 from sim.solvers.result import Equilibrium, EquilibriumSet
-from sim.solvers.support_pruning import ConditionalDominance, Support, undominated
-from sim.solvers.support_solutions import Candidate, solve_batch
 from sim.solvers.verify import deviation_payoffs, expected_payoffs, payoff_range, verified
 
 __all__ = ["METHOD", "all_equilibria"]

@@ -1,7 +1,7 @@
 """The limiting logit equilibrium: the Nash equilibrium at the end of the QRE branch.
 
 The principal branch of the logit QRE correspondence (traced by
-:mod:`sim.solvers.logit_qre`) converges in generic games to one Nash
+:mod:`sim.solvers.qre.logit_qre`) converges in generic games to one Nash
 equilibrium as the precision grows (McKelvey and Palfrey 1995): a principled
 selection among several equilibria. Near the end of the branch the likely
 support is read off, the indifference equations on it are solved by Newton's
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.errors import SimError
-from sim.solvers.logit_qre import LogitQREError, _Game, _Tracer
+from sim.solvers.qre.logit_qre import LogitQREError, _Game, _Tracer
 from sim.solvers.result import Equilibrium
 from sim.solvers.verify import check_equilibrium, expected_payoffs
 
