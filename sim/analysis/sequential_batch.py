@@ -58,6 +58,7 @@ from sim.games.extensive_build import build_extensive
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.solvers.backward_induction import METHOD, _layout, backward_induction_columns
+from sim.solvers.tensor import leaf_scales
 
 __all__ = [
     "MIN_OUTCOME_PROBABILITY",
@@ -254,9 +255,10 @@ def plan_values(
 def _regret(
     game: ExtensiveGame, payoffs: FloatArray, probs: FloatArray, choice: npt.NDArray[np.integer]
 ) -> tuple[FloatArray, FloatArray]:
-    """Largest one-shot deviation gain per point (relative to its payoff range), and the
-    expected payoffs of the plans, both from :func:`plan_values`."""
+    """Largest one-shot deviation gain per point (each mover's gain relative to its own
+    payoff scale), and the expected payoffs of the plans, both from :func:`plan_values`."""
     vals = plan_values(game, payoffs, probs, choice)
+    scales = leaf_scales(payoffs)  # (n_players, batch): each mover's own scale
     gain = np.zeros(payoffs.shape[2])
     for g in _layout(game).groups:
         if g.chance:
@@ -265,11 +267,9 @@ def _regret(
         for col in g.kids[1:]:
             np.maximum(best, vals[col, g.owner], out=best)
         best -= vals[g.nodes, g.owner]
+        best /= scales[g.owner]
         np.maximum(gain, best.max(axis=0), out=gain)
-    flat = payoffs.reshape(-1, payoffs.shape[2])
-    span = flat.max(axis=0) - flat.min(axis=0) if flat.shape[0] else np.ones(payoffs.shape[2])
-    span[span <= 1e-300] = 1.0
-    return gain / span, vals[0]
+    return gain, vals[0]
 
 
 # --------------------------------------------------------------------------- the batch

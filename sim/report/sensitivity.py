@@ -77,13 +77,18 @@ class _PureEntries:
             self.cache[profile] = (json.dumps(strategies), json.dumps(outcome))
         return self.cache[profile]
 
-    def entry(self, point: int, profile: tuple[int, ...]) -> str:
-        strategies, outcomes = self.pieces(profile)
+    def entry(self, point: int, profile: tuple[int, ...], regret: float) -> str:
+        """The entry of one pure equilibrium; ``regret`` is its checked regret."""
         values = self.batch.payoffs[point][(slice(None), *profile)]
+        return self.text(profile, values.tolist(), regret)
+
+    def text(self, profile: tuple[int, ...], values: list[float], regret: float) -> str:
+        strategies, outcomes = self.pieces(profile)
         pays = ", ".join(f"{n}: {float(v)!r}" for n, v in zip(self.players, values, strict=True))
         return (
             f'{{"concept": "pure_nash", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
+            f'"outcomes": {outcomes}, "method": "best_response_enumeration", '
+            f'"regret": {float(regret)!r}}}'
         )
 
 
@@ -92,7 +97,11 @@ def point_entries(batch: AnyBatch, point: int, pure: _PureEntries | None = None)
     if isinstance(batch, SequentialBatch):
         return [SequentialEntries(batch).entry(point)]
     pure = pure or _PureEntries(batch)
-    out = [pure.entry(point, prof) for prof in batch.pure_profiles(point)]
+    regrets = batch.pure_regrets(point)
+    out = [
+        pure.entry(point, prof, float(r))
+        for prof, r in zip(batch.pure_profiles(point), regrets, strict=True)
+    ]
     if batch.mixed[point]:
         game = _game(batch, point)
         out.extend(
@@ -114,18 +123,13 @@ def _pure_entries_by_point(batch: BatchSolution, pure: _PureEntries) -> list[lis
     The equilibria and their payoffs are gathered with one ``argwhere`` and one
     fancy index over the whole batch; only the string formatting is per entry.
     """
-    hits = np.argwhere(batch.pure_mask)
+    hits = np.argwhere(batch.pure_mask)  # the order of batch.pure_regret
     index = (hits[:, 0], slice(None), *hits[:, 1:].T)
     payoffs = batch.payoffs[index].tolist() if hits.size else []
     out: list[list[str]] = [[] for _ in range(batch.size)]
-    names = pure.players
-    for row, values in zip(hits.tolist(), payoffs, strict=True):
-        strategies, outcomes = pure.pieces(tuple(row[1:]))
-        pays = ", ".join(f"{n}: {v!r}" for n, v in zip(names, values, strict=True))
-        out[row[0]].append(
-            f'{{"concept": "pure_nash", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
-        )
+    regrets = batch.pure_regret.tolist()
+    for row, values, regret in zip(hits.tolist(), payoffs, regrets, strict=True):
+        out[row[0]].append(pure.text(tuple(row[1:]), values, regret))
     return out
 
 

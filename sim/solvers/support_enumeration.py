@@ -54,6 +54,7 @@ from sim.solvers.pure_nash import pure_nash_profiles
 from sim.solvers.result import Equilibrium, EquilibriumSet
 from sim.solvers.support_pruning import ConditionalDominance, Support, undominated
 from sim.solvers.support_solutions import Candidate, solve_batch
+from sim.solvers.tensor import player_scales
 from sim.solvers.verify import deviation_payoffs, expected_payoffs, payoff_range, verified
 
 __all__ = ["METHOD", "all_equilibria"]
@@ -170,8 +171,7 @@ def _checked(payoffs: np.ndarray) -> np.ndarray:
 def _rescaled(u: np.ndarray) -> np.ndarray:
     """Each player's payoffs mapped affinely onto ``[0, 1]`` (zeros if constant)."""
     flat = u.reshape(u.shape[0], -1)
-    low, span = flat.min(axis=1), np.ptp(flat, axis=1)
-    span = np.where(span > 1e-300, span, np.inf)
+    low, span = flat.min(axis=1), player_scales(u)
     shape = (-1,) + (1,) * (u.ndim - 1)
     return (u - low.reshape(shape)) / span.reshape(shape)
 
