@@ -245,7 +245,15 @@ def thresholds_text(result: ThresholdResult, current: float | None, *, header: b
             f"[{format_number(result.start)}, {format_number(result.stop)}]."
         )
     for t in result.thresholds:
-        lines.append(f"  {threshold_sentence(result, t, current)}")
+        mark = "" if t.exact else " ~"
+        lines.append(f"  {threshold_sentence(result, t, current)}{mark}")
+    if any(not t.exact for t in result.thresholds):
+        cell = format_number(abs(result.stop - result.start) / max(result.steps - 1, 1))
+        lines.append(
+            f"  ~ a grid result: found between points of a {result.steps}-point grid (one step "
+            f"= {cell}) and refined by bisection; a change that reverses within one step "
+            "would not be seen (use --steps to look closer)."
+        )
     return "\n".join(lines)
 
 
@@ -256,6 +264,7 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
         out.append(
             {
                 "value": t.value,
+                "exact": t.exact,
                 "before": [json.loads(e) for e in point_entries(t.before, 0)],
                 "after": [json.loads(e) for e in point_entries(t.after, 0)],
                 "before_outcome": t.before_name,
@@ -263,7 +272,14 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
                 "sentence": threshold_sentence(result, t),
             }
         )
-    doc: dict[str, Any] = {"parameter": result.parameter, "select": result.rule}
+    doc: dict[str, Any] = {
+        "parameter": result.parameter,
+        "select": result.rule,
+        "from": result.start,
+        "to": result.stop,
+        "method": result.method,
+        "grid_steps": result.steps,
+    }
     if "subgame_perfect" in result.concepts:
         doc["concept"] = "subgame_perfect"
     doc["thresholds"] = out
