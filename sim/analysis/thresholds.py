@@ -316,12 +316,24 @@ def _exact_flips(
             pending.append((float(between[0]), a, b))
         else:
             brackets.append((a, b))
-    if pending:
-        pts = np.array([x for r, a, b in pending for x in (r - (r - a) * 1e-3, r + (b - r) * 1e-3)])
-        names = predict(solve(pts), rule).names
-        for j, (r, _a, _b) in enumerate(pending):
-            before, after = solve(pts[2 * j : 2 * j + 1]), solve(pts[2 * j + 1 : 2 * j + 2])
-            flips.append(Threshold(r, r, r, before, after, names[2 * j], names[2 * j + 1], True))
+    if not pending:
+        return flips, brackets
+    # Check each root: the states just beside it must be those of the samples around it;
+    # a change elsewhere between the samples (mixed equilibria) is left to bisection.
+    pts = np.array([x for r, a, b in pending for x in (r - (r - a) * 1e-3, r + (b - r) * 1e-3)])
+    ends = np.array([x for _r, a, b in pending for x in (a, b)])
+    beside, _ = _fine_keys(solve(pts), rule)
+    far, _ = _fine_keys(solve(ends), rule)
+    for j, (r, a, b) in enumerate(pending):
+        left, right = pts[2 * j], pts[2 * j + 1]
+        if beside[2 * j] != beside[2 * j + 1]:
+            before, after = solve(np.array([left])), solve(np.array([right]))
+            names = predict(before, rule).names[0], predict(after, rule).names[0]
+            flips.append(Threshold(r, r, r, before, after, *names, True))
+        if far[2 * j] != beside[2 * j]:
+            brackets.append((a, float(left)))
+        if far[2 * j + 1] != beside[2 * j + 1]:
+            brackets.append((float(right), b))
     return flips, brackets
 
 
