@@ -39,7 +39,8 @@ import numpy as np
 
 from sim.analysis.batch import AnyBatch, BatchSolution, default_concepts, solve_batch
 from sim.analysis.predict import predict
-from sim.analysis.sequential_batch import SequentialBatch, switch_root
+from sim.analysis.sequential_batch import SequentialBatch
+from sim.analysis.sequential_switch import switch_root
 from sim.analysis.threshold_sentences import human_number, threshold_sentence
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
@@ -96,7 +97,10 @@ class ThresholdResult:
 
     ``method`` is ``"affine_roots"`` (payoffs affine in the parameter: exact
     roots) or ``"grid_bisection"`` (a grid of ``steps`` points refined by
-    bisection to ``xtol``).
+    bisection to ``xtol``). ``odds`` lists, for a sequential game, each
+    outcome whose probability moves across the range (chance-driven
+    outcomes), with its probability at the start, at the end, and its lowest
+    and highest on the grid.
     """
 
     parameter: str
@@ -108,6 +112,7 @@ class ThresholdResult:
     concepts: tuple[str, ...]
     thresholds: tuple[Threshold, ...]
     method: str = "grid_bisection"
+    odds: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
 def _fine_keys(batch: AnyBatch, rule: str) -> tuple[list[tuple], list[tuple]]:
@@ -160,9 +165,11 @@ def find_thresholds(
     if scenario.kind != "sequential":
         roots = affine_roots(scenario, parameter, start, stop, base)
     scale = max(1.0, abs(start), abs(stop))
+    grid_batch = None
+    exact: list[Threshold] = []
     if roots is None:
-        brackets = _changes(solve, grid, rule, fine=True)
-        exact: list[Threshold] = []
+        grid_batch = solve(grid)
+        brackets = _changes(grid_batch, grid, rule)
     else:
         exact, brackets = _exact_flips(solve, roots, grid, rule)
     brackets = _bisect(solve, brackets, rule, xtol * scale)
@@ -172,8 +179,33 @@ def find_thresholds(
     ]
     found.sort(key=lambda t: t.value)
     method = "grid_bisection" if roots is None or merged else "affine_roots"
+    odds = _odds(grid_batch) if isinstance(grid_batch, SequentialBatch) else ()
     return ThresholdResult(
-        parameter, start, stop, steps, xtol, rule, tuple(concepts), tuple(found), method
+        parameter, start, stop, steps, xtol, rule, tuple(concepts), tuple(found), method, odds
+    )
+
+
+def _odds(batch: SequentialBatch) -> tuple[tuple[str, float, float, float, float], ...]:
+    """Outcomes whose probability moves along the grid while the plan stays the same (so by
+    chance, not by a change of plan): (name, at the start, at the end, lowest, highest)."""
+    from sim.analysis.sequential_batch import plan_codes
+
+    probs = batch.outcome_probs
+    codes = plan_codes(batch)
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    moving = np.zeros(probs.shape[0], bool)
+    for a, b in zip(starts, [*starts[1:], codes.size], strict=True):
+        moving |= np.ptp(probs[:, a:b], axis=1) > 1e-9
+    return tuple(
+        (
+            name,
+            float(probs[k, 0]),
+            float(probs[k, -1]),
+            float(probs[k].min()),
+            float(probs[k].max()),
+        )
+        for k, name in enumerate(batch.outcome_names)
+        if moving[k]
     )
 
 
@@ -181,10 +213,9 @@ Solver = Callable[[np.ndarray], AnyBatch]
 Bracket = tuple[float, float]
 
 
-def _changes(solve: Solver, points: np.ndarray, rule: str, *, fine: bool) -> list[Bracket]:
-    """Neighbouring points whose (fine or coarse) signatures differ."""
-    coarse, detail = _fine_keys(solve(points), rule)
-    keys = detail if fine else coarse
+def _changes(batch: AnyBatch, points: np.ndarray, rule: str) -> list[Bracket]:
+    """Neighbouring points whose signatures or best responses differ."""
+    _, keys = _fine_keys(batch, rule)
     return [
         (float(points[i]), float(points[i + 1]))
         for i in range(len(points) - 1)

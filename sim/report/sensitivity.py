@@ -238,12 +238,26 @@ def thresholds_text(result: ThresholdResult, current: float | None, *, header: b
             f"Flip points of {result.parameter} between {format_number(result.start)} and "
             f"{format_number(result.stop)} ({how}):"
         )
-    if not result.thresholds:
+    where = f"{result.parameter} in [{format_number(result.start)}, {format_number(result.stop)}]"
+    if not result.thresholds and not result.odds:
         what = "subgame-perfect plan and outcome hold" if sequential else "equilibria hold"
+        lines.append(f"Nothing changes: the same {what} for every {where}.")
+    elif not result.thresholds:
         lines.append(
-            f"Nothing changes: the same {what} for every {result.parameter} in "
-            f"[{format_number(result.start)}, {format_number(result.stop)}]."
+            f"The subgame-perfect plan stays the same for every {where}, and so do the "
+            "outcomes it can lead to, but chance makes them more or less likely:"
         )
+    if result.odds:
+        if result.thresholds:
+            lines.append(f"  The odds of chance-driven outcomes also move across {where}:")
+        for name, first, last, low, high in result.odds:
+            extremes = ""
+            if low < min(first, last) - 1e-9 or high > max(first, last) + 1e-9:
+                extremes = f" (between {low:.1%} and {high:.1%} in between)"
+            lines.append(
+                f"    {name}: {first:.1%} at {result.parameter} = {format_number(result.start)}, "
+                f"{last:.1%} at {format_number(result.stop)}{extremes}"
+            )
     for t in result.thresholds:
         mark = "" if t.exact else " ~"
         lines.append(f"  {threshold_sentence(result, t, current)}{mark}")
@@ -282,6 +296,10 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
     }
     if "subgame_perfect" in result.concepts:
         doc["concept"] = "subgame_perfect"
+        doc["outcome_probabilities"] = [
+            {"outcome": name, "from": first, "to": last, "min": low, "max": high}
+            for name, first, last, low, high in result.odds
+        ]
     doc["thresholds"] = out
     return doc
 
