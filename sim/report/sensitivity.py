@@ -253,7 +253,7 @@ def thresholds_text(result: ThresholdResult, current: float | None, *, header: b
         for name, first, last, low, high in result.odds:
             extremes = ""
             if low < min(first, last) - 1e-9 or high > max(first, last) + 1e-9:
-                extremes = f" (between {low:.1%} and {high:.1%} in between)"
+                extremes = f" (from {low:.1%} to {high:.1%} along the way)"
             lines.append(
                 f"    {name}: {first:.1%} at {result.parameter} = {format_number(result.start)}, "
                 f"{last:.1%} at {format_number(result.stop)}{extremes}"
