@@ -7,10 +7,11 @@ import argparse
 import numpy as np
 
 from sim.analysis.selection import RULES
-from sim.cli.outputs import check_output
+from sim.cli.outputs import check_output, say
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
+from sim.textsafe import escape_text
 
 __all__ = [
     "MAX_POINTS",
@@ -140,8 +141,8 @@ def save_plot(args: argparse.Namespace, plot: str, *data: object, **options: obj
 
     axes = getattr(sim.plots, plot)(*data, **options)
     first = axes[0] if isinstance(axes, list | tuple) else axes
-    sim.plots.save_figure(first.figure, path)
-    print(f"wrote {path}")
+    sim.plots.save_figure(first.figure, path, replace=args.force)
+    say(f"wrote {escape_text(str(path))}")
 
 
 def current_value(scenario: Scenario, overrides: dict[str, float], name: str) -> float:

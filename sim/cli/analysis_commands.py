@@ -15,6 +15,7 @@ from sim.cli.analysis_args import (
     parse_range,
     save_plot,
 )
+from sim.cli.outputs import say
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
@@ -64,7 +65,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print(sweep_json(result), end="")
     elif args.csv:
-        print(sweep_csv(result), end="")
+        say(sweep_csv(result), end="")
     thresholds = None
     if not (args.json or args.csv) or args.output:
         thresholds = find_thresholds(
@@ -77,7 +78,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
             rule=args.select,
         )
     if not (args.json or args.csv):
-        print(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
+        say(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
 
     save_plot(args, "plot_sweep", result, thresholds)
     return 0
@@ -122,7 +123,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(thresholds_document(result), indent=2))
     else:
-        print(thresholds_text(result, current))
+        say(thresholds_text(result, current))
     return 0
 
 
@@ -172,7 +173,7 @@ def _run_grid(args: argparse.Namespace) -> int:
         }
         print(json.dumps(doc, indent=1))
     else:
-        print(grid_text(result))
+        say(grid_text(result))
 
     save_plot(args, "plot_grid", result)
     return 0
@@ -217,7 +218,7 @@ def _run_mc(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(montecarlo_document(result), indent=2))
     else:
-        print(montecarlo_text(result))
+        say(montecarlo_text(result))
 
     save_plot(args, "plot_montecarlo", result)
     return 0
@@ -257,7 +258,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(tornado_document(results), indent=2))
     else:
-        print(tornado_text(results))
+        say(tornado_text(results))
 
     save_plot(args, "plot_tornados", results, scenario_name=scenario.name)
     return 0

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from sim.cli.outputs import say
 from sim.errors import ScenarioError, UsageError
 from sim.games.normal_form import build_game
 from sim.report.show import describe_parameters, describe_sequential
@@ -18,6 +19,7 @@ from sim.scenario.bundled import bundled_scenarios
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parse_overrides
+from sim.textsafe import escape_text
 
 __all__ = ["COMMANDS", "Command", "load_with_overrides", "use_color"]
 
@@ -86,7 +88,7 @@ def _run_list(args: argparse.Namespace) -> int:
         rows.append((path.stem, summary))
     width = max((len(n) for n, _ in rows), default=0)
     for name, summary in rows:
-        print(f"{name.ljust(width)}  {summary}")
+        say(f"{name.ljust(width)}  {escape_text(summary)}")
     return 0
 
 
@@ -106,8 +108,8 @@ def _run_validate(args: argparse.Namespace) -> int:
             status = 1
             continue
         n, k = len(scenario.players), len(scenario.parameters)
-        print(
-            f"{name}: ok ({scenario.kind}, {n} player{'s' * (n != 1)}, "
+        say(
+            f"{escape_text(name)}: ok ({scenario.kind}, {n} player{'s' * (n != 1)}, "
             f"{k} parameter{'s' * (k != 1)})"
         )
     return status
@@ -122,18 +124,18 @@ def _show_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_show(args: argparse.Namespace) -> int:
     scenario, overrides = load_with_overrides(args)
     color = use_color()
-    print(scenario.name)
+    say(escape_text(scenario.name))
     if scenario.description:
-        print(textwrap.fill(" ".join(scenario.description.split()), 88))
-    print()
-    print(describe_parameters(scenario, overrides))
-    print()
+        say(textwrap.fill(" ".join(escape_text(scenario.description).split()), 88))
+    say()
+    say(describe_parameters(scenario, overrides))
+    say()
     if scenario.kind == "sequential":
         from sim.report.tree_text import tree_text
 
-        print(describe_sequential(scenario))
-        print()
-        print(tree_text(scenario, overrides))
+        say(describe_sequential(scenario))
+        say()
+        say(tree_text(scenario, overrides))
         return 0
     game = build_game(scenario, overrides)
     print(payoff_tables(game, color=color))
@@ -203,7 +205,7 @@ def _solve_sequential(
     if args.json:
         print(dumps(sequential_document(scenario, analysis)))
     else:
-        print(sequential_text(scenario, analysis))
+        say(sequential_text(scenario, analysis))
     return 0
 
 
@@ -237,7 +239,7 @@ def _run_solve(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(solve_document(scenario, analysis)))
     else:
-        print(solve_report(scenario, analysis))
+        say(solve_report(scenario, analysis))
     return 0
 
 

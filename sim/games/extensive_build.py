@@ -49,6 +49,7 @@ from sim.games.extensive import (
     PayoffTerm,
 )
 from sim.games.extensive_tree import from_tree
+from sim.games.infoset_keys import escape_key_part
 from sim.games.tree_builder import NodeList, Pairs, add_term, finish
 from sim.scenario.model import Scenario, Stage, When
 from sim.scenario.tree import chance_site
@@ -133,7 +134,7 @@ class _Knowledge:
 
 
 def _pairs_text(pairs: Pairs) -> str:
-    return ",".join(f"{sid}={move}" for sid, move in pairs)
+    return ",".join(f"{escape_key_part(sid)}={move}" for sid, move in pairs)
 
 
 def _sequence_infosets(
@@ -153,12 +154,13 @@ def _sequence_infosets(
         stage = by_id[sid]
         player = stage.player or ""
         text = _pairs_text(pairs)
+        who, where = escape_key_part(player), escape_key_part(sid)
         if not pairs:
-            key = f"{player}@{sid}"
+            key = f"{who}@{where}"
         elif len(plain[(player, text)]) > 1:
-            key = f"{player}@{sid}:{text}"
+            key = f"{who}@{where}:{text}"
         else:
-            key = f"{player}@{text}"
+            key = f"{who}@{text}"
         infosets.append(InfoSet(key, players.index(player), stage.moves, tuple(members), sid))
     return infosets
 

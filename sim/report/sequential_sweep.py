@@ -15,7 +15,6 @@ written in a fraction of a second.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ import numpy as np
 from sim.analysis.sequential_batch import MIN_OUTCOME_PROBABILITY, SequentialBatch, plan_codes
 from sim.analysis.sweep import SweepResult
 from sim.report.table import format_number
+from sim.textsafe import SafeCsvWriter
 
 __all__ = [
     "SequentialEntries",
@@ -136,7 +136,7 @@ def sequential_sweep_csv(result: SweepResult) -> str:
     header += [f"P({name})" for name in batch.outcome_names]
     header += ["ties"]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(header)
     moves = [np.array(h.moves, dtype=object) for h in game.infosets]
     chosen = [m[batch.plans[i]] for i, m in enumerate(moves)]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.games.normal_form import NormalFormGame
+from sim.textsafe import escape_text
 
 __all__ = ["best_response_mask", "format_number", "payoff_tables"]
 
@@ -55,14 +56,15 @@ def payoff_tables(game: NormalFormGame, *, color: bool = False) -> str:
         heading = ""
         if rest:
             heading = ", ".join(
-                f"{game.players[2 + i]} = {game.moves[2 + i][k]}" for i, k in enumerate(rest)
+                f"{escape_text(game.players[2 + i])} = {game.moves[2 + i][k]}"
+                for i, k in enumerate(rest)
             )
         blocks.append(_table(game, mask, rest, heading, color))
     return "\n\n".join(blocks)
 
 
 def _one_player(game: NormalFormGame, mask: np.ndarray) -> str:
-    lines = [f"{game.players[0]}:"]
+    lines = [f"{escape_text(game.players[0])}:"]
     for k, move in enumerate(game.moves[0]):
         star = "*" if mask[0, k] else ""
         lines.append(f"  {move}: {format_number(game.payoffs[0, k])}{star}")
@@ -94,14 +96,15 @@ def _table(
         [_cell(game, mask, (i, j, *rest), color) for j in range(len(cols))]
         for i in range(len(rows))
     ]
-    first = max(len(game.players[0]), *(len(r) for r in rows))
+    row_player, col_player = escape_text(game.players[0]), escape_text(game.players[1])
+    first = max(len(row_player), *(len(r) for r in rows))
     widths = [
         max(len(c), *(cells[i][j][1] + 2 for i in range(len(rows)))) for j, c in enumerate(cols)
     ]
     lines = []
     if heading:
         lines.append(f"When {heading}:")
-    corner = f"{game.players[0]} \\ {game.players[1]}"
+    corner = f"{row_player} \\ {col_player}"
     first = max(first, len(corner))
     lines.append(
         corner.ljust(first)
