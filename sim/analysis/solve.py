@@ -38,6 +38,8 @@ NASH_CONCEPTS = ("pure_nash", "mixed_nash")
 
 #: Games with more pure profiles than this get no dominance/security/Pareto analysis.
 MAX_STRUCTURE_PROFILES = 100_000
+#: At most this many equilibria are listed; the true count is reported with them.
+MAX_LISTED_EQUILIBRIA = 100
 SUPPORTED = ("pure_nash", "mixed_nash", "qre")
 
 #: Precision used for the QRE prediction when none is given.
@@ -77,6 +79,9 @@ class GameAnalysis:
         which the extreme points are listed).
     notes
         Plain-language remarks for the report.
+    total_equilibria
+        How many equilibria were found when ``equilibria`` lists only the
+        first ``MAX_LISTED_EQUILIBRIA`` of them; ``None`` when all are listed.
     """
 
     game: NormalFormGame
@@ -96,6 +101,7 @@ class GameAnalysis:
     qre: tuple[QREPoint, ...] = ()
     qre_limit: Equilibrium | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    total_equilibria: int | None = None
 
 
 def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> GameAnalysis:
@@ -116,9 +122,10 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
             f"concept {', '.join(unknown)} is not available for simultaneous games here; "
             f"available: {', '.join(SUPPORTED)}"
         )
-    found, methods, complete, degenerate, notes = _equilibria(game, options)
+    found, methods, complete, degenerate, notes, total = _equilibria(game, options)
+    found = found[:MAX_LISTED_EQUILIBRIA]
     checked = verified(found, game.payoffs, tol=options.verify_tol)
-    pareto = tuple(is_pareto_optimal(game.payoffs, eq.payoffs) for eq in checked)
+    pareto, pareto_note = _pareto_flags(game, checked)
     analysis = GameAnalysis(
         game=game,
         equilibria=checked,
@@ -126,8 +133,9 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         methods=tuple(methods.items()),
         complete=complete,
         degenerate=degenerate,
-        notes=tuple(notes),
+        notes=(*notes, *pareto_note),
         pareto_equilibria=pareto,
+        total_equilibria=total if total > len(found) else None,
     )
     if "qre" in options.concepts:
         analysis = _with_qre(analysis)
@@ -156,9 +164,94 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
     return replace(analysis, qre=tuple(points), qre_limit=limit)
 
 
+def _pareto_flags(
+    game: NormalFormGame, eqs: Sequence[Equilibrium]
+) -> tuple[tuple[bool, ...], tuple[str, ...]]:
+    """Whether each equilibrium is Pareto optimal, and a note if that was not checked.
+
+    An equilibrium giving every player (within the tolerance) the largest
+    payoff it gets anywhere is Pareto optimal without a linear program: this
+    settles every equilibrium of a game where all profiles tie. Equilibria
+    with the same payoffs share one test. Games above
+    ``MAX_STRUCTURE_PROFILES`` profiles get no linear programs at all.
+    """
+    u = game.payoffs
+    tol = 1e-9
+    best = u.reshape(u.shape[0], -1).max(axis=1)
+    span = max(float(best.max() - u.min()), 1e-300)
+    tops = [bool(np.all(eq.payoffs >= best - tol * span)) for eq in eqs]
+    if all(tops):
+        return tuple(tops), ()
+    if u[0].size > MAX_STRUCTURE_PROFILES:
+        note = (
+            "Pareto optimality of the equilibria is not checked for games with more than "
+            f"{MAX_STRUCTURE_PROFILES:,} pure profiles."
+        )
+        return (), (note,)
+    seen: dict[bytes, bool] = {}
+    flags = []
+    for eq, top in zip(eqs, tops, strict=True):
+        key = eq.payoffs.tobytes()
+        if key not in seen:
+            seen[key] = top or is_pareto_optimal(u, eq.payoffs, tol)
+        flags.append(seen[key])
+    return tuple(flags), ()
+
+
+def _all_indifferent(u: np.ndarray, tol: float) -> bool:
+    """True when no player's payoff depends on its own move (within ``tol`` of its range)."""
+    for p in range(u.shape[0]):
+        spread = float(np.ptp(u[p]))
+        if spread > 1e-300 and float(np.ptp(u[p], axis=p).max()) > tol * spread:
+            return False
+    return True
+
+
+def _every_profile(game: NormalFormGame) -> list[Equilibrium]:
+    """The first ``MAX_LISTED_EQUILIBRIA`` pure profiles, each an equilibrium here."""
+    u = game.payoffs
+    count = min(u[0].size, MAX_LISTED_EQUILIBRIA)
+    flat = u.reshape(u.shape[0], -1)
+    eqs = []
+    for index in range(count):
+        profile = tuple(int(k) for k in np.unravel_index(index, game.shape))
+        strategies = tuple(_one_hot(m, k) for m, k in zip(game.shape, profile, strict=True))
+        eqs.append(
+            Equilibrium(strategies, flat[:, index].copy(), "pure_nash", _EVERY)
+        )
+    return eqs
+
+
+_EVERY = "every_profile"
+
+
+def _one_hot(size: int, k: int) -> np.ndarray:
+    out = np.zeros(size)
+    out[k] = 1.0
+    return out
+
+
 def _equilibria(
     game: NormalFormGame, options: SolveOptions
-) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str]]:
+) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str], int]:
+    """The equilibria (the list may be cut), methods, completeness, degeneracy, notes, count."""
+    concepts = options.concepts
+    if any(c in concepts for c in NASH_CONCEPTS) and _all_indifferent(game.payoffs, options.tol):
+        note = (
+            "No player's payoff depends on its own move, so every profile, mixed ones "
+            "included, is a Nash equilibrium; the pure profiles listed are the extreme points."
+        )
+        eqs = _every_profile(game)
+        if "pure_nash" not in concepts:
+            eqs = [_relabel(eq, "mixed_nash") for eq in eqs]
+        methods = {c: _EVERY for c in concepts if c in NASH_CONCEPTS}
+        return eqs, methods, True, game.payoffs[0].size > 1, [note], game.payoffs[0].size
+    return _solve_equilibria(game, options)
+
+
+def _solve_equilibria(
+    game: NormalFormGame, options: SolveOptions
+) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str], int]:
     concepts = options.concepts
     methods: dict[str, str] = {}
     notes: list[str] = []
@@ -173,12 +266,14 @@ def _equilibria(
         pairs = _split_by_kind(result.equilibria, keep_pure="pure_nash" in concepts)
         if "pure_nash" in concepts:
             methods["pure_nash"] = result.method
-        return pairs, methods, result.complete, degenerate, notes
+        return pairs, methods, result.complete, degenerate, notes, len(pairs)
     eqs: list[Equilibrium] = []
+    total = 0
     if "pure_nash" in concepts and "mixed_nash" not in concepts:
-        pure = pure_nash(game.payoffs, tol=options.tol)
+        pure = pure_nash(game.payoffs, tol=options.tol, limit=MAX_LISTED_EQUILIBRIA)
         methods["pure_nash"] = pure.method
         eqs.extend(pure.equilibria)
+        total = pure.total or len(eqs)
     if "mixed_nash" in concepts:
         result = all_equilibria(game.payoffs, tol=options.tol)
         methods["mixed_nash"] = result.method
@@ -195,8 +290,9 @@ def _equilibria(
         keep = "pure_nash" in concepts
         if keep:
             methods["pure_nash"] = methods["mixed_nash"]
-        return _split_by_kind(found, keep_pure=keep), methods, complete, degenerate, notes
-    return eqs, methods, complete, degenerate, notes
+        found = _split_by_kind(found, keep_pure=keep)
+        return found, methods, complete, degenerate, notes, len(found)
+    return eqs, methods, complete, degenerate, notes, total
 
 
 def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equilibrium]:

@@ -30,6 +30,7 @@ METHOD_TEXT = {
     "equations by homotopy continuation",
     "best_response_enumeration": "checking every profile for a profitable deviation",
     "logit_limit": "the limit of the logit QRE branch",
+    "every_profile": "noting that no player's payoff depends on its own move",
     "pure_and_logit_limit": "a best-response check of every profile plus the limit of the "
     "logit QRE branch; the game is too large to enumerate every mixed equilibrium",
 }
@@ -90,6 +91,11 @@ def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
 def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     eqs = analysis.equilibria
     lines = [f"Nash equilibria: {len(eqs)} found ({_methods_text(analysis.methods)})."]
+    if analysis.total_equilibria is not None:
+        lines[0] = (
+            f"Nash equilibria: {analysis.total_equilibria:,} found "
+            f"({_methods_text(analysis.methods)}); only the first {len(eqs)} are listed."
+        )
     if (
         analysis.complete
         and analysis.game.n_players == 2
@@ -168,7 +174,7 @@ def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
     for p, player in enumerate(game.players):
         values = deviation_payoffs(game.payoffs, eq.strategies, p)
         support = np.flatnonzero(eq.strategies[p] > 1e-12)
-        others = [k for k in range(len(values)) if k not in support]
+        others = np.flatnonzero(eq.strategies[p] <= 1e-12).tolist()
         own = format_number(float(eq.payoffs[p]), 4)
         if support.size > 1:
             text = f"{player} is indifferent between the moves it mixes (each gives {own})"

@@ -7,6 +7,7 @@ evaluated once on the whole batch.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 
@@ -67,37 +68,59 @@ def _column(value: Value, batch: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), (batch,))
 
 
-def _mask(scenario: Scenario, when: When) -> np.ndarray:
-    """Indicator tensor over pure profiles of the profiles where ``when`` holds."""
+#: A rule whose condition splits into more blocks than this is added by fancy indexing.
+_MAX_BLOCKS = 64
+
+Index = slice | np.ndarray
+
+
+def _runs(allowed: np.ndarray) -> list[slice]:
+    """Contiguous runs of ``True`` in a boolean vector, as slices."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], allowed.astype(np.int8), [0]))))
+    return [slice(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _blocks(scenario: Scenario, when: When) -> list[tuple[Index, ...]]:
+    """Where ``when`` holds, as index tuples into the profile axes (empty if nowhere).
+
+    Each player's allowed moves become slices (views, no copy); a condition
+    that would split into many blocks becomes one ``np.ix_`` index instead.
+    """
     conds = when.as_dict()
-    vectors = []
+    per_player: list[list[slice]] = []
+    allowed_sets = []
     for player in scenario.players:
         allowed = conds.get(player.name)
-        vec = np.array([allowed is None or m in allowed for m in player.moves], dtype=float)
-        vectors.append(vec)
-    mask = vectors[0]
-    for vec in vectors[1:]:
-        mask = np.multiply.outer(mask, vec)
-    return mask
+        vec = np.array([allowed is None or m in allowed for m in player.moves], dtype=bool)
+        allowed_sets.append(vec)
+        per_player.append(_runs(vec))
+    if any(not runs for runs in per_player):
+        return []
+    if math.prod(len(runs) for runs in per_player) > _MAX_BLOCKS:
+        return [tuple(np.ix_(*(np.flatnonzero(v) for v in allowed_sets)))]
+    return [tuple(combo) for combo in itertools.product(*per_player)]
 
 
 def _add_rules(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
-    """Sum the rules: for each player, (batch x rules) values times (rules x profiles) masks.
+    """Add each rule's values, across the whole batch, to the profiles where it holds.
 
-    One matrix product per player adds every rule at every point of the batch.
+    One in-place numpy addition per rule and player over the block of
+    profiles its condition selects: no dense mask over all profiles is built,
+    so memory stays at the size of the tensor itself whatever the number of
+    rules.
     """
     index = {name: i for i, name in enumerate(scenario.player_names)}
     batch = tensor.shape[0]
-    columns: dict[int, list[np.ndarray]] = {}
-    masks: dict[int, list[np.ndarray]] = {}
+    ones = (1,) * (tensor.ndim - 2)
     for rule in scenario.payoff_rules or ():
-        mask = _mask(scenario, rule.when).ravel()
+        blocks = _blocks(scenario, rule.when)
         for player, formula in rule.add:
-            columns.setdefault(index[player], []).append(_column(formula.evaluate(env), batch))
-            masks.setdefault(index[player], []).append(mask)
-    for p, cols in columns.items():
-        values = np.stack(cols, axis=1)
-        tensor[:, p] += (values @ np.stack(masks[p])).reshape(tensor.shape[:1] + tensor.shape[2:])
+            if not blocks:
+                continue
+            value = _column(formula.evaluate(env), batch).reshape(batch, *ones)
+            target = tensor[:, index[player]]
+            for block in blocks:
+                target[(slice(None), *block)] += value
 
 
 def _fill_outcomes(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:

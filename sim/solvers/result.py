@@ -73,6 +73,9 @@ class EquilibriumSet:
         contain continua of which only the extreme points are listed.
     notes
         Plain-language remarks for the report.
+    total
+        How many equilibria there are when ``equilibria`` holds only the
+        first of them (a solver asked for at most ``limit``); else ``None``.
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -81,6 +84,7 @@ class EquilibriumSet:
     complete: bool = True
     degenerate: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    total: int | None = None
 
     def __len__(self) -> int:
         return len(self.equilibria)
