@@ -216,9 +216,7 @@ def _every_profile(game: NormalFormGame) -> list[Equilibrium]:
     for index in range(count):
         profile = tuple(int(k) for k in np.unravel_index(index, game.shape))
         strategies = tuple(_one_hot(m, k) for m, k in zip(game.shape, profile, strict=True))
-        eqs.append(
-            Equilibrium(strategies, flat[:, index].copy(), "pure_nash", _EVERY)
-        )
+        eqs.append(Equilibrium(strategies, flat[:, index].copy(), "pure_nash", _EVERY))
     return eqs
 
 

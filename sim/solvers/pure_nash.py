@@ -154,6 +154,4 @@ def pure_nash(
             )
         )
     notes = () if eqs else ("the game has no pure Nash equilibrium",)
-    return EquilibriumSet(
-        equilibria=tuple(eqs), method=_METHOD, tol=tol, notes=notes, total=total
-    )
+    return EquilibriumSet(equilibria=tuple(eqs), method=_METHOD, tol=tol, notes=notes, total=total)

@@ -92,9 +92,7 @@ def _on_supports(
     payoff, so the result is the same, but a pure profile of a large game
     costs a few entries instead of the whole tensor.
     """
-    supports = [
-        np.flatnonzero(s) if q != keep else np.arange(s.size) for q, s in enumerate(prof)
-    ]
+    supports = [np.flatnonzero(s) if q != keep else np.arange(s.size) for q, s in enumerate(prof)]
     if all(len(i) == s.size for i, s in zip(supports, prof, strict=True)):
         return t, list(prof)
     lead = (slice(None),) * axis0
