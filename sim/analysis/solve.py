@@ -79,6 +79,8 @@ class GameAnalysis:
         which the extreme points are listed).
     notes
         Plain-language remarks for the report.
+    qre_notes
+        What the QRE part could not compute, and why (tracing stopped early).
     total_equilibria
         How many equilibria were found when ``equilibria`` lists only the
         first ``MAX_LISTED_EQUILIBRIA`` of them; ``None`` when all are listed.
@@ -102,6 +104,7 @@ class GameAnalysis:
     qre_limit: Equilibrium | None = None
     extra: dict[str, object] = field(default_factory=dict)
     total_equilibria: int | None = None
+    qre_notes: tuple[str, ...] = ()
 
 
 def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> GameAnalysis:
@@ -153,15 +156,30 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
 
 
 def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
-    """Logit QRE points at the requested precisions, and the limiting logit equilibrium."""
+    """Logit QRE points at the requested precisions, and the limiting logit equilibrium.
+
+    Where the branch cannot be traced to a precision (or to its limit), the
+    points reached are kept and ``qre_notes`` says what is missing and why.
+    """
     from dataclasses import replace
 
-    from sim.solvers.logit_qre import logit_qre_at
+    from sim.solvers.logit_qre import LogitQREError
+    from sim.solvers.qre_points import logit_qre_points
 
     u = analysis.game.payoffs
-    points = logit_qre_at(u, list(analysis.options.qre_lambdas))
-    limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
-    return replace(analysis, qre=tuple(points), qre_limit=limit)
+    res = logit_qre_points(u, list(analysis.options.qre_lambdas))
+    notes = []
+    missing = [lam for lam, p in zip(res.lambdas, res.points, strict=True) if p is None]
+    if missing:
+        shown = ", ".join(f"{lam:.10g}" for lam in missing)
+        notes.append(f"No QRE point at lambda = {shown}: {res.stopped}.")
+    limit = None
+    try:
+        limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
+    except LogitQREError as exc:
+        notes.append(f"The limit of the QRE branch as lambda grows was not found: {exc}.")
+    points = tuple(p for p in res.points if p is not None)
+    return replace(analysis, qre=points, qre_limit=limit, qre_notes=tuple(notes))
 
 
 def _pareto_flags(

@@ -64,7 +64,7 @@ def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
         parts.append(ORDINAL_WARNING)
     if any(c in analysis.options.concepts for c in ("pure_nash", "mixed_nash")):
         parts.append(_equilibria_section(scenario, analysis))
-    if analysis.qre:
+    if analysis.qre or analysis.qre_notes:
         parts.append(_qre_section(scenario, analysis))
     if analysis.zero_sum is not None:
         parts.append(_zero_sum_section(game, analysis))
@@ -226,6 +226,7 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
         several = len(analysis.equilibria) > 1
         note = " (the logit limit, a selection among several equilibria)" if several else ""
         lines.append(f"   As lambda grows the prediction converges to {where}{note}.")
+    lines.extend(f"   {note}" for note in analysis.qre_notes)
     return "\n".join(lines)
 
 
