@@ -59,6 +59,8 @@ def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tupl
         raise UsageError(f"{text!r}: expected NAME=FROM:TO[:STEPS], e.g. {name}=0:8:161") from None
     if not (np.isfinite(start) and np.isfinite(stop)) or start == stop:
         raise UsageError(f"{text!r}: FROM and TO must be different finite numbers")
+    if not np.isfinite(stop - start):
+        raise UsageError(f"{text!r}: the range from FROM to TO is too wide (its width overflows)")
     if not 2 <= steps <= MAX_POINTS:
         raise UsageError(f"{text!r}: STEPS must be between 2 and {MAX_POINTS:,}")
     return name, np.linspace(start, stop, steps)

@@ -148,6 +148,8 @@ def _run_grid(args: argparse.Namespace) -> int:
         x, y = (g.x.parameter, g.x.values()), (g.y.parameter, g.y.values())
     else:
         x, y = parse_range(args.x, scenario, 61), parse_range(args.y, scenario, 61)
+    if x[0] == y[0]:
+        raise UsageError(f"the grid's two axes both vary '{x[0]}'; give two different parameters")
     if len(x[1]) * len(y[1]) > MAX_POINTS:
         raise UsageError(f"the grid has {len(x[1]) * len(y[1]):,} points; at most {MAX_POINTS:,}")
     for key in (x[0], y[0]):

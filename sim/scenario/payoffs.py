@@ -17,10 +17,20 @@ from sim.errors import Location, ScenarioError
 from sim.scenario.model import Scenario, Value, When
 from sim.scenario.parameters import batch_size
 
-__all__ = ["MAX_BATCH_BYTES", "outcome_label", "payoff_tensor", "zero_sum_violation"]
+__all__ = [
+    "MAX_BATCH_BYTES",
+    "MAX_PAYOFF",
+    "check_payoff_sizes",
+    "outcome_label",
+    "payoff_tensor",
+    "zero_sum_violation",
+]
 
 #: A batch of payoff tensors larger than this is refused (bytes).
 MAX_BATCH_BYTES = 2 * 1024**3
+#: Payoffs (after adding the rules) must lie within +-MAX_PAYOFF, so that
+#: differences, ranges and sums over players stay finite in float64.
+MAX_PAYOFF = 1e300
 
 
 def payoff_tensor(scenario: Scenario, env: Mapping[str, Value]) -> np.ndarray:
@@ -43,6 +53,7 @@ def payoff_tensor(scenario: Scenario, env: Mapping[str, Value]) -> np.ndarray:
         _fill_outcomes(tensor, scenario, env)
     elif scenario.matrix is not None:
         _fill_matrix(tensor, scenario, env)
+    _check_sizes(scenario, tensor, env)
     if scenario.zero_sum:
         problem = zero_sum_violation(scenario, tensor)
         if problem:
@@ -50,6 +61,63 @@ def payoff_tensor(scenario: Scenario, env: Mapping[str, Value]) -> np.ndarray:
             where, path = _profile_location(scenario, profile)
             raise ScenarioError.single(where, path, message)
     return tensor if batch is not None else tensor[0]
+
+
+def check_payoff_sizes(scenario: Scenario, env: Mapping[str, Value]) -> None:
+    """Refuse payoffs beyond +-``MAX_PAYOFF`` at the values in ``env`` (cheaply where possible).
+
+    A matrix cell or outcome row is checked where it is written. Rules are
+    summed into the tensor only when the sum of their absolute values could
+    exceed the bound.
+
+    Raises
+    ------
+    ScenarioError
+        Located at the offending value, or at ``payoffs`` for a sum of rules.
+    """
+    if scenario.kind != "simultaneous":
+        return
+    formulas = [f for cell in scenario.matrix or () for row in cell for f in row]
+    formulas += [f for row in scenario.outcomes or () for _, f in row.payoffs]
+    for formula in formulas:
+        value = float(np.max(np.abs(formula.evaluate(env))))
+        if not value <= MAX_PAYOFF:
+            raise ScenarioError.single(
+                formula.location, formula.path, f"payoff {value:g} is beyond +-{MAX_PAYOFF:g}"
+            )
+    bound = 0.0
+    for rule in scenario.payoff_rules or ():
+        for _, formula in rule.add:
+            bound += float(np.max(np.abs(formula.evaluate(env))))
+    if not bound <= MAX_PAYOFF:
+        payoff_tensor(scenario, env)
+
+
+def _check_sizes(scenario: Scenario, tensor: np.ndarray, env: Mapping[str, Value]) -> None:
+    """Raise a located error if a payoff overflowed or lies beyond +-``MAX_PAYOFF``."""
+    axes = tuple(range(2, tensor.ndim))
+    worst = np.maximum(tensor.max(axis=axes), -tensor.min(axis=axes))
+    if np.all(worst <= MAX_PAYOFF):
+        return
+    b, p = (int(i) for i in np.argwhere(~(worst <= MAX_PAYOFF))[0])
+    flat = int(np.argmax(~(np.abs(tensor[b, p]) <= MAX_PAYOFF)))
+    profile = tuple(int(k) for k in np.unravel_index(flat, tensor.shape[2:]))
+    moves = ", ".join(
+        f"{q.name}={q.moves[k]}" for q, k in zip(scenario.players, profile, strict=True)
+    )
+    point = ", ".join(
+        f"{k}={float(np.ravel(v)[b]):g}" for k, v in env.items() if np.ndim(v) and np.ptp(v) > 0
+    )
+    value = float(tensor[(b, p, *profile)])
+    message = (
+        f"the payoff of {scenario.players[p].name} at {moves} is {value:g}"
+        f"{f' (at {point})' if point else ''}; payoffs must stay within +-{MAX_PAYOFF:g}"
+    )
+    if scenario.payoff_rules is not None:
+        where, path = scenario.location("payoffs"), "payoffs"
+    else:
+        where, path = _profile_location(scenario, profile)
+    raise ScenarioError.single(where, path, message)
 
 
 def _check_memory(scenario: Scenario, batch: int, per_point: int) -> None:
@@ -119,8 +187,9 @@ def _add_rules(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value])
                 continue
             value = _column(formula.evaluate(env), batch).reshape(batch, *ones)
             target = tensor[:, index[player]]
-            for block in blocks:
-                target[(slice(None), *block)] += value
+            with np.errstate(over="ignore", invalid="ignore"):  # checked after the sum
+                for block in blocks:
+                    target[(slice(None), *block)] += value
 
 
 def _fill_outcomes(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
