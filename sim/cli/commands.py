@@ -21,7 +21,10 @@ from sim.scenario.model import Scenario
 from sim.scenario.parameters import parse_overrides
 from sim.textsafe import escape_text
 
-__all__ = ["COMMANDS", "Command", "load_with_overrides", "use_color"]
+__all__ = ["COMMANDS", "MAX_SHOWN_TABLES", "Command", "load_with_overrides", "use_color"]
+
+#: ``sim show`` prints at most this many payoff tables (games of 3 or more players).
+MAX_SHOWN_TABLES = 100
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def _run_show(args: argparse.Namespace) -> int:
         say(tree_text(scenario, overrides))
         return 0
     game = build_game(scenario, overrides)
-    print(payoff_tables(game, color=color))
+    print(payoff_tables(game, color=color, max_tables=MAX_SHOWN_TABLES))
     print()
     print(
         "* marks a best response to the other players' moves; [ ] marks a pure Nash "

@@ -11,6 +11,7 @@ moves of players 3..N. On a terminal best responses are also coloured.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,14 +46,18 @@ def best_response_mask(payoffs: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     return mask
 
 
-def payoff_tables(game: NormalFormGame, *, color: bool = False) -> str:
-    """All payoff tables of ``game`` as text."""
+def payoff_tables(
+    game: NormalFormGame, *, color: bool = False, max_tables: int | None = None
+) -> str:
+    """All payoff tables of ``game`` as text (at most ``max_tables``, then a count of the rest)."""
     mask = best_response_mask(game.payoffs)
     if game.n_players == 1:
         return _one_player(game, mask)
     outer = game.shape[2:]
     blocks = []
-    for rest in itertools.product(*(range(m) for m in outer)):
+    combos = itertools.product(*(range(m) for m in outer))
+    total = math.prod(outer)
+    for rest in itertools.islice(combos, max_tables):
         heading = ""
         if rest:
             heading = ", ".join(
@@ -60,6 +65,11 @@ def payoff_tables(game: NormalFormGame, *, color: bool = False) -> str:
                 for i, k in enumerate(rest)
             )
         blocks.append(_table(game, mask, rest, heading, color))
+    if len(blocks) < total:
+        blocks.append(
+            f"... {total - len(blocks):,} more tables not shown ({total:,} in all, one for each "
+            "combination of the moves of the third and later players)."
+        )
     return "\n\n".join(blocks)
 
 
