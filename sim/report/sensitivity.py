@@ -10,7 +10,6 @@ equilibrium entry per point, as in ``sim solve --json`` for sequential games).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from sim.report.sequential_sweep import (
     sequential_sweep_json,
     tie_note,
 )
+from sim.textsafe import SafeCsvWriter
 
 if TYPE_CHECKING:
     from sim.analysis.montecarlo import MonteCarloResult
@@ -173,7 +173,7 @@ def sweep_csv(result: SweepResult) -> str:
     header += [f"P({p.name}={m})" for p in players for m in p.moves]
     header += [f"payoff({p.name})" for p in players]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(header)
     from sim.analysis.predict import equilibrium_name
 

@@ -20,7 +20,7 @@ from sim.scenario.bundled import resolve_scenario
 from sim.scenario.model import Formula, Player, Scenario, TreeNode
 from sim.scenario.parameters import parameter_env
 from sim.scenario.params_reader import read_parameters
-from sim.scenario.payoffs import payoff_tensor
+from sim.scenario.payoffs import check_payoff_sizes, payoff_tensor
 from sim.scenario.reader import Reader, join_path
 from sim.scenario.settings_reader import read_analysis, read_solve
 from sim.yamlio import Node, load_yaml, read_yaml_file
@@ -268,6 +268,8 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
             reader.error(d.location, d.path, d.message)
     if scenario.kind == "simultaneous" and scenario.zero_sum and not reader.diagnostics:
         _record(reader, payoff_tensor, scenario, env)
+    elif scenario.kind == "simultaneous" and not reader.diagnostics:
+        _record(reader, check_payoff_sizes, scenario, env)
     if scenario.sequence is not None:
         rows = scenario.payoff_rules if scenario.payoff_rules is not None else scenario.outcomes
         seq.check_sequence_semantics(reader, scenario.sequence, rows or (), scenario.labels, env)
