@@ -25,7 +25,7 @@ from sim.analysis.sequential import solve_sequential
 from sim.analysis.sweep import grid, sweep
 from sim.analysis.thresholds import find_thresholds
 from sim.analysis.tornado import tornado
-from sim.errors import UsageError
+from sim.errors import RequestError
 from sim.plots import (
     plot_grid,
     plot_montecarlo,
@@ -239,7 +239,7 @@ def test_plot_tree_bare_game_and_behaviour():
     assert any(line.get_linewidth() > 4 for line in ax.lines)
     with pytest.raises(ValueError):
         plot_tree(game)
-    with pytest.raises(UsageError):
+    with pytest.raises(RequestError):
         plot_tree(analysis, equilibrium=99)
 
 
@@ -284,9 +284,9 @@ def test_save_figure_formats(tmp_path):
 def test_save_figure_rejects_other_suffixes(tmp_path):
     fig = _small_figure()
     for name in ("fig.txt", "fig", "fig.jpeg"):
-        with pytest.raises(UsageError, match=r"\.png, \.svg, \.pdf"):
+        with pytest.raises(RequestError, match=r"\.png, \.svg, \.pdf"):
             save_figure(fig, tmp_path / name)
-    with pytest.raises(UsageError, match="does not exist"):
+    with pytest.raises(RequestError, match="does not exist"):
         save_figure(fig, tmp_path / "missing" / "fig.png")
     assert list(tmp_path.iterdir()) == []
 

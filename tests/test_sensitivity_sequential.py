@@ -19,7 +19,7 @@ from sim.analysis.sweep import grid, sweep
 from sim.analysis.thresholds import find_thresholds, threshold_sentence
 from sim.analysis.tornado import tornado
 from sim.cli.main import main
-from sim.errors import UsageError
+from sim.errors import RequestError
 from sim.games.extensive import evaluate
 from sim.report.sensitivity import sweep_csv, sweep_json, sweep_text
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
@@ -211,12 +211,12 @@ def test_ties_are_flagged_and_noted() -> None:
 
 
 def test_concepts_other_than_spe_are_refused() -> None:
-    with pytest.raises(UsageError, match="subgame-perfect"):
+    with pytest.raises(RequestError, match="subgame-perfect"):
         sweep(load(ENTRY), "shared_profit", np.linspace(0, 1, 3), concepts=("pure_nash",))
 
 
 def test_imperfect_information_is_refused() -> None:
-    with pytest.raises(UsageError, match="imperfect information are not supported yet"):
+    with pytest.raises(RequestError, match="imperfect information are not supported yet"):
         solve_batch(load("one_card_poker"), {"x": np.zeros(2)})
 
 

@@ -20,9 +20,10 @@ from gambit_corpus import (
 from gambit_helpers import gambit_behaviour, gambit_game, gambit_profile, worst_subgame_regret
 
 from sim.analysis.sequential import SequentialAnalysis, solve_sequential
-from sim.errors import UsageError
+from sim.errors import RequestError
+from sim.games.extensive_build import extensive_at
 from sim.report.sequential_report import sequential_document, sequential_text
-from sim.report.tree_text import tree_text
+from sim.report.tree_text import game_tree_text
 from sim.scenario.loader import load_scenario, load_scenario_text
 
 MODULE = "sequential_solve"  # tests/fixtures/gambit_sequential_solve.json
@@ -292,6 +293,10 @@ def test_text_report_tells_the_story() -> None:
         assert phrase in text
 
 
+def tree_text(scenario, overrides=None, *, max_lines=400):  # type: ignore[no-untyped-def]
+    return game_tree_text(*extensive_at(scenario, overrides), max_lines=max_lines)
+
+
 def test_tree_text_expands_a_sequence() -> None:
     scenario = load_scenario("scenarios/missile_shield_deal.yaml")
     text = tree_text(scenario, {"us_estimate": 0.3})
@@ -303,13 +308,13 @@ def test_tree_text_expands_a_sequence() -> None:
     assert "chance" in tree_text(load_scenario("scenarios/one_card_poker.yaml"))
 
 
-def test_usage_errors() -> None:
+def test_request_errors() -> None:
     scenario = load_scenario("scenarios/entry_deterrence.yaml")
-    with pytest.raises(UsageError, match="qre"):
+    with pytest.raises(RequestError, match="qre"):
         solve_sequential(scenario, concepts=["qre"])
-    with pytest.raises(UsageError, match="one parameter point"):
+    with pytest.raises(RequestError, match="one parameter point"):
         solve_sequential(scenario, {"war_loss": np.array([1.0, 2.0])})
-    with pytest.raises(UsageError, match="simultaneous"):
+    with pytest.raises(RequestError, match="simultaneous"):
         solve_sequential(load_scenario("scenarios/prisoners_dilemma.yaml"))
 
 

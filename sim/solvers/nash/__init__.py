@@ -1,5 +1,10 @@
 """Nash equilibria of strategic-form (normal-form) games.
 
+:func:`nash_equilibria` is the one way in for "every Nash equilibrium of this
+game": it picks the algorithm below by the game's size under one size, time
+and fallback policy (:class:`NashPolicy`) and says in its result when a budget
+cut the search short or a fallback supplied the list.
+
 Every function takes a payoff tensor ``u`` of shape ``(n, m_1, ..., m_n)``
 (``u[p]`` is player ``p``'s payoff) or, for two players, the matrices ``A``
 and ``B``, and returns an :class:`~sim.solvers.result.EquilibriumSet` (or a
@@ -38,6 +43,10 @@ The battle of the sexes has two pure equilibria and one mixed one:
 [[0.667, 0.333], [0.333, 0.667]]
 >>> len(all_equilibria(u))
 3
+>>> from sim.solvers.nash import nash_equilibria
+>>> found = nash_equilibria(u)
+>>> found.method, found.complete, found.stopped_early, found.fell_back
+('vertex_enumeration', True, False, False)
 
 Matching pennies is zero-sum with value 0:
 
@@ -47,6 +56,7 @@ Matching pennies is zero-sum with value 0:
 (0.0, [0.5, 0.5])
 """
 
+from sim.solvers.nash.dispatch import DEFAULT_POLICY, NashPolicy, nash_equilibria
 from sim.solvers.nash.pure_nash import (
     pure_nash,
     pure_nash_mask,
@@ -59,6 +69,8 @@ from sim.solvers.nash.vertex_enumeration import extreme_equilibria, is_degenerat
 from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
 
 __all__ = [
+    "DEFAULT_POLICY",
+    "NashPolicy",
     "ZeroSumSolution",
     "all_equilibria",
     "bimatrix_equilibria",
@@ -66,6 +78,7 @@ __all__ = [
     "extreme_equilibria",
     "is_degenerate",
     "is_zero_sum",
+    "nash_equilibria",
     "pure_nash",
     "pure_nash_mask",
     "pure_nash_mask_batch",

@@ -29,8 +29,8 @@ from functools import cache
 from itertools import combinations
 
 import numpy as np
-import numpy.typing as npt
 
+from sim.arrays import BoolArray, FloatArray, IntArray
 from sim.solvers.nash.basic_solutions import basic_solutions
 
 __all__ = ["MAX_LABELS", "IntArray", "Vertices", "bit_indices", "polytope_vertices"]
@@ -39,10 +39,6 @@ __all__ = ["MAX_LABELS", "IntArray", "Vertices", "bit_indices", "polytope_vertic
 MAX_LABELS = 62
 #: Largest number of ``k x k`` systems solved in one batch.
 _BATCH = 1 << 15
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.concepts import nash_concept
 from sim.solvers.nash.indifference_system import build_batch
 from sim.solvers.nash.pure_nash import pure_nash_profiles
 from sim.solvers.nash.support_pruning import ConditionalDominance, Support, undominated
@@ -332,7 +333,7 @@ def _equilibrium(u: np.ndarray, strategies: tuple[np.ndarray, ...]) -> Equilibri
     return Equilibrium(
         strategies=strategies,
         payoffs=expected_payoffs(u, strategies),
-        concept="pure_nash" if pure else "mixed_nash",
+        concept=nash_concept(pure),
         method=METHOD,
     )
 
@@ -374,4 +375,6 @@ def _result(
         complete=enumerated and not (search.failed or search.timed_out or note),
         degenerate=note is not None,
         notes=tuple(extra),
+        stopped_early=search.timed_out or not enumerated,
+        fell_back=not enumerated,
     )

@@ -48,4 +48,12 @@ def bimatrix_equilibria(a: np.ndarray, b: np.ndarray, *, tol: float = 1e-9) -> E
         f"(over {MAX_BASES:,} bases); listed are the pure equilibria and the limit of the "
         "logit QRE branch. The list may be incomplete."
     )
-    return EquilibriumSet(tuple(found), "pure_and_logit_limit", tol, False, False, (note,))
+    return EquilibriumSet(
+        tuple(found),
+        "pure_and_logit_limit",
+        tol,
+        complete=False,
+        notes=(note,),
+        stopped_early=True,
+        fell_back=True,
+    )

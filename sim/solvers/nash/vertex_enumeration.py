@@ -37,6 +37,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from sim.arrays import FloatArray
+from sim.concepts import nash_concept
 from sim.solvers.nash.polytope_vertices import (
     MAX_LABELS,
     IntArray,
@@ -54,7 +56,6 @@ _EXACT_LIMIT = 2**31
 #: Largest number of label-mask pairs compared at once when matching vertices.
 _PAIR_CHUNK = 1 << 22
 
-FloatArray = npt.NDArray[np.float64]
 _DEGENERATE_NOTE = (
     "the game is degenerate: equilibria may form continua (convex sets); "
     "only their extreme points are listed"
@@ -309,7 +310,7 @@ def _make_equilibrium(a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray
     return Equilibrium(
         strategies=(x, y),
         payoffs=np.array([u_row, u_col]),
-        concept="pure_nash" if pure else "mixed_nash",
+        concept=nash_concept(pure),
         method=METHOD,
         regret=regret,
     )

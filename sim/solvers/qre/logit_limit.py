@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.concepts import nash_concept
 from sim.errors import SimError
 from sim.solvers.qre.logit_qre import LogitQREError, _Game, _Tracer
 from sim.solvers.result import Equilibrium
@@ -78,7 +79,7 @@ def _limit_from(game: _Game, x: np.ndarray, tol: float) -> Equilibrium | None:
             except SimError:
                 continue
             pure = np.count_nonzero(cand) == game.n
-            concept = "pure_nash" if pure else "mixed_nash"
+            concept = nash_concept(pure)
             pay = expected_payoffs(game.u, strategies)
             return Equilibrium(strategies, pay, concept, "logit_limit", regret)
     return None
