@@ -140,10 +140,23 @@ def analyse_bargain(
             f"{negotiation.select.replace('_', ' ')} rule chose their response"
         )
     return BargainAnalysis(
-        scenario.name, scenario.kind, scenario.player_names, settings.parties, env, settings,
-        d, negotiation.disagreement.kind, d_response, agreements, fs, is_open, solutions,
-        commits, coal, tuple(dict.fromkeys(notes)),
-    )  # fmt: skip
+        scenario.name,
+        scenario.kind,
+        scenario.player_names,
+        settings.parties,
+        env,
+        settings,
+        d,
+        negotiation.disagreement.kind,
+        d_response,
+        agreements,
+        fs,
+        is_open,
+        solutions,
+        commits,
+        coal,
+        tuple(dict.fromkeys(notes)),
+    )
 
 
 def _agreements(model, index: list[int], progress) -> tuple[Agreement, ...]:  # type: ignore[no-untyped-def]
@@ -220,8 +233,10 @@ def _security(scenario: Scenario, model, index: list[int]) -> np.ndarray:  # typ
 def _feasible(agreements, settings: NegotiationValues, index: list[int]) -> bg.FeasibleSet:  # type: ignore[no-untyped-def]
     points = np.array([a.payoffs for a in agreements])
     parties = list(settings.parties)
-    transfers = [(parties.index(t.source), parties.index(t.target), t.max, t.rate)
-                 for t in settings.transfers]  # fmt: skip
+    transfers = [
+        (parties.index(t.source), parties.index(t.target), t.max, t.rate)
+        for t in settings.transfers
+    ]
     return bg.FeasibleSet.build(points, transfers, settings.lotteries)
 
 
@@ -232,12 +247,24 @@ def _flags(agreements, fs: bg.FeasibleSet, d: np.ndarray) -> tuple[Agreement, ..
     for k, a in enumerate(agreements):
         better = np.all(pts >= pts[k] - tol, axis=1) & np.any(pts > pts[k] + tol, axis=1)
         in_zone = bool(np.all(pts[k] >= d - tol))
-        out.append(Agreement(a.plans, a.moves, a.names, a.response, a.payoffs, a.label,
-                             in_zone, not bool(better.any())))  # fmt: skip
+        out.append(
+            Agreement(
+                a.plans,
+                a.moves,
+                a.names,
+                a.response,
+                a.payoffs,
+                a.label,
+                in_zone,
+                not bool(better.any()),
+            )
+        )
     return tuple(out)
 
 
-def _solutions(fs, d, settings: NegotiationValues, is_open: bool, notes) -> dict[str, Solution | None]:  # type: ignore[no-untyped-def]
+def _solutions(
+    fs, d, settings: NegotiationValues, is_open: bool, notes
+) -> dict[str, Solution | None]:  # type: ignore[no-untyped-def]
     out: dict[str, Solution | None] = dict.fromkeys(SOLUTION_KINDS[:4])
     if len(settings.parties) == 2:
         out["alternating_offers"] = None
@@ -272,6 +299,7 @@ def _offers(fs, d, settings: NegotiationValues, notes) -> Solution | None:  # ty
     if found is None:
         return None
     proposals = (found.x, found.y)
-    bg.check_solution(fs, d, found.agreement, "alternating_offers", discount=discount,
-                      proposals=proposals)  # fmt: skip
+    bg.check_solution(
+        fs, d, found.agreement, "alternating_offers", discount=discount, proposals=proposals
+    )
     return Solution("alternating_offers", found.agreement, proposals)

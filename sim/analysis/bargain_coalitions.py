@@ -25,8 +25,8 @@ from sim.games.reduced_form import reduced_form
 from sim.solvers import bargaining as bg
 
 __all__ = [
-    "MAX_COALITION_WORK",
     "MAX_COALITION_PLAYERS",
+    "MAX_COALITION_WORK",
     "CoalitionResult",
     "Commitment",
     "coalition_analysis",
