@@ -250,8 +250,8 @@ def _pivots(a: BargainAnalysis) -> list[str]:
         )
         if share is not None:
             text += f"; its Shapley share is {100 * share:.0f}%"
-        largest = max(range(n), key=lambda j: c.shapley[j])
-        if largest == i:
+        others = np.delete(c.shapley, i)
+        if c.shapley[i] > others.max() + 1e-9 * max(1.0, abs(total)):
             text += ": it holds the pivot"
         out.append(text + ".")
     return out
