@@ -36,8 +36,9 @@ def test_rubinstein_shares(d1, d2, first):
     share2 = (1 - d1) / (1 - d1 * d2)
     expected = [share1, 1 - share1] if first == 0 else [1 - share2, share2]
     assert r.agreement.payoffs == pytest.approx(expected, abs=1e-9)
-    check_solution(PIE, np.zeros(2), r.agreement, "alternating_offers",
-                   discount=(d1, d2), proposals=(r.x, r.y))
+    check_solution(
+        PIE, np.zeros(2), r.agreement, "alternating_offers", discount=(d1, d2), proposals=(r.x, r.y)
+    )
 
 
 def test_rubinstein_with_disagreement_point_and_scaled_pie():
@@ -147,10 +148,12 @@ def _shapley_brute(v: np.ndarray, n: int) -> np.ndarray:
 
 def _weighted(quota: float, weights: list[float]) -> np.ndarray:
     n = len(weights)
-    return np.array([
-        1.0 if sum(w for i, w in enumerate(weights) if m >> i & 1) >= quota else 0.0
-        for m in range(2**n)
-    ])
+    return np.array(
+        [
+            1.0 if sum(w for i, w in enumerate(weights) if m >> i & 1) >= quota else 0.0
+            for m in range(2**n)
+        ]
+    )
 
 
 @pytest.mark.parametrize(
@@ -206,8 +209,9 @@ def problems(draw):  # type: ignore[no-untyped-def]
     n = draw(st.integers(2, 3))
     m = draw(st.integers(1, 6))
     coords = st.integers(-5, 5).map(float)
-    points = np.array(draw(st.lists(st.lists(coords, min_size=n, max_size=n),
-                                    min_size=m, max_size=m)))
+    points = np.array(
+        draw(st.lists(st.lists(coords, min_size=n, max_size=n), min_size=m, max_size=m))
+    )
     transfers = []
     for _ in range(draw(st.integers(0, 2))):
         a, b = draw(st.permutations(range(n)))[:2]
@@ -237,5 +241,6 @@ def test_every_solution_passes_the_independent_check(problem):
             check_solution(fs, d, point, kind, power=power)
     if fs.n == 2 and fs.lotteries and is_open:
         r = alternating_offers(fs, d, (0.9, 0.7), 1)
-        check_solution(fs, d, r.agreement, "alternating_offers", discount=(0.9, 0.7),
-                       proposals=(r.x, r.y))
+        check_solution(
+            fs, d, r.agreement, "alternating_offers", discount=(0.9, 0.7), proposals=(r.x, r.y)
+        )

@@ -37,15 +37,9 @@ def _run_bargain(args: argparse.Namespace) -> int:
     if args.output:
         check_output(args.output, force=args.force, inputs=(args.scenario,))
     bar = ProgressBar("bargaining")
-    done = [0]
-
-    def tick(step: int) -> None:
-        done[0] += step
-        bar(min(done[0], 999), 1000)
-
     try:
         analysis = analyse_bargain(
-            scenario, overrides, coalitions=not args.no_coalitions, progress=tick
+            scenario, overrides, coalitions=not args.no_coalitions, progress=bar
         )
     finally:
         bar.close()

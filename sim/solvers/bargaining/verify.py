@@ -174,8 +174,9 @@ def _check_offers(
             _fail(kind, f"the proposal {offer} would be refused")
         bound = np.zeros(2)
         bound[you] = -1.0
-        best = best_over_pieces(fs, np.eye(2)[me], ub=(bound[None, :], np.zeros(1),
-                                np.array([-need])))
+        best = best_over_pieces(
+            fs, np.eye(2)[me], ub=(bound[None, :], np.zeros(1), np.array([-need]))
+        )
         if best is None or best.value > offer[me] + tol[me]:
             _fail(kind, f"the proposer could ask for more than {offer[me]:.12g}")
 
