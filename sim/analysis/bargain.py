@@ -300,6 +300,11 @@ def _solutions(
         "utilitarian": bg.utilitarian_solution(fs, d),
     }
     for kind, point in found.items():
+        if point is None:
+            notes.append(
+                f"the {kind.replace('_', '-')} ray from the disagreement point misses the "
+                "feasible set, so that solution is not defined"
+            )
         if point is not None:
             bg.check_solution(fs, d, point, kind, power=power)
             out[kind] = Solution(kind, point)
