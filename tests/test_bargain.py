@@ -12,6 +12,7 @@ from sim.analysis.bargain import analyse_bargain
 from sim.analysis.sequential import solve_sequential
 from sim.cli.main import main
 from sim.report.bargain_json import bargain_document
+from sim.scenario.bundled import bundled_scenarios
 from sim.scenario.loader import load_scenario, load_scenario_text
 
 
@@ -190,3 +191,14 @@ def test_plot_function_returns_axes():
     axes = plot_bargain(a)
     assert len(axes) == 3
     assert axes[0].get_xlabel() == "P's payoff"
+
+
+@pytest.mark.parametrize("name", [p.stem for p in bundled_scenarios()])
+def test_every_bundled_scenario_bargains(name):
+    scenario = load_scenario(name)
+    a = analyse_bargain(scenario, coalitions=name != "missile_shield_deal")
+    doc = json.loads(json.dumps(bargain_document(a), allow_nan=False))
+    assert doc["parties"] == list(a.parties)
+    assert (doc["solutions"]["nash"] is None) == (not doc["zone_open"])
+    for g in a.agreements:
+        assert g.in_zone == bool(np.all(g.payoffs >= a.disagreement - 1e-9))

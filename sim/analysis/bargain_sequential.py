@@ -33,6 +33,22 @@ __all__ = ["SequentialResponses"]
 LIMIT = 200
 
 
+def _stage_text(stage: str, items: list[tuple[str, str]], named: bool) -> str:
+    """One stage of a plan: its move, or its moves by the observations that tell them apart."""
+    moves = list(dict.fromkeys(move for _, move in items))
+    prefix = f"{stage}: " if stage else ""
+    if len(moves) == 1:
+        return f"{prefix}{moves[0]}" if named and len(items) > 1 else moves[0]
+    parts = [seen.split(",") if seen else [] for seen, _ in items]
+    common = set.intersection(*(set(p) for p in parts)) if parts else set()
+    shown = ["/".join(x.partition("=")[2] or x for x in p if x not in common) for p in parts]
+    groups = [
+        f"{move} if " + ", ".join(o for o, (_, m) in zip(shown, items, strict=True) if m == move)
+        for move in moves
+    ]
+    return prefix + "; ".join(groups)
+
+
 class SequentialResponses:
     """Responses in a game tree at one parameter point."""
 
@@ -116,9 +132,24 @@ class SequentialResponses:
         ]
 
     def plan_name(self, player: int, k: int) -> str:
-        """Short name: the moves of the plan in information-set order."""
+        """Short name: per stage, the move, or each move with what the player has seen.
+
+        E.g. ``offer_deal; switch_on: activate_shield if advanced/continue_enrichment,
+        keep_off otherwise`` is written as the moves and the observations that differ.
+        """
         plan = self.plans(player)[k]
-        return ", ".join(plan.values()) if plan else "(no move)"
+        if not plan:
+            return "(no move)"
+        stages: dict[str, list[tuple[str, str]]] = {}
+        for key, move in plan.items():
+            head, _, seen = key.partition("@")
+            stage = self.game.infosets[self.game.infoset_by_key(key)].stage or head
+            stages.setdefault(stage, []).append((seen, move))
+        own = self.players[player]
+        return "; ".join(
+            _stage_text("" if stage == own else stage, items, len(stages) > 1)
+            for stage, items in stages.items()
+        )
 
     def _deviation_leaves(self) -> dict[tuple[int, int], np.ndarray]:
         """For each (information set, move): the leaf rows reached by not playing that move."""

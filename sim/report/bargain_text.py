@@ -100,11 +100,18 @@ def _outcome_name(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def _agreement_line(a: BargainAnalysis, ag: Agreement) -> str:
-    names = " + ".join(safe(n) for n in ag.names)
+    names = _names(a, ag)
     label = f' "{safe(ag.label)}"' if ag.label else ""
     flags = [f for f, on in (("in the zone", ag.in_zone), ("Pareto-optimal", ag.pareto)) if on]
     tail = f"  [{', '.join(flags)}]" if flags else ""
     return f"  {names} ->{label}: {_pay(a.parties, ag.payoffs)}{tail}"
+
+
+def _names(a: BargainAnalysis, ag: Agreement) -> str:
+    """The parties' moves: ``m1 + m2``, or ``P1: plan | P2: plan`` for plans with stages."""
+    if any(";" in n or ":" in n for n in ag.names):
+        return " | ".join(f"{safe(p)}: {safe(n)}" for p, n in zip(a.parties, ag.names, strict=True))
+    return " + ".join(safe(n) for n in ag.names)
 
 
 def _agreements(a: BargainAnalysis) -> str:
@@ -130,7 +137,7 @@ def _verdict(a: BargainAnalysis) -> str:
             f"{safe(p)} +{_num(x)}"
             for p, x in zip(a.parties, best.payoffs - a.disagreement, strict=True)
         )
-        name = f'"{safe(best.label)}"' if best.label else " + ".join(best.names)
+        name = f'"{safe(best.label)}"' if best.label else _names(a, best)
         both = "both" if len(a.parties) == 2 else "all"
         return _para(f"A deal exists: {both} {parties} gain from {name} over no deal ({gains}).")
     if a.zone_open:
@@ -148,7 +155,7 @@ def _solution_line(a: BargainAnalysis, kind: str, s: Solution) -> str:
     point = s.point
     mix = [(w, a.agreements[k]) for k, w in enumerate(point.weights) if w > 1e-9]
     pieces = [
-        (f'"{safe(g.label)}"' if g.label else " + ".join(g.names))
+        (f'"{safe(g.label)}"' if g.label else _names(a, g))
         + ("" if len(mix) == 1 else f" with probability {_num(w)}")
         for w, g in mix
     ]
