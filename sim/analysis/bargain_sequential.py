@@ -167,11 +167,14 @@ class SequentialResponses:
                 out[(h, k)] = np.concatenate(rows) if rows else np.zeros(0, dtype=int)
         return out
 
-    def respond(self, fixed: Mapping[int, int], moves: Mapping[str, str] | None = None) -> Response:
+    def respond(
+        self, fixed: Mapping[int, int], moves: Mapping[str, str] | None = None, detail: bool = True
+    ) -> Response:
         """The prediction when each player in ``fixed`` follows its plan number.
 
         ``moves`` (stage id or, in a tree, player -> move) forces that move
-        wherever the stage or player moves, for a disagreement outcome.
+        wherever the stage or player moves, for a disagreement outcome. With
+        ``detail=False`` only the payoffs are filled in (coalition values).
         """
         forced: dict[int, int] = self._forced_by_moves(moves or {})
         for p, k in fixed.items():
@@ -189,6 +192,9 @@ class SequentialResponses:
         responders = [p for p in range(len(self.players)) if p not in fixed]
         chosen, decided, note = self._select(keep, responders)
         check_subgame_perfect(self.game, penalised, chosen, max(2 * self.tol, 1e-9))
+        if not detail:
+            payoffs = node_values(self.game, self.values, chosen)[0]
+            return Response(np.asarray(payoffs, float), (), {}, decided, note)
         return self._response(chosen, responders, decided, note)
 
     def _forced_by_moves(self, moves: Mapping[str, str]) -> dict[int, int]:

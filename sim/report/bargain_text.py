@@ -139,7 +139,9 @@ def _verdict(a: BargainAnalysis) -> str:
         )
         name = f'"{safe(best.label)}"' if best.label else _names(a, best)
         both = "both" if len(a.parties) == 2 else "all"
-        return _para(f"A deal exists: {both} {parties} gain from {name} over no deal ({gains}).")
+        fallback = _outcome_name(a.disagreement_response).lstrip(", ")
+        over = f"no deal ({fallback})" if fallback else "no deal"
+        return _para(f"A deal exists: {both} {parties} gain from {name} over {over}: {gains}.")
     if a.zone_open:
         return _para(
             f"A deal exists, but only as a lottery or with transfers: no single agreement gives "
