@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 
 from sim.analysis.bargain import analyse_bargain
-from sim.errors import UsageError
+from sim.errors import RequestError
 from sim.scenario.model import Scenario
 from sim.scenario.negotiation import Negotiation
 
@@ -22,7 +22,7 @@ MEASURES = ("zone_open", "nash:PARTY", "shapley:PLAYER")
 
 
 def check_measure(scenario: Scenario, measure: str) -> None:
-    """Raise :class:`UsageError` unless ``measure`` names a known quantity of this scenario."""
+    """Raise :class:`RequestError` unless ``measure`` names a known quantity of this scenario."""
     kind, _, name = measure.partition(":")
     parties = (scenario.negotiation or Negotiation()).party_names(scenario.player_names)
     if kind == "zone_open" and not name:
@@ -31,7 +31,7 @@ def check_measure(scenario: Scenario, measure: str) -> None:
         return
     if kind == "shapley" and name in scenario.player_names:
         return
-    raise UsageError(
+    raise RequestError(
         f"unknown measure '{measure}'; use zone_open, "
         + ", ".join(f"nash:{p}" for p in parties)
         + " or "

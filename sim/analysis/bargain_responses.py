@@ -30,7 +30,7 @@ from sim.analysis.selection import select
 from sim.analysis.solve import SolveOptions, solve_game
 from sim.errors import SimError
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.logit_limit import limiting_logit_equilibrium
+from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 
 __all__ = ["MAX_PLANS", "Response", "SimultaneousResponses"]
 

@@ -23,9 +23,9 @@ from sim.analysis.bargain_responses import MAX_PLANS, Response
 from sim.errors import SimError
 from sim.games.extensive import ExtensiveGame, PointValues
 from sim.games.profile_values import node_values, reach
-from sim.solvers.backward_induction import all_pure_spe
-from sim.solvers.spe_check import check_subgame_perfect
-from sim.solvers.subgames import subgame_perfect
+from sim.solvers.extensive.backward_induction import all_pure_spe
+from sim.solvers.extensive.spe_check import check_subgame_perfect
+from sim.solvers.extensive.subgames import subgame_perfect
 
 __all__ = ["SequentialResponses"]
 

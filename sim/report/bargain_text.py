@@ -120,7 +120,7 @@ def _agreements(a: BargainAnalysis) -> str:
         shown = [g for g in shown if g.in_zone or g.pareto][:24]
         head = (
             f"Agreements ({len(a.agreements)}; those in the zone or Pareto-optimal shown, "
-            "the rest with --json):"
+            "the rest in the JSON output):"
         )
     else:
         head = f"Agreements ({_and(list(a.parties))} commit; what follows):"
