@@ -238,3 +238,12 @@ def test_random_games_every_solution_verified(text):
             proposals=s.proposals,
         )  # fmt: skip
         assert np.all(s.point.payoffs >= a.disagreement - 1e-7)
+
+
+def test_veto_player_named(capsys):
+    status, out, _ = run(capsys, "bargain", "security_council")
+    assert status == 0
+    assert "(a veto player)" in out
+    assert out.count("(a veto player)") == 1
+    _, plain, _ = run(capsys, "bargain", "missile_shield")
+    assert "veto player" not in plain

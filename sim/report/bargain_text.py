@@ -242,6 +242,20 @@ def _coalitions(a: BargainAnalysis) -> str:
     return "\n".join(rows)
 
 
+def _veto(values: np.ndarray, n: int, i: int) -> bool:
+    """True when every coalition without ``i`` gets no more than its members alone, and the
+    grand coalition gets more."""
+    singles = np.array([values[1 << j] for j in range(n)])
+
+    def surplus(mask: int) -> float:
+        return float(values[mask] - sum(singles[j] for j in range(n) if mask >> j & 1))
+
+    tol = 1e-9 * max(1.0, float(np.abs(values).max()))
+    if surplus(2**n - 1) <= tol:
+        return False
+    return all(surplus(m) <= tol for m in range(1, 2**n) if not m >> i & 1)
+
+
 def _pivots(a: BargainAnalysis) -> list[str]:
     c = a.coalitions
     assert c is not None
@@ -262,5 +276,7 @@ def _pivots(a: BargainAnalysis) -> list[str]:
         others = np.delete(c.shapley, i)
         if c.shapley[i] > others.max() + 1e-9 * max(1.0, abs(total)):
             text += ": it holds the pivot"
+        if _veto(c.values, n, i):
+            text += "; no group without it creates any surplus (a veto player)"
         out.append(text + ".")
     return out
