@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from sim import __version__
 from sim.cli import commands
 from sim.cli.analysis_commands import ANALYSIS_COMMANDS
+from sim.cli.bargain_command import BARGAIN_COMMAND
 from sim.cli.plot_command import PLOT_COMMAND
 from sim.errors import RequestError, ScenarioError, SimError, UsageError
 from sim.textsafe import escape_block
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), PLOT_COMMAND()):
+    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), PLOT_COMMAND(), BARGAIN_COMMAND()):
         cmd = sub.add_parser(
             spec.name,
             help=spec.help,
