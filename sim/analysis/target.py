@@ -197,7 +197,8 @@ def _exact(problem: TargetProblem, model: Model, eps: float) -> Answer | None:
         theta = np.clip(problem.start + sol.delta, problem.low, problem.high)
         check = verify_point(problem, theta, sol.transfers)
         if check.ok:
-            exact = not (capped.size and np.any(sol.transfers[capped] >= _cap_hit(directions, capped)))
+            hit = capped.size and np.any(sol.transfers[capped] >= _cap_hit(directions, capped))
+            exact = not hit
             note = "" if exact else "a payment reached the search bound; not proven cheapest"
             return _answer(problem, theta, sol.transfers, exact, sol.method, check.loss, note)
     return None
@@ -207,9 +208,16 @@ def _best_profile(problem, base, slopes, lower, upper, extra) -> TargetSolution:
     """The cheapest of the programs for each profile of the target outcome."""
     sols = [
         nash_target_lp(
-            base, slopes, lower, upper, problem.weights, prof, problem.target,
-            problem.transfers, problem.margin + extra,
-        )  # fmt: skip
+            base,
+            slopes,
+            lower,
+            upper,
+            problem.weights,
+            prof,
+            problem.target,
+            problem.transfers,
+            problem.margin + extra,
+        )
         for prof in map(tuple, np.argwhere(problem.target))
     ]
     works = [s for s in sols if s.feasible]
@@ -236,8 +244,8 @@ def _capped(problem, base, slopes, lower, upper):  # type: ignore[no-untyped-def
     indices of those whose cap is artificial."""
     if not problem.transfers or problem.game is None:
         return problem.transfers, np.zeros(0, np.int64)
-    none = np.zeros(len(base), bool)
-    lo, hi = value_bounds(base, slopes, lower, upper, none, np.zeros((base.shape[1], 0)), np.zeros(0))
+    none, nothing = np.zeros(len(base), bool), np.zeros((base.shape[1], 0))
+    lo, hi = value_bounds(base, slopes, lower, upper, none, nothing, np.zeros(0))
     rate = min(t.rate for t in problem.transfers)
     bound = 4.0 * base.shape[1] * (float(np.max(hi - lo)) + problem.margin + 1.0) / max(rate, 1e-9)
     capped = np.array([i for i, t in enumerate(problem.transfers) if t.cap is None], np.int64)

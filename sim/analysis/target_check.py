@@ -19,6 +19,7 @@ Two tests, used differently:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -88,14 +89,17 @@ def deviation_loss(u: np.ndarray, prof: tuple[int, ...]) -> float:
     """Smallest loss of any single player's deviation from ``prof`` (inf if none can deviate)."""
     worst = np.inf
     for i in range(u.shape[0]):
-        line = u[(i, *prof[:i], slice(None), *prof[i + 1 :])]
+        index: tuple[Any, ...] = (i, *prof[:i], slice(None), *prof[i + 1 :])
+        line = u[index]
         others = np.delete(line, prof[i])
         if others.size:
             worst = min(worst, float(line[prof[i]] - others.max()))
     return worst
 
 
-def _verify_spe(problem: TargetProblem, game: ExtensiveGame, u: np.ndarray, probs: np.ndarray) -> Check:
+def _verify_spe(
+    problem: TargetProblem, game: ExtensiveGame, u: np.ndarray, probs: np.ndarray
+) -> Check:
     values = PointValues(u, probs)
     found = all_pure_spe(game, values, TOL)
     slack = TOL * values.payoff_range
@@ -179,7 +183,8 @@ def _losses(payoffs: np.ndarray, prof: tuple[int, ...]) -> np.ndarray:
     """``(N,)``: smallest deviation loss from ``prof`` at each point of a batch."""
     worst = np.full(payoffs.shape[0], np.inf)
     for i in range(payoffs.shape[1]):
-        line = payoffs[(slice(None), i, *prof[:i], slice(None), *prof[i + 1 :])]
+        index: tuple[Any, ...] = (slice(None), i, *prof[:i], slice(None), *prof[i + 1 :])
+        line = payoffs[index]
         others = np.delete(line, prof[i], axis=1)
         if others.shape[1]:
             worst = np.minimum(worst, line[:, prof[i]] - others.max(axis=1))

@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from sim.errors import UsageError
+from sim.games.affinity import CONST, classify, parameter_kinds
 from sim.games.extensive import ExtensiveGame, evaluate
 from sim.games.extensive_build import build_extensive
 from sim.scenario.model import Scenario
@@ -128,13 +130,13 @@ def make_problem(
     if margin < 0 or not np.isfinite(margin):
         raise UsageError("--strict: the margin must be a finite number, zero or more")
     fixed = {k: v for k, v in base.items() if k not in varied}
-    env = parameter_env(scenario.parameters, fixed)
+    env = parameter_env(scenario.parameters, base)
     start = np.array([float(env[n]) for n in varied])
     low, high, ranged = _box(scenario, varied, start)
     width = np.where(ranged, high - low, 1.0)
     weights = 1.0 / np.where(width > 0, width, 1.0)
     mask, label = target_mask(scenario, game, outcome, moves)
-    directions = default_transfers(scenario) if transfers else ()
+    directions = default_transfers(scenario, env, varied) if transfers else ()
     return TargetProblem(
         scenario, chosen, label, tuple(varied), start, low, high, ranged, weights,
         fixed, mask, directions, float(margin), game,
@@ -183,14 +185,28 @@ def _box(
     return np.array(low), np.array(high), np.array(ranged, bool)
 
 
-def default_transfers(scenario: Scenario) -> tuple[Transfer, ...]:
-    """The payment directions of ``negotiation.transfers``, else any player to any other."""
+def default_transfers(
+    scenario: Scenario, env: Mapping[str, Any], varied: Sequence[str] = ()
+) -> tuple[Transfer, ...]:
+    """The payment directions of ``negotiation.transfers`` (rates and caps at ``env``), else
+    any player to any other at rate 1 without a cap."""
     index = {name: i for i, name in enumerate(scenario.player_names)}
-    listed = getattr(getattr(scenario, "negotiation", None), "transfers", None) or ()
-    if listed:
+    negotiation = scenario.negotiation
+    if negotiation is not None and negotiation.transfers:
+        kinds = parameter_kinds(scenario.parameters, varied, ())
+        for t in negotiation.transfers:
+            for f in (t.max, t.rate):
+                if f is not None and classify(f.expr.root, kinds) != CONST:
+                    raise UsageError(
+                        f"{f.location}: {f.path}: '{f.expr.source}' moves with the varied "
+                        "parameters; sim target needs fixed transfer rates and caps"
+                    )
+        listed = negotiation.values(scenario.player_names, env).transfers
         return tuple(
-            Transfer(index[t.payer], index[t.payee], float(t.rate), t.cap) for t in listed
-        )
+            Transfer(index[t.source], index[t.target], float(t.rate),
+                     float(t.max) if np.isfinite(t.max) else None)
+            for t in listed
+        )  # fmt: skip
     n = len(index)
     return tuple(Transfer(a, b) for a in range(n) for b in range(n) if a != b)
 
@@ -264,9 +280,7 @@ def _check_moves(scenario: Scenario, game: ExtensiveGame | None, moves: Mapping[
     for key, move in moves.items():
         if key not in allowed:
             what = "player" if game is None else "stage"
-            raise UsageError(
-                f"--moves: unknown {what} '{key}'; known: {', '.join(allowed)}"
-            )
+            raise UsageError(f"--moves: unknown {what} '{key}'; known: {', '.join(allowed)}")
         if move not in allowed[key]:
             raise UsageError(
                 f"--moves: '{key}' has no move '{move}'; its moves: {', '.join(allowed[key])}"

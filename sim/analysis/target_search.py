@@ -25,7 +25,7 @@ import numpy as np
 from sim.analysis.target_check import feasible_batch
 from sim.analysis.target_model import TargetProblem
 
-__all__ = ["SearchSettings", "Found", "search", "search_one"]
+__all__ = ["Found", "SearchSettings", "search", "search_one"]
 
 #: The cost of each point, and the payments there (``inf`` where nothing works).
 PayCost = Callable[[np.ndarray], tuple[float, np.ndarray]]

@@ -16,6 +16,7 @@ from sim import __version__
 from sim.cli import commands
 from sim.cli.analysis_commands import ANALYSIS_COMMANDS
 from sim.cli.plot_command import PLOT_COMMAND
+from sim.cli.target_command import TARGET_COMMAND
 from sim.errors import ScenarioError, SimError, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), PLOT_COMMAND()):
+    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), PLOT_COMMAND(), TARGET_COMMAND()):
         cmd = sub.add_parser(
             spec.name,
             help=spec.help,

@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -130,9 +131,11 @@ def nash_target_lp(
         for b in range(base.shape[1 + i]):
             if b == profile[i]:
                 continue
-            dev = profile[:i] + (b,) + profile[i + 1 :]
-            diff_base = base[(i, *profile)] - base[(i, *dev)]
-            diff_slope = slopes[(slice(None), i, *profile)] - slopes[(slice(None), i, *dev)]
+            dev = (*profile[:i], b, *profile[i + 1 :])
+            here: tuple[Any, ...] = (slice(None), i, *profile)
+            there: tuple[Any, ...] = (slice(None), i, *dev)
+            diff_base = base[here[1:]] - base[there[1:]]
+            diff_slope = slopes[here] - slopes[there]
             diff_pay = gains[i] * (float(paid[profile]) - float(paid[dev]))
             rows.append(np.concatenate([-diff_slope, diff_slope, -diff_pay]))
             rhs.append(diff_base - margin)

@@ -33,7 +33,7 @@ from scipy.sparse import coo_matrix
 from sim.games.extensive import CHANCE, DECISION, ExtensiveGame
 from sim.solvers.target_lp import TargetSolution, Transfer, payment_matrix
 
-__all__ = ["METHOD", "MAX_VARIABLES", "spe_target_milp", "value_bounds"]
+__all__ = ["MAX_VARIABLES", "METHOD", "spe_target_milp", "value_bounds"]
 
 METHOD = "mixed_integer_program"
 #: Larger problems are refused (the caller searches instead).
@@ -120,11 +120,15 @@ def spe_target_milp(
     """
     n_nodes, n_pl, k, d = game.n_nodes, game.n_players, slopes.shape[0], len(transfers)
     gains = payment_matrix(transfers, n_pl)
-    caps = np.array([float(t.cap) for t in transfers]) if d else np.zeros(0)
+    caps = np.array([np.inf if t.cap is None else t.cap for t in transfers], float)
     v_lo, v_hi = value_bounds(base, slopes, lower, upper, paid, gains, caps)
     big = (v_hi - v_lo) + max(margin, eps) + 1.0
-    edges = [(v, j, c) for v in range(n_nodes) if game.kind[v] == DECISION
-             for j, c in enumerate(game.children[v])]
+    edges = [
+        (v, j, c)
+        for v in range(n_nodes)
+        if game.kind[v] == DECISION
+        for j, c in enumerate(game.children[v])
+    ]
     n_x = len(edges)
     off_v = 2 * k + d
     off_x = off_v + n_nodes * n_pl
@@ -141,10 +145,15 @@ def spe_target_milp(
     _chance_rows(rows, game, probs, val, off_r)
     _decision_rows(rows, game, edges, big, margin, eps, val, off_x, off_r)
     lb = np.concatenate([np.zeros(off_v), np.tile(v_lo, n_nodes), np.zeros(n_x + n_nodes)])
-    ub = np.concatenate([
-        np.maximum(upper, 0.0), np.maximum(-lower, 0.0), caps,
-        np.tile(v_hi, n_nodes), np.ones(n_x + n_nodes),
-    ])
+    ub = np.concatenate(
+        [
+            np.maximum(upper, 0.0),
+            np.maximum(-lower, 0.0),
+            caps,
+            np.tile(v_hi, n_nodes),
+            np.ones(n_x + n_nodes),
+        ]
+    )
     lb[off_r] = 1.0  # the root is reached
     for leaf in game.leaves:
         if not target[game.leaf_row[leaf]]:
@@ -222,8 +231,9 @@ def _decision_rows(rows, game, edges, big, margin, eps, val, off_x, off_r) -> No
             rows.add([val(c, o), val(v, o)], [1.0, -1.0], -inf, 0.0)
             mo = float(big[o])
             if margin > 0.0:
-                rows.add([val(c, o), val(v, o), xe, off_r + v], [1.0, -1.0, -mo, mo], -inf,
-                         mo - margin)
+                rows.add(
+                    [val(c, o), val(v, o), xe, off_r + v], [1.0, -1.0, -mo, mo], -inf, mo - margin
+                )
             if eps > 0.0:
                 rows.add([val(c, o), val(v, o), xe], [1.0, -1.0, -mo], -inf, -eps)
             rows.add([off_r + c, off_r + v], [1.0, -1.0], -inf, 0.0)
@@ -238,4 +248,3 @@ def _plan(game: ExtensiveGame, edges: list[tuple[int, int, int]], x: np.ndarray)
         if x[e] > 0.5:
             plan[int(game.infoset[v])] = j
     return tuple(plan)
-
