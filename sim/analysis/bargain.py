@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.analysis.bargain_coalitions import (
+    MAX_COALITION_WORK,
     CoalitionResult,
     Commitment,
     coalition_analysis,
+    coalition_work,
     commitments,
 )
 from sim.analysis.bargain_responses import Response, SimultaneousResponses
@@ -104,9 +106,11 @@ def analyse_bargain(
     overrides: Mapping[str, float] | None = None,
     *,
     coalitions: bool = True,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BargainAnalysis:
     """Bargain over ``scenario`` at one parameter point (defaults with ``overrides``).
+
+    ``progress(done, total)`` is called as responses of the game are computed.
 
     Raises
     ------
@@ -125,14 +129,15 @@ def analyse_bargain(
     model = _responses(scenario, env, negotiation.select)
     index = [scenario.player_names.index(p) for p in settings.parties]
     notes: list[str] = []
-    agreements = _agreements(model, index, progress)
+    tick = _counter(model, index, coalitions, progress)
+    agreements = _agreements(model, index, tick)
     d, d_response = _disagreement(scenario, model, negotiation, settings, index, notes)
     fs = _feasible(agreements, settings, index)
     is_open = bg.zone_open(fs, d)[0]
     agreements = _flags(agreements, fs, d)
     solutions = _solutions(fs, d, settings, is_open, notes)
-    commits = commitments(model, index, progress)
-    coal = coalition_analysis(model, notes, progress) if coalitions else None
+    commits = commitments(model, index, tick)
+    coal = coalition_analysis(model, notes, tick) if coalitions else None
     notes.extend(sorted({a.response.note for a in agreements if a.response.note}))
     if any(a.response.decided for a in agreements):
         notes.append(
@@ -140,10 +145,40 @@ def analyse_bargain(
             f"{negotiation.select.replace('_', ' ')} rule chose their response"
         )
     return BargainAnalysis(
-        scenario.name, scenario.kind, scenario.player_names, settings.parties, env, settings,
-        d, negotiation.disagreement.kind, d_response, agreements, fs, is_open, solutions,
-        commits, coal, tuple(dict.fromkeys(notes)),
-    )  # fmt: skip
+        scenario.name,
+        scenario.kind,
+        scenario.player_names,
+        settings.parties,
+        env,
+        settings,
+        d,
+        negotiation.disagreement.kind,
+        d_response,
+        agreements,
+        fs,
+        is_open,
+        solutions,
+        commits,
+        coal,
+        tuple(dict.fromkeys(notes)),
+    )
+
+
+def _counter(model, index, coalitions: bool, progress):  # type: ignore[no-untyped-def]
+    """A ``tick(step)`` that reports ``progress(done, total)``, or ``None``."""
+    if progress is None:
+        return None
+    sizes = [len(model.plans(p)) for p in index]
+    total = math.prod(sizes) + sum(sizes)
+    if coalitions:
+        total += min(coalition_work(model), MAX_COALITION_WORK)
+    done = [0]
+
+    def tick(step: int) -> None:
+        done[0] += step
+        progress(min(done[0], total), total)
+
+    return tick
 
 
 def _agreements(model, index: list[int], progress) -> tuple[Agreement, ...]:  # type: ignore[no-untyped-def]
@@ -220,8 +255,10 @@ def _security(scenario: Scenario, model, index: list[int]) -> np.ndarray:  # typ
 def _feasible(agreements, settings: NegotiationValues, index: list[int]) -> bg.FeasibleSet:  # type: ignore[no-untyped-def]
     points = np.array([a.payoffs for a in agreements])
     parties = list(settings.parties)
-    transfers = [(parties.index(t.source), parties.index(t.target), t.max, t.rate)
-                 for t in settings.transfers]  # fmt: skip
+    transfers = [
+        (parties.index(t.source), parties.index(t.target), t.max, t.rate)
+        for t in settings.transfers
+    ]
     return bg.FeasibleSet.build(points, transfers, settings.lotteries)
 
 
@@ -232,12 +269,24 @@ def _flags(agreements, fs: bg.FeasibleSet, d: np.ndarray) -> tuple[Agreement, ..
     for k, a in enumerate(agreements):
         better = np.all(pts >= pts[k] - tol, axis=1) & np.any(pts > pts[k] + tol, axis=1)
         in_zone = bool(np.all(pts[k] >= d - tol))
-        out.append(Agreement(a.plans, a.moves, a.names, a.response, a.payoffs, a.label,
-                             in_zone, not bool(better.any())))  # fmt: skip
+        out.append(
+            Agreement(
+                a.plans,
+                a.moves,
+                a.names,
+                a.response,
+                a.payoffs,
+                a.label,
+                in_zone,
+                not bool(better.any()),
+            )
+        )
     return tuple(out)
 
 
-def _solutions(fs, d, settings: NegotiationValues, is_open: bool, notes) -> dict[str, Solution | None]:  # type: ignore[no-untyped-def]
+def _solutions(
+    fs, d, settings: NegotiationValues, is_open: bool, notes
+) -> dict[str, Solution | None]:  # type: ignore[no-untyped-def]
     out: dict[str, Solution | None] = dict.fromkeys(SOLUTION_KINDS[:4])
     if len(settings.parties) == 2:
         out["alternating_offers"] = None
@@ -272,6 +321,7 @@ def _offers(fs, d, settings: NegotiationValues, notes) -> Solution | None:  # ty
     if found is None:
         return None
     proposals = (found.x, found.y)
-    bg.check_solution(fs, d, found.agreement, "alternating_offers", discount=discount,
-                      proposals=proposals)  # fmt: skip
+    bg.check_solution(
+        fs, d, found.agreement, "alternating_offers", discount=discount, proposals=proposals
+    )
     return Solution("alternating_offers", found.agreement, proposals)

@@ -25,11 +25,12 @@ from sim.games.reduced_form import reduced_form
 from sim.solvers import bargaining as bg
 
 __all__ = [
-    "MAX_COALITION_WORK",
     "MAX_COALITION_PLAYERS",
+    "MAX_COALITION_WORK",
     "CoalitionResult",
     "Commitment",
     "coalition_analysis",
+    "coalition_work",
     "commitments",
 ]
 
@@ -84,9 +85,7 @@ def coalition_analysis(  # type: ignore[no-untyped-def]
         notes.append(f"coalition values are computed for at most {MAX_COALITION_PLAYERS} players")
         return None
     counts = [len(model.plans(p)) for p in range(n)]
-    work = sum(
-        math.prod(counts[i] for i in range(n) if mask >> i & 1) for mask in range(1, 2**n - 1)
-    )
+    work = coalition_work(model)
     if work > MAX_COALITION_WORK:
         notes.append(
             f"coalition values skipped: they need {work:,} responses of the game "

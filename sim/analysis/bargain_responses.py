@@ -106,8 +106,9 @@ class SimultaneousResponses:
             strategy[best[0]] = 1.0
             note = "several best replies; the first listed was taken" if best.size > 1 else ""
             return [strategy], best.size > 1, note
-        sub = NormalFormGame(tuple(self.players[p] for p in free),
-                             tuple(self.game.moves[p] for p in free), own)  # fmt: skip
+        sub = NormalFormGame(
+            tuple(self.players[p] for p in free), tuple(self.game.moves[p] for p in free), own
+        )
         eqs = solve_game(sub, SolveOptions(structure=False)).equilibria
         if not eqs:
             raise SimError("no equilibrium was found for the responding players")
@@ -136,8 +137,10 @@ class SimultaneousResponses:
             profile = {**fixed, **dict(zip(free, combo, strict=True))}
             names = self.game.profile_moves(tuple(profile[p] for p in range(len(self.players))))
             outcomes.append((names, prob, self.label_for(names)))
-        strat = {self.players[p]: {m: float(s[k]) for k, m in enumerate(self.game.moves[p])}
-                 for p, s in zip(free, strategies, strict=True)}  # fmt: skip
+        strat = {
+            self.players[p]: {m: float(s[k]) for k, m in enumerate(self.game.moves[p])}
+            for p, s in zip(free, strategies, strict=True)
+        }
         return Response(np.asarray(payoffs, float), tuple(outcomes), strat, decided, note)
 
 

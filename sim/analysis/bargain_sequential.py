@@ -147,7 +147,7 @@ class SequentialResponses:
             choice = self._choices(p)[k]
             forced.update(zip(self.mine[p], choice, strict=True))
         payoffs = self.values.payoffs.copy()
-        for (h, k) in forced.items():
+        for h, k in forced.items():
             player = self.game.infosets[h].player
             np.subtract.at(payoffs[:, player], self._deviations[(h, k)], self.penalty)
         penalised = PointValues(payoffs, self.values.probs, self.values.parameters)
@@ -164,10 +164,11 @@ class SequentialResponses:
         forced: dict[int, int] = {}
         for key, move in moves.items():
             hits = [
-                h for h, info in enumerate(self.game.infosets)
+                h
+                for h, info in enumerate(self.game.infosets)
                 if (info.stage == key or (info.stage is None and self.players[info.player] == key))
                 and move in info.moves
-            ]  # fmt: skip
+            ]
             if not hits:
                 raise SimError(f"'{key}' is not a stage where a player moves '{move}'")
             forced.update((h, self.game.infosets[h].moves.index(move)) for h in hits)
@@ -195,9 +196,10 @@ class SequentialResponses:
         own = vectors[:, responders] if responders else vectors
         span = max(self.values.payoff_range, 1e-300) * 1e-9
         undominated = [
-            i for i, v in enumerate(own)
+            i
+            for i, v in enumerate(own)
             if not np.any(np.all(own >= v - span, axis=1) & np.any(own > v + span, axis=1))
-        ]  # fmt: skip
+        ]
         best = max(undominated, key=lambda i: (float(own[i].sum()), -i))
         distinct = np.ptp(vectors, axis=0).max() > span
         return found[best], bool(distinct), note
@@ -211,13 +213,16 @@ class SequentialResponses:
         outcomes = []
         for leaf in game.leaves.tolist():
             if probs[leaf] > 1e-12:
-                outcomes.append((game.history_dict(leaf), float(probs[leaf]), game.leaf_label(leaf)))
+                outcomes.append(
+                    (game.history_dict(leaf), float(probs[leaf]), game.leaf_label(leaf))
+                )
         strategies = {
             self.players[p]: {
-                game.infosets[h].key: {m: float(behaviour[h][k])
-                                       for k, m in enumerate(game.infosets[h].moves)}
+                game.infosets[h].key: {
+                    m: float(behaviour[h][k]) for k, m in enumerate(game.infosets[h].moves)
+                }
                 for h in self.mine[p]
             }
             for p in responders
-        }  # fmt: skip
+        }
         return Response(np.asarray(payoffs, float), tuple(outcomes), strategies, decided, note)

@@ -121,8 +121,9 @@ class Negotiation:
         """
         parties = self.party_names(players)
         power_f = dict(self.power)
-        power = tuple(_bounded(power_f[p], env, "power", lo=0.0) if p in power_f else 1.0
-                      for p in parties)  # fmt: skip
+        power = tuple(
+            _bounded(power_f[p], env, "power", lo=0.0) if p in power_f else 1.0 for p in parties
+        )
         transfers = tuple(_transfer_values(t, env) for t in self.transfers)
         discount = None
         if self.discount:

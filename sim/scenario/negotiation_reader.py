@@ -18,8 +18,15 @@ from sim.yamlio import Node
 __all__ = ["NEGOTIATION_KEYS", "SELECT_RULES", "read_negotiation"]
 
 NEGOTIATION_KEYS = (
-    "parties", "disagreement", "select", "lotteries", "power", "transfers", "discount", "first",
-)  # fmt: skip
+    "parties",
+    "disagreement",
+    "select",
+    "lotteries",
+    "power",
+    "transfers",
+    "discount",
+    "first",
+)
 TRANSFER_KEYS = ("from", "to", "max", "rate")
 #: Rules that pick one equilibrium where the game's prediction is not unique.
 SELECT_RULES = ("payoff_dominant", "risk_dominant", "logit_limit")

@@ -157,9 +157,14 @@ def piece_lp(
         b_ub = ub[2]
     bounds = [(0.0, None)] * k + [(0.0, None if np.isinf(c) else c) for c in fs.caps] + [s_bounds]
     res = linprog(
-        cost, A_ub=a_ub, b_ub=b_ub, A_eq=np.vstack(a_eq), b_eq=np.concatenate(b_eq),
-        bounds=bounds, method="highs",
-    )  # fmt: skip
+        cost,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=np.vstack(a_eq),
+        b_eq=np.concatenate(b_eq),
+        bounds=bounds,
+        method="highs",
+    )
     if res.status == 2:
         return None
     if res.status != 0:

@@ -62,9 +62,14 @@ def least_core(v: np.ndarray, tol: float = 1e-9) -> LeastCore:
         a_ub, b_ub = None, None
     a_eq = np.concatenate([np.ones(n), [0.0]])[None, :]
     res = linprog(
-        cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[v[full]],
-        bounds=[(None, None)] * (n + 1), method="highs",
-    )  # fmt: skip
+        cost,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=[v[full]],
+        bounds=[(None, None)] * (n + 1),
+        method="highs",
+    )
     if res.status != 0:
         raise ValueError(f"least-core linear program failed: {res.message}")
     eps = float(res.x[-1]) if proper.size else 0.0

@@ -21,8 +21,12 @@ import numpy as np
 from sim.solvers.bargaining.feasible import FeasibleSet, best_over_pieces, zone_open, zone_ub
 from sim.solvers.bargaining.result import BargainPoint
 
-__all__ = ["egalitarian_solution", "ideal_point", "kalai_smorodinsky_solution",
-           "utilitarian_solution"]  # fmt: skip
+__all__ = [
+    "egalitarian_solution",
+    "ideal_point",
+    "kalai_smorodinsky_solution",
+    "utilitarian_solution",
+]
 
 METHOD = "linprog(highs)"
 

@@ -117,16 +117,24 @@ def _slsqp(
         return -float(w @ np.log(gap)), -(w / gap) @ u_of_z
 
     constraints = [
-        {"type": "eq", "fun": lambda z: np.array([z[:m].sum() - 1.0]),
-         "jac": lambda z: np.concatenate([np.ones(m), np.zeros(j)])[None, :]},
+        {
+            "type": "eq",
+            "fun": lambda z: np.array([z[:m].sum() - 1.0]),
+            "jac": lambda z: np.concatenate([np.ones(m), np.zeros(j)])[None, :],
+        },
         {"type": "ineq", "fun": lambda z: u_of_z @ z - d - floor, "jac": lambda z: u_of_z},
-    ]  # fmt: skip
+    ]
     bounds = [(0.0, 1.0)] * m + [(0.0, None if np.isinf(c) else c) for c in fs.caps]
     z0 = np.concatenate([start.weights, start.amounts])
     res = minimize(
-        objective, z0, jac=True, method="SLSQP", bounds=bounds, constraints=constraints,
+        objective,
+        z0,
+        jac=True,
+        method="SLSQP",
+        bounds=bounds,
+        constraints=constraints,
         options={"maxiter": 500, "ftol": 1e-15},
-    )  # fmt: skip
+    )
     z = np.clip(res.x, 0.0, None)
     if np.any(u_of_z @ z - d <= 0.0) or not np.isfinite(z).all():
         z = z0
@@ -152,8 +160,9 @@ def _polish(
         v = _newton(basis, u, d, w)
     if v is None or np.any(v <= d):
         return None
-    inside = piece_lp(fs, np.arange(fs.points.shape[0]), np.zeros(fs.n),
-                      eq=(np.eye(fs.n), np.zeros(fs.n), v))  # fmt: skip
+    inside = piece_lp(
+        fs, np.arange(fs.points.shape[0]), np.zeros(fs.n), eq=(np.eye(fs.n), np.zeros(fs.n), v)
+    )
     if inside is None:
         return None
     return (

@@ -44,8 +44,9 @@ def shapley_value(v: np.ndarray) -> np.ndarray:
         raise ValueError(f"at most {MAX_PLAYERS} players")
     masks = np.arange(v.size)
     sizes = np.array([bin(m).count("1") for m in masks])
-    weight = np.array([factorial(s) * factorial(n - s - 1) / factorial(n) if s < n else 0.0
-                       for s in range(n + 1)])  # fmt: skip
+    weight = np.array(
+        [factorial(s) * factorial(n - s - 1) / factorial(n) if s < n else 0.0 for s in range(n + 1)]
+    )
     phi = np.zeros(n)
     for i in range(n):
         bit = 1 << i

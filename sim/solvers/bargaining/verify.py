@@ -13,8 +13,8 @@ each party's payoff spread:
   Nash - the first-order bound ``max g . (v - u)`` over the zone with
   ``g = w / (u - d)`` (sufficient for a concave objective); utilitarian - no
   point of the zone has a larger total; egalitarian and Kalai-Smorodinsky -
-  ``u - d`` points along the ray and no point of F improves every party
-  (weak Pareto optimality, which rules out a longer step along the ray);
+  ``u - d`` points along the ray and no point of F lies a step (ten times
+  the tolerance) further along it (a feasibility LP);
   alternating offers - both proposals are weakly Pareto optimal and each
   responder is indifferent between accepting and proposing next round.
 
@@ -66,18 +66,15 @@ def check_solution(
         _fail(kind, f"a party gets less than its disagreement payoff ({u} vs {d})")
     if kind == "nash":
         w = np.ones(fs.n) if power is None else np.asarray(power, dtype=float)
-        g = w / np.maximum(u - d, 1e-300)
-        top = best_over_pieces(fs, g, ub=zone_ub(d))
-        if top is not None and top.value - g @ u > REL_TOL * float(w.sum()):
-            _fail(kind, f"the Nash product can rise (first-order gap {top.value - g @ u:.3g})")
+        _check_nash(fs, d, w, u)
     elif kind == "utilitarian":
         top = best_over_pieces(fs, np.ones(fs.n), ub=zone_ub(d))
         if top is not None and top.value - u.sum() > float(tol.sum()):
             _fail(kind, f"another point has a larger total ({top.value:.12g} > {u.sum():.12g})")
     elif kind in ("egalitarian", "kalai_smorodinsky"):
         ray = np.ones(fs.n) if kind == "egalitarian" else ideal_point(fs, d) - d
-        _check_ray(kind, u - d, ray, tol)
-        _check_weak_pareto(fs, u, tol, kind)
+        step = _check_ray(kind, u - d, ray, tol)
+        _check_ray_end(fs, d, ray, step, tol, kind)
     elif kind == "alternating_offers":
         _check_offers(fs, d, discount, proposals, tol)
     else:
@@ -106,15 +103,50 @@ def _check_feasible(fs: FeasibleSet, point: BargainPoint, tol: np.ndarray, kind:
     return u
 
 
-def _check_ray(kind: str, gain: np.ndarray, ray: np.ndarray, tol: np.ndarray) -> None:
+def _check_nash(fs: FeasibleSet, d: np.ndarray, w: np.ndarray, u: np.ndarray) -> None:
+    """First-order bound on every convex piece; where it is loose (pieces of a non-convex F),
+    the piece's own certified optimum must not beat ``u``."""
+    if np.any(u <= d):
+        _fail("nash", "a party gets no gain over its disagreement payoff")
+    g = w / (u - d)
+    value = float(w @ np.log(u - d))
+    gap_tol = REL_TOL * float(w.sum())
+    for piece in fs.pieces():
+        sub = FeasibleSet(fs.points[piece], fs.directions, fs.caps, True)
+        top = best_over_pieces(sub, g, ub=zone_ub(d))
+        if top is None or top.value - g @ u <= gap_tol:
+            continue
+        if fs.lotteries:
+            _fail("nash", f"the Nash product can rise (first-order gap {top.value - g @ u:.3g})")
+        from sim.solvers.bargaining.nash import nash_gap, nash_solution
+
+        other = nash_solution(sub, d, w)
+        if other is None:
+            continue
+        if nash_gap(sub, d, w, other.payoffs) > gap_tol:
+            _fail("nash", "a piece of the feasible set has no certified optimum")
+        if float(w @ np.log(other.payoffs - d)) > value + gap_tol:
+            _fail("nash", "another agreement with transfers has a larger Nash product")
+
+
+def _check_ray(kind: str, gain: np.ndarray, ray: np.ndarray, tol: np.ndarray) -> float:
     step = float(gain @ ray / (ray @ ray))
-    if np.any(np.abs(gain - step * ray) > tol):
+    if np.any(np.abs(gain - step * ray) > tol) or step < -float(tol.max()):
         _fail(kind, f"the gains {gain} are not along the ray {ray}")
+    return step
 
 
-def _check_weak_pareto(fs: FeasibleSet, u: np.ndarray, tol: np.ndarray, kind: str) -> None:
-    if improvement(fs, u, tol) > 1.0:
-        _fail(kind, "a feasible point gives every party more")
+def _check_ray_end(
+    fs: FeasibleSet, d: np.ndarray, ray: np.ndarray, step: float, tol: np.ndarray, kind: str
+) -> None:
+    """No point of F lies further along the ray (a feasibility LP with the step bounded below)."""
+    moving = np.abs(ray) > 0
+    if not moving.any():
+        return
+    beyond = step + 10.0 * float(np.max(tol[moving] / np.abs(ray[moving])))
+    eq = (np.eye(fs.n), -ray, d)
+    if best_over_pieces(fs, np.zeros(fs.n), eq=eq, s_bounds=(beyond, None)) is not None:
+        _fail(kind, "a point further along the ray is feasible")
 
 
 def _check_offers(
@@ -124,18 +156,29 @@ def _check_offers(
     proposals: tuple[np.ndarray, np.ndarray] | None,
     tol: np.ndarray,
 ) -> None:
+    """Each proposal is the proposer's best point that the responder accepts.
+
+    The responder accepts when it gets at least what proposing next round is
+    worth to it now: ``d_j + delta_j (own proposal_j - d_j)``.
+    """
     kind = "alternating_offers"
     if discount is None or proposals is None:
         raise ValueError("alternating offers are checked with the discount factors and proposals")
     x, y = (np.asarray(p, float) for p in proposals)
-    for offer in (x, y):
-        if improvement(fs, offer, tol) > 1.0 or np.any(offer < d - tol):
-            _fail(kind, f"the proposal {offer} is not on the frontier of the zone")
-    if abs(y[0] - d[0] - discount[0] * (x[0] - d[0])) > tol[0]:
-        _fail(kind, "party 1 is not indifferent between party 2's offer and its own next round")
-    slack = x[1] - d[1] - discount[1] * (y[1] - d[1])
-    if slack < -tol[1] or (slack > tol[1] and x[0] < ideal_point(fs, d)[0] - tol[0]):
-        _fail(kind, "party 2 is not indifferent between party 1's offer and its own next round")
+    for me, offer, other in ((0, x, y), (1, y, x)):
+        you = 1 - me
+        if np.any(offer < d - tol):
+            _fail(kind, f"the proposal {offer} gives a party less than no deal")
+        need = d[you] + discount[you] * (other[you] - d[you])
+        if offer[you] < need - tol[you]:
+            _fail(kind, f"the proposal {offer} would be refused")
+        bound = np.zeros(2)
+        bound[you] = -1.0
+        best = best_over_pieces(
+            fs, np.eye(2)[me], ub=(bound[None, :], np.zeros(1), np.array([-need]))
+        )
+        if best is None or best.value > offer[me] + tol[me]:
+            _fail(kind, f"the proposer could ask for more than {offer[me]:.12g}")
 
 
 def _fail(kind: str, message: str) -> None:
