@@ -144,11 +144,14 @@ def test_cli_json_follows_the_contract(tmp_path, capsys: pytest.CaptureFixture[s
     doc = json.loads(capsys.readouterr().out)
     assert doc["parameter"] == "x" and doc["measure"] == "zone_open"
     assert [p["result"] for p in doc["points"]] == [0, 0, 1, 1, 1, 0, 0]
-    assert main(["thresholds", str(path), "x", "--measure", "zone_open", "--json"]) == 0
+    assert (
+        main(["thresholds", str(path), "x", "--measure", "zone_open", "--json", "--steps", "31"])
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     assert doc["measure"] == "zone_open" and len(doc["thresholds"]) == 2
     assert set(doc["thresholds"][0]) >= {"value", "before", "after"}
-    assert main(["thresholds", str(path), "x", "--measure", "zone_open"]) == 0
+    assert main(["thresholds", str(path), "x", "--measure", "zone_open", "--steps", "31"]) == 0
     assert "A deal zone opens as x rises past 0.8 (exact)" in capsys.readouterr().out
     assert main(["montecarlo", str(path), "--measure", "zone_open", "--samples", "50",
                  "--json"]) == 0  # fmt: skip

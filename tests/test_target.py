@@ -160,6 +160,20 @@ def test_known_answer_sequential_needs_an_off_path_threat() -> None:
     assert paid.answer.transfers == (("Incumbent", "Entrant", pytest.approx(2.0, abs=1e-9)),)
 
 
+def test_sequential_payments_along_negotiation_transfers() -> None:
+    # The entrant must get 2 more when it stays out; the incumbent pays at rate 1/2.
+    text = sim.load_scenario(ENTRY).path
+    with open(text, encoding="utf-8") as handle:
+        body = handle.read()
+    listed = "negotiation:\n  transfers:\n    - {from: Incumbent, to: Entrant, rate: 0.5, max: 5}\n"
+    scenario = sim.load_scenario_text(body + listed, "entry.yaml")
+    paid = target(scenario, [], outcome="Entry deterred", transfers=True)
+    assert paid.answer.exact
+    assert paid.answer.transfers == (("Incumbent", "Entrant", pytest.approx(4.0, abs=1e-9)),)
+    capped = sim.load_scenario_text(body + listed.replace("max: 5", "max: 3"), "entry.yaml")
+    assert not target(capped, [], outcome="Entry deterred", transfers=True).answer.feasible
+
+
 def test_sequential_payments_on_the_path() -> None:
     # Shared market is the SPE; 'Price war' needs the incumbent to fight and the entrant to enter.
     scenario = sim.load_scenario(ENTRY)

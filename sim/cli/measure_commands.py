@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 
 import numpy as np
 
@@ -50,6 +51,15 @@ def _measure(args: argparse.Namespace, scenario: Scenario):  # type: ignore[no-u
     return parse_measure(args.measure, scenario)
 
 
+def _emit(args: argparse.Namespace, document: Callable[[], object], text: Callable[[], str]) -> int:
+    """Print the JSON document with ``--json``, else the text."""
+    if args.json:
+        print(json.dumps(document(), indent=2))
+    else:
+        print(text(), end="")
+    return 0
+
+
 def run_sweep_measure(
     args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float], name: str,
     values: np.ndarray,
@@ -61,11 +71,7 @@ def run_sweep_measure(
     bar = ProgressBar("bargaining")
     series = measure_series(scenario, measure, name, values, overrides, bar)
     bar.close()
-    if args.json:
-        print(json.dumps(measure_sweep_document(series), indent=1))
-    else:
-        print(measure_sweep_text(series), end="")
-    return 0
+    return _emit(args, lambda: measure_sweep_document(series), lambda: measure_sweep_text(series))
 
 
 def run_thresholds_measure(
@@ -81,11 +87,11 @@ def run_thresholds_measure(
         scenario, measure, name, start, stop, steps=args.steps, base=overrides, progress=bar
     )
     bar.close()
-    if args.json:
-        print(json.dumps(measure_thresholds_document(result), indent=2))
-    else:
-        print(measure_thresholds_text(result, current), end="")
-    return 0
+    return _emit(
+        args,
+        lambda: measure_thresholds_document(result),
+        lambda: measure_thresholds_text(result, current),
+    )
 
 
 def run_grid_measure(
@@ -99,11 +105,11 @@ def run_grid_measure(
     bar = ProgressBar("bargaining")
     values = measure_grid(scenario, measure, x, y, overrides, bar)
     bar.close()
-    if args.json:
-        print(json.dumps(measure_grid_document(measure.name, x, y, values), indent=1))
-    else:
-        print(measure_grid_text(measure.name, x, y, values), end="")
-    return 0
+    return _emit(
+        args,
+        lambda: measure_grid_document(measure.name, x, y, values),
+        lambda: measure_grid_text(measure.name, x, y, values),
+    )
 
 
 def run_montecarlo_measure(
@@ -121,11 +127,9 @@ def run_montecarlo_measure(
         scenario, measure, samples=samples, seed=seed, base=overrides, progress=bar
     )
     bar.close()
-    if args.json:
-        print(json.dumps(measure_montecarlo_document(odds), indent=2))
-    else:
-        print(measure_montecarlo_text(odds), end="")
-    return 0
+    return _emit(
+        args, lambda: measure_montecarlo_document(odds), lambda: measure_montecarlo_text(odds)
+    )
 
 
 def run_tornado_measure(
@@ -140,8 +144,8 @@ def run_tornado_measure(
     bar = ProgressBar("bargaining")
     bars = measure_tornado(scenario, measure, overrides, bar)
     bar.close()
-    if args.json:
-        print(json.dumps(measure_tornado_document(measure.name, bars), indent=2))
-    else:
-        print(measure_tornado_text(measure.name, bars), end="")
-    return 0
+    return _emit(
+        args,
+        lambda: measure_tornado_document(measure.name, bars),
+        lambda: measure_tornado_text(measure.name, bars),
+    )
