@@ -327,6 +327,8 @@ def measure_tornado(
         y_hi = measure_point(scenario, measure, {**base, p.name: hi}).value
         ends = [y for y in (y_lo, y_hi, now) if np.isfinite(y)]
         swing = max(ends) - min(ends) if ends else 0.0
+        if swing <= 1e-9 * max(1.0, *map(abs, ends)):
+            swing = 0.0  # rounding noise of the solvers, not a swing
         bars.append((p.name, float(lo), float(hi), y_lo, y_hi, swing))
         if progress is not None:
             progress(n + 1, len(ranged))

@@ -148,23 +148,31 @@ def measure_point(
 def _measure_point(
     scenario: Scenario, measure: Measure, overrides: Mapping[str, float]
 ) -> MeasurePoint:
+    if measure.kind == "shapley":
+        return MeasurePoint(_shapley(scenario, measure, overrides), float("nan"))
     core = _core(scenario, overrides)
     is_open = bg.zone_open(core.fs, core.d)[0]
     slack = zone_slack(core.fs, core.d)
     if measure.kind == "zone_open":
         return MeasurePoint(1.0 if is_open else 0.0, slack)
-    if measure.kind == "nash":
-        if not is_open:
-            return MeasurePoint(float("nan"), slack)
-        power = np.array(core.settings.power, dtype=float)
-        point = bg.nash_solution(core.fs, core.d, power)
-        if point is None:
-            return MeasurePoint(float("nan"), slack)
-        bg.check_solution(core.fs, core.d, point, "nash", power=power)
-        return MeasurePoint(float(point.payoffs[measure.index]), slack)
+    if not is_open:
+        return MeasurePoint(float("nan"), slack)
+    power = np.array(core.settings.power, dtype=float)
+    point = bg.nash_solution(core.fs, core.d, power)
+    if point is None:
+        return MeasurePoint(float("nan"), slack)
+    bg.check_solution(core.fs, core.d, point, "nash", power=power)
+    return MeasurePoint(float(point.payoffs[measure.index]), slack)
+
+
+def _shapley(scenario: Scenario, measure: Measure, overrides: Mapping[str, float]) -> float:
+    """The player's Shapley value: coalition values need only the response model."""
+    env = {k: float(v) for k, v in parameter_env(scenario.parameters, overrides).items()}
+    negotiation = scenario.negotiation or Negotiation()
+    model = _bargain._responses(scenario, env, negotiation.select)
     notes: list[str] = []
-    result = coalition_analysis(core.model, notes, None)
+    result = coalition_analysis(model, notes, None)
     if result is None:
         why = "; ".join(notes) or "the game is too large for coalition values"
         raise UsageError(f"--measure {measure.name}: {why}")
-    return MeasurePoint(float(result.shapley[measure.index]), slack)
+    return float(result.shapley[measure.index])
