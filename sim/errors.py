@@ -8,6 +8,8 @@ one pass.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -15,10 +17,12 @@ __all__ = [
     "Diagnostic",
     "InternalError",
     "Location",
+    "RequestError",
     "ScenarioError",
     "SimError",
     "UsageError",
     "VerificationError",
+    "did_you_mean",
 ]
 
 #: At most this many diagnostics are reported for one file.
@@ -78,8 +82,19 @@ class ScenarioError(SimError):
         return cls([Diagnostic(location, path, message)])
 
 
+class RequestError(SimError):
+    """A call asks the library for something it cannot do.
+
+    For instance a concept not offered for this kind of game, a parameter the
+    scenario does not have, or a batch too large. This is the library's error;
+    the command line reports it as a usage error (exit status 2).
+    """
+
+    exit_status = 2
+
+
 class UsageError(SimError):
-    """The command line is wrong (exit status 2)."""
+    """The command line is wrong (exit status 2); raised only by :mod:`sim.cli`."""
 
     exit_status = 2
 
@@ -97,3 +112,9 @@ class InternalError(SimError):
     """Something ``sim`` should never do happened."""
 
     exit_status = 3
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A `` (did you mean 'x'?)`` suffix, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

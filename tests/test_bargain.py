@@ -7,12 +7,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.analysis.bargain import analyse_bargain
 from sim.analysis.sequential import solve_sequential
 from sim.cli.main import main
 from sim.report.bargain_json import bargain_document
+from sim.scenario.bundled import bundled_scenarios
 from sim.scenario.loader import load_scenario, load_scenario_text
+from sim.solvers.bargaining import check_solution
 
 
 def run(capsys, *argv):  # type: ignore[no-untyped-def]
@@ -190,3 +194,56 @@ def test_plot_function_returns_axes():
     axes = plot_bargain(a)
     assert len(axes) == 3
     assert axes[0].get_xlabel() == "P's payoff"
+
+
+@pytest.mark.parametrize("name", [p.stem for p in bundled_scenarios()])
+def test_every_bundled_scenario_bargains(name):
+    scenario = load_scenario(name)
+    a = analyse_bargain(scenario, coalitions=name != "missile_shield_deal")
+    doc = json.loads(json.dumps(bargain_document(a), allow_nan=False))
+    assert doc["parties"] == list(a.parties)
+    assert (doc["solutions"]["nash"] is None) == (not doc["zone_open"])
+    for g in a.agreements:
+        assert g.in_zone == bool(np.all(g.payoffs >= a.disagreement - 1e-9))
+
+
+@st.composite
+def random_scenarios(draw):  # type: ignore[no-untyped-def]
+    rows, cols = draw(st.integers(2, 3)), draw(st.integers(2, 3))
+    cell = st.lists(st.integers(-4, 4), min_size=2, max_size=2)
+    matrix = [[draw(cell) for _ in range(cols)] for _ in range(rows)]
+    disagreement = draw(st.sampled_from(["equilibrium", "security", "{A: -1, B: 0}"]))
+    lotteries = draw(st.sampled_from(["true", "false"]))
+    transfer = draw(st.sampled_from(["", "  transfers: [{from: A, to: B, max: 2, rate: 0.5}]\n"]))
+    return (
+        "name: r\nplayers:\n"
+        f"  A: {{moves: [{', '.join(f'a{i}' for i in range(rows))}]}}\n"
+        f"  B: {{moves: [{', '.join(f'b{j}' for j in range(cols))}]}}\n"
+        f"matrix: {matrix}\n"
+        f"negotiation:\n  disagreement: {disagreement}\n  lotteries: {lotteries}\n"
+        "  power: {A: 2}\n  discount: {A: 0.9, B: 0.6}\n" + transfer
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_scenarios())
+def test_random_games_every_solution_verified(text):
+    a = analyse_bargain(load_scenario_text(text), coalitions=False)
+    for kind, s in a.solutions.items():
+        if s is None:
+            continue
+        check_solution(
+            a.feasible, a.disagreement, s.point, kind,
+            power=np.asarray(a.settings.power), discount=a.settings.discount,
+            proposals=s.proposals,
+        )  # fmt: skip
+        assert np.all(s.point.payoffs >= a.disagreement - 1e-7)
+
+
+def test_veto_player_named(capsys):
+    status, out, _ = run(capsys, "bargain", "security_council")
+    assert status == 0
+    assert "(a veto player)" in out
+    assert out.count("(a veto player)") == 1
+    _, plain, _ = run(capsys, "bargain", "missile_shield")
+    assert "veto player" not in plain

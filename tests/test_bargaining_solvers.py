@@ -244,3 +244,24 @@ def test_every_solution_passes_the_independent_check(problem):
         check_solution(
             fs, d, r.agreement, "alternating_offers", discount=(0.9, 0.7), proposals=(r.x, r.y)
         )
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "sim.solvers.bargaining.feasible",
+        "sim.solvers.bargaining.nash",
+        "sim.solvers.bargaining.linear_solutions",
+        "sim.solvers.bargaining.alternating_offers",
+        "sim.solvers.bargaining.shapley",
+        "sim.solvers.bargaining.least_core",
+        "sim.solvers.bargaining.verify",
+        "sim.analysis.bargain_measure",
+    ],
+)
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

@@ -39,7 +39,7 @@ from sim.scenario.model import Scenario
 from sim.scenario.negotiation import Negotiation, NegotiationValues
 from sim.scenario.parameters import parameter_env
 from sim.solvers import bargaining as bg
-from sim.solvers.security import mixed_security_level
+from sim.solvers.structure.security import mixed_security_level
 
 __all__ = ["MAX_AGREEMENTS", "Agreement", "BargainAnalysis", "Solution", "analyse_bargain"]
 
@@ -187,7 +187,7 @@ def _agreements(model, index: list[int], progress) -> tuple[Agreement, ...]:  # 
     if count > MAX_AGREEMENTS:
         sizes = " x ".join(str(len(p)) for p in plans)
         raise SimError(
-            f"the parties have {sizes} = {count:,} joint plans; sim bargain handles at most "
+            f"the parties have {sizes} = {count:,} joint plans; bargaining handles at most "
             f"{MAX_AGREEMENTS:,} agreements (name fewer parties in negotiation.parties)"
         )
     out = []
@@ -300,6 +300,11 @@ def _solutions(
         "utilitarian": bg.utilitarian_solution(fs, d),
     }
     for kind, point in found.items():
+        if point is None:
+            notes.append(
+                f"the {kind.replace('_', '-')} ray from the disagreement point misses the "
+                "feasible set, so that solution is not defined"
+            )
         if point is not None:
             bg.check_solution(fs, d, point, kind, power=power)
             out[kind] = Solution(kind, point)

@@ -102,7 +102,7 @@ def coalition_analysis(  # type: ignore[no-untyped-def]
 def _value(model, members: list[int], counts: list[int], progress) -> float:  # type: ignore[no-untyped-def]
     best = -np.inf
     for combo in itertools.product(*(range(counts[i]) for i in members)):
-        payoffs = model.respond(dict(zip(members, combo, strict=True))).payoffs
+        payoffs = model.respond(dict(zip(members, combo, strict=True)), detail=False).payoffs
         best = max(best, float(payoffs[members].sum()))
         if progress is not None:
             progress(1)

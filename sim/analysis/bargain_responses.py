@@ -30,7 +30,7 @@ from sim.analysis.selection import select
 from sim.analysis.solve import SolveOptions, solve_game
 from sim.errors import SimError
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.logit_limit import limiting_logit_equilibrium
+from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 
 __all__ = ["MAX_PLANS", "Response", "SimultaneousResponses"]
 
@@ -81,8 +81,12 @@ class SimultaneousResponses:
         """Short name of option ``k``."""
         return self.game.moves[player][k]
 
-    def respond(self, fixed: Mapping[int, int]) -> Response:
-        """The prediction when each player in ``fixed`` plays its given move index."""
+    def respond(self, fixed: Mapping[int, int], detail: bool = True) -> Response:
+        """The prediction when each player in ``fixed`` plays its given move index.
+
+        ``detail`` is accepted for symmetry with the sequential responses (outcomes are
+        always listed here).
+        """
         n = self.game.n_players
         free = [p for p in range(n) if p not in fixed]
         index = tuple(fixed[p] if p in fixed else slice(None) for p in range(n))

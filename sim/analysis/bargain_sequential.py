@@ -23,14 +23,30 @@ from sim.analysis.bargain_responses import MAX_PLANS, Response
 from sim.errors import SimError
 from sim.games.extensive import ExtensiveGame, PointValues
 from sim.games.profile_values import node_values, reach
-from sim.solvers.backward_induction import all_pure_spe
-from sim.solvers.spe_check import check_subgame_perfect
-from sim.solvers.subgames import subgame_perfect
+from sim.solvers.extensive.backward_induction import all_pure_spe
+from sim.solvers.extensive.spe_check import check_subgame_perfect
+from sim.solvers.extensive.subgames import subgame_perfect
 
 __all__ = ["SequentialResponses"]
 
 #: Most subgame-perfect equilibria examined per response.
 LIMIT = 200
+
+
+def _stage_text(stage: str, items: list[tuple[str, str]], named: bool) -> str:
+    """One stage of a plan: its move, or its moves by the observations that tell them apart."""
+    moves = list(dict.fromkeys(move for _, move in items))
+    prefix = f"{stage}: " if stage else ""
+    if len(moves) == 1:
+        return f"{prefix}{moves[0]}" if named and len(items) > 1 else moves[0]
+    parts = [seen.split(",") if seen else [] for seen, _ in items]
+    common = set.intersection(*(set(p) for p in parts)) if parts else set()
+    shown = ["/".join(x.partition("=")[2] or x for x in p if x not in common) for p in parts]
+    groups = [
+        f"{move} if " + ", ".join(o for o, (_, m) in zip(shown, items, strict=True) if m == move)
+        for move in moves
+    ]
+    return prefix + "; ".join(groups)
 
 
 class SequentialResponses:
@@ -116,9 +132,24 @@ class SequentialResponses:
         ]
 
     def plan_name(self, player: int, k: int) -> str:
-        """Short name: the moves of the plan in information-set order."""
+        """Short name: per stage, the move, or each move with what the player has seen.
+
+        E.g. ``offer_deal; switch_on: activate_shield if advanced/continue_enrichment,
+        keep_off otherwise`` is written as the moves and the observations that differ.
+        """
         plan = self.plans(player)[k]
-        return ", ".join(plan.values()) if plan else "(no move)"
+        if not plan:
+            return "(no move)"
+        stages: dict[str, list[tuple[str, str]]] = {}
+        for key, move in plan.items():
+            head, _, seen = key.partition("@")
+            stage = self.game.infosets[self.game.infoset_by_key(key)].stage or head
+            stages.setdefault(stage, []).append((seen, move))
+        own = self.players[player]
+        return "; ".join(
+            _stage_text("" if stage == own else stage, items, len(stages) > 1)
+            for stage, items in stages.items()
+        )
 
     def _deviation_leaves(self) -> dict[tuple[int, int], np.ndarray]:
         """For each (information set, move): the leaf rows reached by not playing that move."""
@@ -136,11 +167,14 @@ class SequentialResponses:
                 out[(h, k)] = np.concatenate(rows) if rows else np.zeros(0, dtype=int)
         return out
 
-    def respond(self, fixed: Mapping[int, int], moves: Mapping[str, str] | None = None) -> Response:
+    def respond(
+        self, fixed: Mapping[int, int], moves: Mapping[str, str] | None = None, detail: bool = True
+    ) -> Response:
         """The prediction when each player in ``fixed`` follows its plan number.
 
         ``moves`` (stage id or, in a tree, player -> move) forces that move
-        wherever the stage or player moves, for a disagreement outcome.
+        wherever the stage or player moves, for a disagreement outcome. With
+        ``detail=False`` only the payoffs are filled in (coalition values).
         """
         forced: dict[int, int] = self._forced_by_moves(moves or {})
         for p, k in fixed.items():
@@ -158,6 +192,9 @@ class SequentialResponses:
         responders = [p for p in range(len(self.players)) if p not in fixed]
         chosen, decided, note = self._select(keep, responders)
         check_subgame_perfect(self.game, penalised, chosen, max(2 * self.tol, 1e-9))
+        if not detail:
+            payoffs = node_values(self.game, self.values, chosen)[0]
+            return Response(np.asarray(payoffs, float), (), {}, decided, note)
         return self._response(chosen, responders, decided, note)
 
     def _forced_by_moves(self, moves: Mapping[str, str]) -> dict[int, int]:

@@ -152,7 +152,7 @@ def _grid_args(parser: argparse.ArgumentParser) -> None:
 
 def _run_grid(args: argparse.Namespace) -> int:
     from sim.analysis.sweep import grid
-    from sim.report.sensitivity import grid_text
+    from sim.report.sensitivity import grid_document, grid_text
 
     scenario, overrides = load_for_analysis(args)
     if args.x is None or args.y is None:
@@ -180,14 +180,7 @@ def _run_grid(args: argparse.Namespace) -> int:
     )
     bar.close()
     if args.json:
-        doc = {
-            "x": {"parameter": result.x, "values": result.x_values.tolist()},
-            "y": {"parameter": result.y, "values": result.y_values.tolist()},
-            "select": result.rule,
-            "labels": list(result.labels),
-            "regions": result.regions.tolist(),
-        }
-        print(json.dumps(doc, indent=1))
+        print(json.dumps(grid_document(result), indent=1))
     else:
         print(grid_text(result))
 

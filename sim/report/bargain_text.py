@@ -100,11 +100,18 @@ def _outcome_name(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def _agreement_line(a: BargainAnalysis, ag: Agreement) -> str:
-    names = " + ".join(safe(n) for n in ag.names)
+    names = _names(a, ag)
     label = f' "{safe(ag.label)}"' if ag.label else ""
     flags = [f for f, on in (("in the zone", ag.in_zone), ("Pareto-optimal", ag.pareto)) if on]
     tail = f"  [{', '.join(flags)}]" if flags else ""
     return f"  {names} ->{label}: {_pay(a.parties, ag.payoffs)}{tail}"
+
+
+def _names(a: BargainAnalysis, ag: Agreement) -> str:
+    """The parties' moves: ``m1 + m2``, or ``P1: plan | P2: plan`` for plans with stages."""
+    if any(";" in n or ":" in n for n in ag.names):
+        return " | ".join(f"{safe(p)}: {safe(n)}" for p, n in zip(a.parties, ag.names, strict=True))
+    return " + ".join(safe(n) for n in ag.names)
 
 
 def _agreements(a: BargainAnalysis) -> str:
@@ -113,7 +120,7 @@ def _agreements(a: BargainAnalysis) -> str:
         shown = [g for g in shown if g.in_zone or g.pareto][:24]
         head = (
             f"Agreements ({len(a.agreements)}; those in the zone or Pareto-optimal shown, "
-            "the rest with --json):"
+            "the rest in the JSON output):"
         )
     else:
         head = f"Agreements ({_and(list(a.parties))} commit; what follows):"
@@ -130,9 +137,11 @@ def _verdict(a: BargainAnalysis) -> str:
             f"{safe(p)} +{_num(x)}"
             for p, x in zip(a.parties, best.payoffs - a.disagreement, strict=True)
         )
-        name = f'"{safe(best.label)}"' if best.label else " + ".join(best.names)
+        name = f'"{safe(best.label)}"' if best.label else _names(a, best)
         both = "both" if len(a.parties) == 2 else "all"
-        return _para(f"A deal exists: {both} {parties} gain from {name} over no deal ({gains}).")
+        fallback = _outcome_name(a.disagreement_response).lstrip(", ")
+        over = f"no deal ({fallback})" if fallback else "no deal"
+        return _para(f"A deal exists: {both} {parties} gain from {name} over {over}: {gains}.")
     if a.zone_open:
         return _para(
             f"A deal exists, but only as a lottery or with transfers: no single agreement gives "
@@ -148,7 +157,7 @@ def _solution_line(a: BargainAnalysis, kind: str, s: Solution) -> str:
     point = s.point
     mix = [(w, a.agreements[k]) for k, w in enumerate(point.weights) if w > 1e-9]
     pieces = [
-        (f'"{safe(g.label)}"' if g.label else " + ".join(g.names))
+        (f'"{safe(g.label)}"' if g.label else _names(a, g))
         + ("" if len(mix) == 1 else f" with probability {_num(w)}")
         for w, g in mix
     ]
@@ -233,6 +242,20 @@ def _coalitions(a: BargainAnalysis) -> str:
     return "\n".join(rows)
 
 
+def _veto(values: np.ndarray, n: int, i: int) -> bool:
+    """True when every coalition without ``i`` gets no more than its members alone, and the
+    grand coalition gets more."""
+    singles = np.array([values[1 << j] for j in range(n)])
+
+    def surplus(mask: int) -> float:
+        return float(values[mask] - sum(singles[j] for j in range(n) if mask >> j & 1))
+
+    tol = 1e-9 * max(1.0, float(np.abs(values).max()))
+    if surplus(2**n - 1) <= tol:
+        return False
+    return all(surplus(m) <= tol for m in range(1, 2**n) if not m >> i & 1)
+
+
 def _pivots(a: BargainAnalysis) -> list[str]:
     c = a.coalitions
     assert c is not None
@@ -253,5 +276,7 @@ def _pivots(a: BargainAnalysis) -> list[str]:
         others = np.delete(c.shapley, i)
         if c.shapley[i] > others.max() + 1e-9 * max(1.0, abs(total)):
             text += ": it holds the pivot"
+        if _veto(c.values, n, i):
+            text += "; no group without it creates any surplus (a veto player)"
         out.append(text + ".")
     return out

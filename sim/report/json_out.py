@@ -12,13 +12,14 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sim.concepts import QRE
 from sim.games.normal_form import NormalFormGame, outcome_label
 from sim.scenario.model import Scenario
 from sim.solvers.result import Equilibrium, outcome_distribution
 
 if TYPE_CHECKING:
     from sim.analysis.solve import GameAnalysis
-    from sim.solvers.logit_qre import QREPoint
+    from sim.solvers.qre.logit_qre import QREPoint
 
 __all__ = ["dumps", "equilibrium_entry", "solve_document"]
 
@@ -90,7 +91,7 @@ def solve_document(scenario: Scenario, analysis: GameAnalysis) -> dict[str, Any]
 
 def _as_equilibrium(point: QREPoint) -> Equilibrium:
     """A QRE point in the shape of an equilibrium entry (concept ``qre``)."""
-    return Equilibrium(point.strategies, point.payoffs, "qre", "logit_path_following")
+    return Equilibrium(point.strategies, point.payoffs, QRE, "logit_path_following")
 
 
 def dumps(doc: Mapping[str, Any]) -> str:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import textwrap
-from fractions import Fraction
 
 import numpy as np
 
 from sim.analysis.solve import GameAnalysis
+from sim.concepts import MIXED_NASH, NASH
+from sim.formatting import format_number, format_probability
 from sim.games.normal_form import NormalFormGame, outcome_label
-from sim.report.table import format_number
 from sim.scenario.model import Scenario
 from sim.solvers.result import Equilibrium, outcome_distribution
-from sim.solvers.verify import deviation_payoffs
 
-__all__ = ["format_probability", "solve_report"]
+__all__ = ["solve_report"]
 
 ORDINAL_WARNING = (
     "Warning: payoffs are ordinal (ranks). Pure equilibria are meaningful, but mixed "
@@ -47,21 +46,13 @@ def _methods_text(methods: tuple[tuple[str, str], ...]) -> str:
     )
 
 
-def format_probability(p: float) -> str:
-    """``3/5 (0.6)`` for a simple fraction, else the decimal."""
-    frac = Fraction(p).limit_denominator(64)
-    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
-        return f"{frac} ({p:.4g})"
-    return format_number(p, 4)
-
-
 def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
     """The whole report as text."""
     game = analysis.game
     parts = [_header(scenario, analysis)]
     if scenario.ordinal:
         parts.append(ORDINAL_WARNING)
-    if any(c in analysis.options.concepts for c in ("pure_nash", "mixed_nash")):
+    if any(c in analysis.options.concepts for c in NASH):
         parts.append(_equilibria_section(scenario, analysis))
     if analysis.qre:
         parts.append(_qre_section(scenario, analysis))
@@ -93,7 +84,7 @@ def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     if (
         analysis.complete
         and analysis.game.n_players == 2
-        and "mixed_nash" in analysis.options.concepts
+        and MIXED_NASH in analysis.options.concepts
     ):
         lines.append("This is every extreme equilibrium of the game.")
     elif analysis.complete:
@@ -127,7 +118,8 @@ def _equilibrium_text(scenario: Scenario, analysis: GameAnalysis, i: int, eq: Eq
     lines.append(f"   Expected payoffs: {pays}")
     if pure is None:
         lines.extend(_outcome_lines(scenario, game, eq))
-    lines.extend(_why_lines(game, eq))
+    if analysis.deviation_payoffs:
+        lines.extend(_why_lines(game, eq, analysis.deviation_payoffs[i - 1]))
     optimal = analysis.pareto_equilibria[i - 1] if analysis.pareto_equilibria else None
     if optimal is not None:
         verdict = (
@@ -162,11 +154,13 @@ def _outcome_lines(
     return lines
 
 
-def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
+def _why_lines(
+    game: NormalFormGame, eq: Equilibrium, deviations: tuple[np.ndarray, ...]
+) -> list[str]:
     """Why no player gains by deviating: its payoff against the best alternative."""
     lines = ["   Why it is an equilibrium:"]
     for p, player in enumerate(game.players):
-        values = deviation_payoffs(game.payoffs, eq.strategies, p)
+        values = deviations[p]
         support = np.flatnonzero(eq.strategies[p] > 1e-12)
         others = [k for k in range(len(values)) if k not in support]
         own = format_number(float(eq.payoffs[p]), 4)
@@ -198,25 +192,14 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
                 for m, x in zip(game.moves[p], point.strategies[p], strict=True)
             )
             lines.append(f"     {player}: {parts}")
-        eq = Equilibrium(point.strategies, point.payoffs, "qre", "logit")
-        top = outcome_distribution(eq.strategies)[0]
+        top = outcome_distribution(point.strategies)[0]
         label = outcome_label(scenario, game.profile_moves(top[0]))
         name = f'"{label}"' if label else ", ".join(game.profile_moves(top[0]).values())
         lines.append(f"     most likely outcome: {name} ({top[1]:.1%})")
     limit = analysis.qre_limit
     if limit is not None:
-        match = next(
-            (
-                i
-                for i, eq in enumerate(analysis.equilibria, start=1)
-                if all(
-                    np.allclose(a, b, atol=1e-6)
-                    for a, b in zip(eq.strategies, limit.strategies, strict=True)
-                )
-            ),
-            None,
-        )
-        where = f"equilibrium {match} above" if match else "a Nash equilibrium"
+        match = analysis.qre_limit_match
+        where = f"equilibrium {match + 1} above" if match is not None else "a Nash equilibrium"
         several = len(analysis.equilibria) > 1
         note = " (the logit limit, a selection among several equilibria)" if several else ""
         lines.append(f"   As lambda grows the prediction converges to {where}{note}.")

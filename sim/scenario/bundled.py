@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.errors import Location, ScenarioError
 
-__all__ = ["bundled_dir", "bundled_scenarios", "resolve_scenario"]
+__all__ = ["ScenarioNotFound", "bundled_dir", "bundled_scenarios", "resolve_scenario"]
 
 
 def bundled_dir() -> Path:
@@ -25,13 +25,19 @@ def bundled_scenarios() -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+class ScenarioNotFound(ScenarioError):
+    """Neither a file nor a bundled scenario has the name given."""
+
+
 def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
     """A path as given if it exists, else the bundled scenario of that name.
 
     Raises
     ------
-    ScenarioError
+    ScenarioNotFound
         When neither exists; the message lists the bundled names.
+    ScenarioError
+        When the path exists but is not a file.
     """
     path = Path(name_or_path)
     if path.is_file():
@@ -44,8 +50,8 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
         if candidate.is_file():
             return candidate
     known = ", ".join(p.stem for p in bundled_scenarios())
-    raise ScenarioError.single(
+    raise ScenarioNotFound.single(
         Location(str(path)),
         "",
-        f"no such file, and no bundled scenario of that name (bundled: {known}; see `sim list`)",
+        f"no such file, and no bundled scenario of that name (bundled: {known})",
     )

@@ -7,11 +7,10 @@ going, so that one run reports every mistake in a file (up to a limit).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 
-from sim.errors import MAX_DIAGNOSTICS, Diagnostic, Location, ScenarioError
+from sim.errors import MAX_DIAGNOSTICS, Diagnostic, Location, ScenarioError, did_you_mean
 from sim.expr import ExprError, compile_expr
 from sim.scenario.model import Formula
 from sim.yamlio import Node
@@ -30,12 +29,6 @@ def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A `` (did you mean 'x'?)`` suffix, or an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class Reader:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-__all__ = ["FeasibleSet", "LPPoint", "best_over_pieces", "piece_lp", "zone_open"]
+__all__ = ["FeasibleSet", "LPPoint", "best_over_pieces", "piece_lp", "zone_open", "zone_ub"]
 
 #: Probabilities and amounts below this (relative) are set to zero.
 _ZERO = 1e-12

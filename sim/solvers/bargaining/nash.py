@@ -25,7 +25,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from sim.solvers.bargaining.feasible import FeasibleSet, LPPoint, piece_lp, zone_open, zone_ub
+from sim.solvers.bargaining.feasible import (
+    FeasibleSet,
+    LPPoint,
+    best_over_pieces,
+    piece_lp,
+    zone_open,
+    zone_ub,
+)
 from sim.solvers.bargaining.result import BargainPoint
 
 __all__ = ["nash_gap", "nash_solution"]
@@ -68,18 +75,8 @@ def nash_solution(
 def nash_gap(fs: FeasibleSet, d: np.ndarray, w: np.ndarray, u: np.ndarray) -> float:
     """Bound on how much ``sum w log(v - d)`` can exceed its value at ``u`` over the zone."""
     g = w / (u - d)
-    best = max_over_zone(fs, d, g)
+    best = best_over_pieces(fs, g, ub=zone_ub(d))
     return float(best.value - g @ u) if best is not None else 0.0
-
-
-def max_over_zone(fs: FeasibleSet, d: np.ndarray, c: np.ndarray) -> LPPoint | None:
-    """``max c . u`` over the zone, across pieces."""
-    best = None
-    for piece in fs.pieces():
-        found = piece_lp(fs, piece, c, ub=zone_ub(d))
-        if found is not None and (best is None or found.value > best.value):
-            best = found
-    return best
 
 
 def _on_piece(
