@@ -14,9 +14,9 @@ import sim.report.measures
 from sim.analysis.measure_sweeps import measure_monte_carlo, measure_series, measure_thresholds
 from sim.analysis.measures import parse_measure
 from sim.cli.main import main
-from sim.errors import UsageError
+from sim.errors import RequestError
 from sim.scenario.parameters import parameter_env
-from sim.solvers.pure_nash import pure_nash_profiles
+from sim.solvers.nash.pure_nash import pure_nash_profiles
 
 # A dilemma whose cooperative cell moves with x: (C, C) pays (x, 3 - x), (C, D) and
 # (D, C) pay (-5, 2) and (2, -5); the only equilibrium is (D, D) = (1, 1) for x in
@@ -121,7 +121,7 @@ def test_nash_payoff_becomes_undefined_where_the_zone_closes() -> None:
 def test_parse_measure_errors() -> None:
     scenario = dilemma()
     for bad in ("zone", "nash", "nash:Z", "shapley:", "zone_open:A"):
-        with pytest.raises(UsageError):
+        with pytest.raises(RequestError):
             parse_measure(bad, scenario)
     assert parse_measure("shapley:B", scenario).index == 1
 

@@ -11,7 +11,7 @@ import sim
 import sim.analysis.target_search
 import sim.games.affinity
 import sim.report.target
-import sim.solvers.target_lp
+import sim.solvers.target.lp
 from sim.analysis.target import TargetResult, solve_target
 from sim.analysis.target_model import make_problem
 from sim.cli.main import main
@@ -49,7 +49,7 @@ def target(scenario: sim.Scenario, vary: list[str], **kw: object) -> TargetResul
 
 
 def test_module_examples_run() -> None:
-    for module in (sim.games.affinity, sim.solvers.target_lp, sim.report.target):
+    for module in (sim.games.affinity, sim.solvers.target.lp, sim.report.target):
         assert doctest.testmod(module).failed == 0
 
 

@@ -20,7 +20,7 @@ from sim.analysis.target_model import make_problem
 from sim.games.extensive import evaluate
 from sim.games.extensive_build import build_extensive
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import all_pure_spe
+from sim.solvers.extensive.backward_induction import all_pure_spe
 
 GRID = np.linspace(0.0, 4.0, 41)
 HEAD = "parameters:\n  x: {value: 2, range: [0, 4]}\n  y: {value: 1, range: [0, 4]}\n"

@@ -17,7 +17,6 @@ is open, and the continuous quantity whose zero is a zone flip point.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -25,7 +24,8 @@ import numpy as np
 
 from sim.analysis import bargain as _bargain
 from sim.analysis.bargain_coalitions import coalition_analysis
-from sim.errors import UsageError, VerificationError
+from sim.analysis.bargain_measure import check_measure
+from sim.errors import RequestError, VerificationError
 from sim.scenario.model import Scenario
 from sim.scenario.negotiation import Negotiation, NegotiationValues
 from sim.scenario.parameters import parameter_env
@@ -57,33 +57,21 @@ class Measure:
 
 
 def parse_measure(text: str, scenario: Scenario) -> Measure:
-    """Check ``--measure`` against the scenario.
+    """Check a measure's name against the scenario (see
+    :func:`sim.analysis.bargain_measure.check_measure`) and say whose it is.
 
     Raises
     ------
-    UsageError
+    RequestError
         For an unknown measure, a missing or unknown party or player.
     """
-    kind, sep, who = text.partition(":")
-    kind, who = kind.strip(), who.strip()
-    if kind not in KINDS:
-        raise UsageError(f"--measure {text!r}: choose zone_open, nash:PARTY or shapley:PLAYER")
+    check_measure(scenario, text)
+    kind, _, who = text.partition(":")
     if kind == "zone_open":
-        if sep:
-            raise UsageError(f"--measure {text!r}: zone_open takes no name")
         return Measure(kind)
     players = scenario.player_names
-    negotiation = scenario.negotiation or Negotiation()
-    allowed = negotiation.party_names(players) if kind == "nash" else players
-    what = "party" if kind == "nash" else "player"
-    if not who or who not in allowed:
-        close = difflib.get_close_matches(who, list(allowed), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(
-            f"--measure {text!r}: give {kind}:{what.upper()} with a {what} of the "
-            f"negotiation{hint}; {what}s: {', '.join(allowed)}"
-        )
-    index = list(allowed).index(who) if kind == "nash" else players.index(who)
+    parties = (scenario.negotiation or Negotiation()).party_names(players)
+    index = list(parties).index(who) if kind == "nash" else players.index(who)
     return Measure(kind, who, index)
 
 
@@ -109,7 +97,7 @@ def _core(scenario: Scenario, overrides: Mapping[str, float]) -> _Core:
     negotiation = scenario.negotiation or Negotiation()
     settings = negotiation.values(scenario.player_names, env)
     if len(settings.parties) < 2:
-        raise UsageError("bargaining needs at least two parties")
+        raise RequestError("bargaining needs at least two parties")
     model = _bargain._responses(scenario, env, negotiation.select)
     index = [scenario.player_names.index(p) for p in settings.parties]
     agreements = _bargain._agreements(model, index, None)
@@ -174,5 +162,5 @@ def _shapley(scenario: Scenario, measure: Measure, overrides: Mapping[str, float
     result = coalition_analysis(model, notes, None)
     if result is None:
         why = "; ".join(notes) or "the game is too large for coalition values"
-        raise UsageError(f"--measure {measure.name}: {why}")
+        raise RequestError(f"measure {measure.name}: {why}")
     return float(result.shapley[measure.index])

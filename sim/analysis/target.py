@@ -9,8 +9,8 @@ when the outcome is played) that makes the outcome a pure Nash equilibrium
 * When every payoff is affine in the varied parameters (decided from the
   expressions, :mod:`sim.games.affinity`, then confirmed on evaluated
   payoffs) the problem is a linear program
-  (:func:`sim.solvers.target_lp.nash_target_lp`) or, for sequential games,
-  a mixed-integer program (:func:`sim.solvers.target_milp.spe_target_milp`),
+  (:func:`sim.solvers.target.lp.nash_target_lp`) or, for sequential games,
+  a mixed-integer program (:func:`sim.solvers.target.milp.spe_target_milp`),
   and the answer is exact.
 * Otherwise a seeded search (:mod:`sim.analysis.target_search`) gives the
   best point it finds, marked not exact.
@@ -30,8 +30,8 @@ from sim.analysis.target_model import TargetProblem
 from sim.analysis.target_search import SearchSettings, search, search_one
 from sim.errors import VerificationError
 from sim.games.affinity import Affinity, affinity, scenario_payoff_formulas
-from sim.solvers.target_lp import TargetSolution, Transfer, nash_target_lp
-from sim.solvers.target_milp import spe_target_milp, value_bounds
+from sim.solvers.target.lp import TargetSolution, Transfer, nash_target_lp
+from sim.solvers.target.milp import spe_target_milp, value_bounds
 
 __all__ = ["Answer", "TargetResult", "solve_target"]
 

@@ -26,9 +26,9 @@ import numpy as np
 from sim.analysis.sequential_batch import plan_values
 from sim.analysis.target_model import TargetProblem
 from sim.games.extensive import CHANCE, DECISION, ExtensiveGame, PointValues
-from sim.solvers.backward_induction import all_pure_spe, backward_induction_columns
-from sim.solvers.pure_nash import pure_nash_profiles
-from sim.solvers.target_lp import payment_matrix
+from sim.solvers.extensive.backward_induction import all_pure_spe, backward_induction_columns
+from sim.solvers.nash.pure_nash import pure_nash_profiles
+from sim.solvers.target.lp import payment_matrix
 
 __all__ = ["Check", "feasible_batch", "verify_point"]
 

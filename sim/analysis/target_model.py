@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import UsageError
+from sim.errors import RequestError
 from sim.games.affinity import CONST, classify, parameter_kinds
 from sim.games.extensive import ExtensiveGame, evaluate
 from sim.games.extensive_build import build_extensive
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import outcome_label, payoff_tensor
-from sim.solvers.target_lp import Transfer, profiles
+from sim.solvers.target.lp import Transfer, profiles
 
 __all__ = ["CONCEPTS", "TargetProblem", "default_transfers", "make_problem", "target_mask"]
 
@@ -124,11 +124,13 @@ def make_problem(
         if name not in names:
             close = difflib.get_close_matches(name, names, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise UsageError(f"--vary: unknown parameter '{name}'{hint}; known: {', '.join(names)}")
+            raise RequestError(
+                f"unknown parameter '{name}' to vary{hint}; known: {', '.join(names)}"
+            )
     if len(set(varied)) != len(varied):
-        raise UsageError("--vary: a parameter is named twice")
+        raise RequestError("a parameter to vary is named twice")
     if margin < 0 or not np.isfinite(margin):
-        raise UsageError("--strict: the margin must be a finite number, zero or more")
+        raise RequestError("the margin must be a finite number, zero or more")
     fixed = {k: v for k, v in base.items() if k not in varied}
     env = parameter_env(scenario.parameters, base)
     start = np.array([float(env[n]) for n in varied])
@@ -145,22 +147,22 @@ def make_problem(
 
 def _check_concept(scenario: Scenario, concept: str) -> ExtensiveGame | None:
     if concept not in CONCEPTS:
-        raise UsageError(f"--concept {concept!r}: choose pure_nash or subgame_perfect")
+        raise RequestError(f"concept {concept!r}: choose pure_nash or subgame_perfect")
     if scenario.kind == "simultaneous":
         if concept != "pure_nash":
-            raise UsageError(
-                "--concept subgame_perfect is for sequential games; "
+            raise RequestError(
+                "subgame_perfect is for sequential games; "
                 f"{scenario.name!r} is simultaneous (use pure_nash)"
             )
         return None
     if concept != "subgame_perfect":
-        raise UsageError(
-            f"{scenario.name!r} is a sequential game: sim target asks for a subgame-perfect "
-            "equilibrium (--concept subgame_perfect, the default)"
+        raise RequestError(
+            f"{scenario.name!r} is a sequential game: the target must be the outcome of a "
+            "subgame-perfect equilibrium (concept subgame_perfect, the default)"
         )
     game = build_extensive(scenario)
     if not game.perfect_information:
-        raise UsageError(
+        raise RequestError(
             "sim target handles sequential games of perfect information (chance allowed); "
             f"{scenario.name!r} has information sets with several nodes"
         )
@@ -197,7 +199,7 @@ def default_transfers(
         for t in negotiation.transfers:
             for f in (t.max, t.rate):
                 if f is not None and classify(f.expr.root, kinds) != CONST:
-                    raise UsageError(
+                    raise RequestError(
                         f"{f.location}: {f.path}: '{f.expr.source}' moves with the varied "
                         "parameters; sim target needs fixed transfer rates and caps"
                     )
@@ -243,12 +245,12 @@ def target_mask(
         known = _known_labels(scenario, game)
     if not mask.any():
         if moves is not None:
-            raise UsageError(f"--moves {text!r}: no outcome of the game has these moves")
+            raise RequestError(f"moves {text!r}: no outcome of the game has these moves")
         close = difflib.get_close_matches(str(outcome), known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(
-            f"--outcome {outcome!r}: no outcome has that label{hint}; labels: "
-            f"{', '.join(known) or 'none (add labels, or use --moves)'}"
+        raise RequestError(
+            f"outcome {outcome!r}: no outcome has that label{hint}; labels: "
+            f"{', '.join(known) or 'none (add labels, or name the moves)'}"
         )
     return mask, (text if moves is not None else str(outcome))
 
@@ -280,8 +282,8 @@ def _check_moves(scenario: Scenario, game: ExtensiveGame | None, moves: Mapping[
     for key, move in moves.items():
         if key not in allowed:
             what = "player" if game is None else "stage"
-            raise UsageError(f"--moves: unknown {what} '{key}'; known: {', '.join(allowed)}")
+            raise RequestError(f"moves: unknown {what} '{key}'; known: {', '.join(allowed)}")
         if move not in allowed[key]:
-            raise UsageError(
-                f"--moves: '{key}' has no move '{move}'; its moves: {', '.join(allowed[key])}"
+            raise RequestError(
+                f"moves: '{key}' has no move '{move}'; its moves: {', '.join(allowed[key])}"
             )

@@ -31,7 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from sim.games.extensive import CHANCE, DECISION, ExtensiveGame
-from sim.solvers.target_lp import TargetSolution, Transfer, payment_matrix
+from sim.solvers.target.lp import TargetSolution, Transfer, payment_matrix
 
 __all__ = ["MAX_VARIABLES", "METHOD", "spe_target_milp", "value_bounds"]
 
