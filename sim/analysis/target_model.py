@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.concepts import PURE_NASH, SUBGAME_PERFECT
 from sim.errors import RequestError
 from sim.games.affinity import CONST, classify, parameter_kinds
 from sim.games.extensive import ExtensiveGame, evaluate
@@ -27,7 +28,7 @@ from sim.solvers.target.lp import Transfer, profiles
 
 __all__ = ["CONCEPTS", "TargetProblem", "default_transfers", "make_problem", "target_mask"]
 
-CONCEPTS = ("pure_nash", "subgame_perfect")
+CONCEPTS = (PURE_NASH, SUBGAME_PERFECT)
 #: A parameter without a range is searched this far (at least) either side of its value.
 UNRANGED_REACH = 100.0
 
@@ -117,7 +118,7 @@ def make_problem(
     transfers: bool,
 ) -> TargetProblem:
     """Check a ``sim target`` question and build its :class:`TargetProblem`."""
-    chosen = concept or ("subgame_perfect" if scenario.kind == "sequential" else "pure_nash")
+    chosen = concept or (SUBGAME_PERFECT if scenario.kind == "sequential" else PURE_NASH)
     game = _check_concept(scenario, chosen)
     names = [p.name for p in scenario.parameters]
     for name in varied:
@@ -149,13 +150,13 @@ def _check_concept(scenario: Scenario, concept: str) -> ExtensiveGame | None:
     if concept not in CONCEPTS:
         raise RequestError(f"concept {concept!r}: choose pure_nash or subgame_perfect")
     if scenario.kind == "simultaneous":
-        if concept != "pure_nash":
+        if concept != PURE_NASH:
             raise RequestError(
                 "subgame_perfect is for sequential games; "
                 f"{scenario.name!r} is simultaneous (use pure_nash)"
             )
         return None
-    if concept != "subgame_perfect":
+    if concept != SUBGAME_PERFECT:
         raise RequestError(
             f"{scenario.name!r} is a sequential game: the target must be the outcome of a "
             "subgame-perfect equilibrium (concept subgame_perfect, the default)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from sim.concepts import PURE_NASH, SUBGAME_PERFECT
 from sim.errors import UsageError
 
 __all__ = ["TARGET_COMMAND"]
@@ -26,7 +27,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--concept",
-        choices=("pure_nash", "subgame_perfect"),
+        choices=(PURE_NASH, SUBGAME_PERFECT),
         help="pure_nash (default for simultaneous games) or subgame_perfect (sequential)",
     )
     parser.add_argument(

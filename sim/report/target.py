@@ -13,20 +13,21 @@ from __future__ import annotations
 from typing import Any
 
 from sim.analysis.target import Answer, TargetResult
+from sim.concepts import PURE_NASH, SUBGAME_PERFECT
 
 __all__ = ["change_phrase", "target_document", "target_text"]
 
 _CONCEPT = {
-    "pure_nash": "becomes a pure Nash equilibrium",
-    "subgame_perfect": "becomes the outcome of a subgame-perfect equilibrium",
+    PURE_NASH: "becomes a pure Nash equilibrium",
+    SUBGAME_PERFECT: "becomes the outcome of a subgame-perfect equilibrium",
 }
 _ALREADY = {
-    "pure_nash": "is already a pure Nash equilibrium",
-    "subgame_perfect": "is already the outcome of a subgame-perfect equilibrium",
+    PURE_NASH: "is already a pure Nash equilibrium",
+    SUBGAME_PERFECT: "is already the outcome of a subgame-perfect equilibrium",
 }
 _NOUN = {
-    "pure_nash": "a pure Nash equilibrium",
-    "subgame_perfect": "the outcome of a subgame-perfect equilibrium",
+    PURE_NASH: "a pure Nash equilibrium",
+    SUBGAME_PERFECT: "the outcome of a subgame-perfect equilibrium",
 }
 _COUNT = {2: "both", 3: "all three", 4: "all four"}
 
