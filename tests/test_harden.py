@@ -339,7 +339,8 @@ def test_rules_match_dense_masks(seed):
         lines.append(f"  - {{{when}add: {{{', '.join(adds)}}}}}")
     scenario = sim.load_scenario_text("\n".join(lines) + "\n")
     env = {"k": np.linspace(-1.0, 2.0, 4)}
-    assert np.array_equal(payoff_tensor(scenario, env), _dense_reference(scenario, env))
+    expected = _dense_reference(scenario, env)
+    assert np.allclose(payoff_tensor(scenario, env), expected, rtol=1e-12, atol=1e-12)
 
 
 def test_rule_memory_is_the_tensor_not_rules_times_profiles():
