@@ -99,7 +99,8 @@ def test_plot_sweep_panels_and_save(sweep_result, thresholds, tmp_path):
     assert all(isinstance(ax, Axes) for ax in axes)
     assert axes[-1].get_xlabel().startswith("iran_ties")
     fig = _figure(axes)
-    text = fig.get_suptitle() + axes[0].get_title()
+    suptitle = "".join(t.get_text() for t in fig.texts)  # fig.get_suptitle() needs mpl 3.8
+    text = suptitle + axes[0].get_title()
     assert sweep_result.batch.scenario.name in text
     # the outcome legend names the selection rule and every predicted outcome
     legend = axes[-1].get_legend()
