@@ -40,6 +40,7 @@ from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import pure_regrets_batch, verified
 
 if TYPE_CHECKING:
+    from sim.analysis.predict import Predictions
     from sim.analysis.sequential_batch import SequentialBatch
 
 __all__ = [
@@ -70,6 +71,11 @@ class SolvedBatch(Protocol):
         """Number of parameter points."""
         ...
 
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """The solution concepts solved (names of :mod:`sim.concepts`)."""
+        ...
+
     def equilibrium_keys(self, point: int) -> frozenset[Hashable]:
         """Identities of the equilibria at one point, comparable across points."""
         ...
@@ -80,6 +86,10 @@ class SolvedBatch(Protocol):
 
     def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
         """Probability that the selected equilibrium ends in the named outcome (NaN if none)."""
+        ...
+
+    def predictions(self, rule: str) -> Predictions:
+        """The predicted outcome of every point under ``rule``."""
         ...
 
 
@@ -189,6 +199,12 @@ class BatchSolution:
         """Payoffs of the selected equilibrium (None when there is none)."""
         eq = self.selected(point, rule)
         return None if eq is None else np.asarray(eq.payoffs, float)
+
+    def predictions(self, rule: str) -> Predictions:
+        """The predicted outcome of every point under ``rule`` (grouped by pure equilibria)."""
+        from sim.analysis.predict import simultaneous_predictions
+
+        return simultaneous_predictions(self, rule)
 
     def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
         """Probability that the selected equilibrium leads to the named outcome (NaN if none)."""

@@ -185,7 +185,7 @@ def sweep_csv(result: SweepResult) -> str:
 
 def _selection(batch: AnyBatch, rule: str) -> str:
     """``selection: RULE``, or how a sequential game's prediction is made."""
-    return SPE_SELECTION if isinstance(batch, SequentialBatch) else f"selection: {rule}"
+    return SPE_SELECTION if SUBGAME_PERFECT in batch.concepts else f"selection: {rule}"
 
 
 def _runs(values: np.ndarray, names: tuple[str, ...]) -> list[tuple[float, float, str]]:
