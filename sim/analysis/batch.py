@@ -142,6 +142,9 @@ class BatchSolution:
         The settings used.
     complete
         Per point, whether the list holds every equilibrium asked for.
+    pure_regrets
+        Scaled regret of every pure equilibrium, in ``np.argwhere(pure_mask)``
+        order (from the independent deviation check).
     """
 
     scenario: Scenario
@@ -153,6 +156,7 @@ class BatchSolution:
     concepts: tuple[str, ...]
     tol: float
     complete: np.ndarray
+    pure_regrets: np.ndarray
 
     @property
     def size(self) -> int:
@@ -168,6 +172,12 @@ class BatchSolution:
         """Pure equilibrium profiles at one point, in lexicographic order."""
         return [tuple(int(k) for k in idx) for idx in np.argwhere(self.pure_mask[point])]
 
+    def pure_regret(self, point: int, profile: tuple[int, ...]) -> float:
+        """The checked scaled regret of one pure equilibrium."""
+        flat = np.flatnonzero(self.pure_mask.ravel())
+        here = np.ravel_multi_index((point, *profile), self.pure_mask.shape)
+        return float(self.pure_regrets[int(np.searchsorted(flat, here))])
+
     def equilibria(self, point: int) -> list[Equilibrium]:
         """Every equilibrium found at one point: pure ones first, then mixed ones."""
         u = self.payoffs[point]
@@ -175,7 +185,9 @@ class BatchSolution:
         for profile in self.pure_profiles(point):
             strategies = tuple(np.eye(m)[k] for m, k in zip(self.shape, profile, strict=True))
             pays = u[(slice(None), *profile)].astype(float)
-            found.append(Equilibrium(strategies, pays, PURE_NASH, "best_response_enumeration"))
+            regret = self.pure_regret(point, profile)
+            method = "best_response_enumeration"
+            found.append(Equilibrium(strategies, pays, PURE_NASH, method, regret))
         return found + list(self.mixed[point])
 
     def profile_label(self, profile: tuple[int, ...]) -> str:
@@ -278,18 +290,23 @@ def _solve_simultaneous(
     if tensor.ndim == len(scenario.players) + 1:
         tensor = np.broadcast_to(tensor, (size, *tensor.shape)).copy()
     mask = pure_nash_mask_batch(tensor, tol=tol)
-    _verify_pure(tensor, mask, tol)
+    regrets = _verify_pure(tensor, mask, tol)
     want_all = MIXED_NASH in concepts
     need = np.asarray(np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1))
     mixed, complete = _mixed_where(tensor, need, tol, progress)
-    return BatchSolution(scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete)
+    return BatchSolution(
+        scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete, regrets
+    )
 
 
-def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
-    """Re-check every reported pure equilibrium with an independent deviation test."""
+def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> np.ndarray:
+    """Re-check every reported pure equilibrium with an independent deviation test.
+
+    Returns the scaled regret of each, in ``np.argwhere(mask)`` order.
+    """
     hits = np.argwhere(mask)
     if hits.size == 0:
-        return
+        return np.zeros(0)
     regrets = pure_regrets_batch(tensor, hits[:, 0], hits[:, 1:])
     worst = int(np.argmax(regrets))
     if regrets[worst] > max(tol, 1e-9):
@@ -297,6 +314,7 @@ def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
             f"internal error: a pure equilibrium at point {int(hits[worst, 0])} fails the "
             f"best-response check (regret {regrets[worst]:.3g})"
         )
+    return regrets
 
 
 def _mixed_where(

@@ -32,6 +32,7 @@ from sim.report.sequential_sweep import (
     sequential_sweep_json,
     tie_note,
 )
+from sim.scenario.payoffs import outcome_label
 
 if TYPE_CHECKING:
     from sim.analysis.montecarlo import MonteCarloResult
@@ -71,8 +72,6 @@ class _PureEntries:
                 for i, p in enumerate(scenario.players)
             }
             moves = {p.name: p.moves[profile[i]] for i, p in enumerate(scenario.players)}
-            from sim.scenario.payoffs import outcome_label
-
             outcome = [
                 {"moves": moves, "probability": 1.0, "label": outcome_label(scenario, moves)}
             ]
@@ -80,12 +79,16 @@ class _PureEntries:
         return self.cache[profile]
 
     def entry(self, point: int, profile: tuple[int, ...]) -> str:
+        values = self.batch.payoffs[point][(slice(None), *profile)].tolist()
+        return self.text(profile, values, self.batch.pure_regret(point, profile))
+
+    def text(self, profile: tuple[int, ...], values: list[float], regret: float) -> str:
         strategies, outcomes = self.pieces(profile)
-        values = self.batch.payoffs[point][(slice(None), *profile)]
         pays = ", ".join(f"{n}: {float(v)!r}" for n, v in zip(self.players, values, strict=True))
         return (
             f'{{"concept": "{PURE_NASH}", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
+            f'"outcomes": {outcomes}, "method": "best_response_enumeration", '
+            f'"regret": {float(regret)!r}}}'
         )
 
 
@@ -120,14 +123,9 @@ def _pure_entries_by_point(batch: BatchSolution, pure: _PureEntries) -> list[lis
     index = (hits[:, 0], slice(None), *hits[:, 1:].T)
     payoffs = batch.payoffs[index].tolist() if hits.size else []
     out: list[list[str]] = [[] for _ in range(batch.size)]
-    names = pure.players
-    for row, values in zip(hits.tolist(), payoffs, strict=True):
-        strategies, outcomes = pure.pieces(tuple(row[1:]))
-        pays = ", ".join(f"{n}: {v!r}" for n, v in zip(names, values, strict=True))
-        out[row[0]].append(
-            f'{{"concept": "{PURE_NASH}", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
-        )
+    regrets = batch.pure_regrets.tolist()
+    for row, values, regret in zip(hits.tolist(), payoffs, regrets, strict=True):
+        out[row[0]].append(pure.text(tuple(row[1:]), values, regret))
     return out
 
 
