@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import numpy as np
@@ -172,11 +173,15 @@ class BatchSolution:
         """Pure equilibrium profiles at one point, in lexicographic order."""
         return [tuple(int(k) for k in idx) for idx in np.argwhere(self.pure_mask[point])]
 
+    @cached_property
+    def _pure_hits(self) -> np.ndarray:
+        """Flat indices of the pure equilibria in ``pure_mask`` (sorted, like ``argwhere``)."""
+        return np.flatnonzero(self.pure_mask.ravel())
+
     def pure_regret(self, point: int, profile: tuple[int, ...]) -> float:
         """The checked scaled regret of one pure equilibrium."""
-        flat = np.flatnonzero(self.pure_mask.ravel())
         here = np.ravel_multi_index((point, *profile), self.pure_mask.shape)
-        return float(self.pure_regrets[int(np.searchsorted(flat, here))])
+        return float(self.pure_regrets[int(np.searchsorted(self._pure_hits, here))])
 
     def equilibria(self, point: int) -> list[Equilibrium]:
         """Every equilibrium found at one point: pure ones first, then mixed ones."""
