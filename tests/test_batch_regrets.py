@@ -34,15 +34,14 @@ def test_pure_regrets_are_the_checked_ones() -> None:
     batch = solve_batch(scenario, {"s": np.array([1.0, 2.0])})
     hits = np.argwhere(batch.pure_mask)
     want = pure_regrets_batch(batch.payoffs, hits[:, 0], hits[:, 1:])
-    assert batch.pure_regrets == pytest.approx(want, abs=0.0)
+    assert batch.pure_regret == pytest.approx(want, abs=0.0)
     assert want.max() > 0.0  # the near tie is measured, not written as 0
     for point in range(batch.size):
-        for eq in batch.equilibria(point):
-            if eq.is_pure:
-                assert eq.regret == batch.pure_regret(point, eq.pure_profile() or ())
+        pure = [eq.regret for eq in batch.equilibria(point) if eq.is_pure]
+        assert pure == batch.pure_regrets(point).tolist()
     entries = [json.loads(e) for e in point_entries(batch, 0)]
     assert [e["regret"] for e in entries if e["concept"] == "pure_nash"] == [
-        batch.pure_regret(0, tuple(h[1:])) for h in hits if h[0] == 0
+        r for h, r in zip(hits, want, strict=True) if h[0] == 0
     ]
 
 
@@ -53,5 +52,5 @@ def test_sweep_json_writes_the_checked_regrets() -> None:
     got = [
         e["regret"] for p in doc["points"] for e in p["equilibria"] if e["concept"] == "pure_nash"
     ]
-    assert got == pytest.approx(result.batch.pure_regrets.tolist(), abs=0.0)
+    assert got == pytest.approx(result.batch.pure_regret.tolist(), abs=0.0)
     assert max(got) > 0.0

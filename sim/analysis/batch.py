@@ -143,9 +143,10 @@ class BatchSolution:
         The settings used.
     complete
         Per point, whether the list holds every equilibrium asked for.
-    pure_regrets
-        Scaled regret of every pure equilibrium, in ``np.argwhere(pure_mask)``
-        order (from the independent deviation check).
+    pure_regret
+        The independent check's regret of every pure equilibrium (each
+        player's best deviation gain over its own payoff scale, the largest
+        over players), in the order of ``numpy.argwhere(pure_mask)``.
     """
 
     scenario: Scenario
@@ -157,7 +158,7 @@ class BatchSolution:
     concepts: tuple[str, ...]
     tol: float
     complete: np.ndarray
-    pure_regrets: np.ndarray
+    pure_regret: np.ndarray
 
     @property
     def size(self) -> int:
@@ -174,25 +175,33 @@ class BatchSolution:
         return [tuple(int(k) for k in idx) for idx in np.argwhere(self.pure_mask[point])]
 
     @cached_property
-    def _pure_hits(self) -> np.ndarray:
-        """Flat indices of the pure equilibria in ``pure_mask`` (sorted, like ``argwhere``)."""
-        return np.flatnonzero(self.pure_mask.ravel())
+    def _pure_offsets(self) -> np.ndarray:
+        """Where each point's pure equilibria start in :attr:`pure_regret` (and end)."""
+        counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
+        return np.concatenate(([0], np.cumsum(counts)))
 
-    def pure_regret(self, point: int, profile: tuple[int, ...]) -> float:
-        """The checked scaled regret of one pure equilibrium."""
-        here = np.ravel_multi_index((point, *profile), self.pure_mask.shape)
-        return float(self.pure_regrets[int(np.searchsorted(self._pure_hits, here))])
+    def pure_regrets(self, point: int) -> np.ndarray:
+        """The checked regrets of the pure equilibria at one point (as :meth:`pure_profiles`)."""
+        start, stop = self._pure_offsets[point : point + 2]
+        return self.pure_regret[int(start) : int(stop)]
 
     def equilibria(self, point: int) -> list[Equilibrium]:
         """Every equilibrium found at one point: pure ones first, then mixed ones."""
         u = self.payoffs[point]
         found = []
-        for profile in self.pure_profiles(point):
+        regrets = self.pure_regrets(point)
+        for i, profile in enumerate(self.pure_profiles(point)):
             strategies = tuple(np.eye(m)[k] for m, k in zip(self.shape, profile, strict=True))
             pays = u[(slice(None), *profile)].astype(float)
-            regret = self.pure_regret(point, profile)
-            method = "best_response_enumeration"
-            found.append(Equilibrium(strategies, pays, PURE_NASH, method, regret))
+            found.append(
+                Equilibrium(
+                    strategies,
+                    pays,
+                    PURE_NASH,
+                    "best_response_enumeration",
+                    float(regrets[i]),
+                )
+            )
         return found + list(self.mixed[point])
 
     def profile_label(self, profile: tuple[int, ...]) -> str:
@@ -295,20 +304,18 @@ def _solve_simultaneous(
     if tensor.ndim == len(scenario.players) + 1:
         tensor = np.broadcast_to(tensor, (size, *tensor.shape)).copy()
     mask = pure_nash_mask_batch(tensor, tol=tol)
-    regrets = _verify_pure(tensor, mask, tol)
+    regret = _verify_pure(tensor, mask, tol)
     want_all = MIXED_NASH in concepts
     need = np.asarray(np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1))
     mixed, complete = _mixed_where(tensor, need, tol, progress)
     return BatchSolution(
-        scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete, regrets
+        scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete, regret
     )
 
 
 def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> np.ndarray:
-    """Re-check every reported pure equilibrium with an independent deviation test.
-
-    Returns the scaled regret of each, in ``np.argwhere(mask)`` order.
-    """
+    """Re-check every reported pure equilibrium with an independent deviation test
+    (:func:`sim.solvers.verify.pure_regrets_batch`); return their regrets."""
     hits = np.argwhere(mask)
     if hits.size == 0:
         return np.zeros(0)

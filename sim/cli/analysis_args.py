@@ -29,7 +29,11 @@ MAX_POINTS = 1_000_000
 
 
 def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tuple[str, np.ndarray]:
-    """``NAME=FROM:TO[:STEPS]``, or ``NAME`` alone for the parameter's own range."""
+    """``NAME=FROM:TO[:STEPS]``, or ``NAME`` alone for the parameter's own range.
+
+    The values are returned in increasing order (``x=10:0`` is ``x=0:10``), as
+    ``sim thresholds`` searches them.
+    """
     name, sep, spec = text.partition("=")
     try:
         check_parameter_name(name, scenario.parameters)
@@ -57,7 +61,7 @@ def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tupl
         raise UsageError(f"{text!r}: FROM and TO must be different finite numbers")
     if not 2 <= steps <= MAX_POINTS:
         raise UsageError(f"{text!r}: STEPS must be between 2 and {MAX_POINTS:,}")
-    return name, np.linspace(start, stop, steps)
+    return name, np.linspace(min(start, stop), max(start, stop), steps)
 
 
 def common_arguments(parser: argparse.ArgumentParser, *, select_default: str = "all") -> None:

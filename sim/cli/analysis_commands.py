@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+import numpy as np
+
 from sim.cli.analysis_args import (
     MAX_POINTS,
     common_arguments,
@@ -100,11 +102,15 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     from sim.report.sensitivity import thresholds_document, thresholds_text
 
     scenario, overrides = load_for_analysis(args)
-    name, values = parse_range(args.parameter, scenario)
+    if args.start is not None and args.stop is not None and "=" not in args.parameter:
+        name, values = parse_range(f"{args.parameter}={args.start!r}:{args.stop!r}:2", scenario)
+    else:
+        name, values = parse_range(args.parameter, scenario)
     start = args.start if args.start is not None else float(values[0])
     stop = args.stop if args.stop is not None else float(values[-1])
-    if not start < stop:
-        raise UsageError("--from must be below --to")
+    if not (np.isfinite(start) and np.isfinite(stop)) or start == stop:
+        raise UsageError("--from and --to must be different finite numbers")
+    start, stop = min(start, stop), max(start, stop)
     if not 2 <= args.steps <= MAX_POINTS:
         raise UsageError(f"--steps must be between 2 and {MAX_POINTS:,}")
     current = current_value(scenario, overrides, name)

@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.formatting import format_number
 from sim.games.normal_form import NormalFormGame
+from sim.scales import player_scales
 
 __all__ = ["best_response_mask", "payoff_tables"]
 
@@ -28,13 +29,13 @@ RESET = "\033[0m"
 def best_response_mask(payoffs: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     """``mask[p, a]`` is True where player p's move in profile a is a best response.
 
-    The tolerance is relative to the game's payoff range.
+    The tolerance is relative to each player's own payoff scale.
     """
-    scale = max(float(np.ptp(payoffs)), 1e-300)
+    scales = player_scales(payoffs)
     mask = np.zeros(payoffs.shape, dtype=bool)
     for p in range(payoffs.shape[0]):
         best = payoffs[p].max(axis=p, keepdims=True)
-        mask[p] = payoffs[p] >= best - tol * scale
+        mask[p] = payoffs[p] >= best - tol * scales[p]
     return mask
 
 

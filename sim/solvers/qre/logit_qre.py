@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import SimError
+from sim.scales import payoff_span
 
 __all__ = [
     "LogitQREError",
@@ -101,8 +102,7 @@ class _Game:
             raise ValueError(f"payoff tensor must have shape (n, m_1, ..., m_n); got {u.shape}")
         if not np.all(np.isfinite(u)):
             raise ValueError("payoffs must be finite")
-        span = float(u.max() - u.min())
-        self.u, self.lo, self.scale = u, float(u.min()), (span if span >= 1e-300 else 1.0)
+        self.u, self.lo, self.scale = u, float(u.min()), payoff_span(u)
         self.ut = (u - self.lo) / self.scale
         self.n, self.sizes = u.shape[0], u.shape[1:]
         offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(int)
