@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.analysis.batch import SolvedBatch, default_concepts, solve_batch
 from sim.analysis.predict import predict
-from sim.concepts import PURE_NASH
+from sim.concepts import PURE_NASH, SUBGAME_PERFECT
 from sim.errors import RequestError
 from sim.scenario.model import Scenario
 
@@ -80,7 +80,7 @@ def tornado(
         scenario,
         {params[0].name: np.array([_current(scenario, params[0].name, base)])},
         base=base,
-        concepts=concepts if scenario.kind == "sequential" else (PURE_NASH,),
+        concepts=concepts if SUBGAME_PERFECT in concepts else (PURE_NASH,),
         tol=tol,
     )
     results = []
@@ -108,7 +108,7 @@ def tornado(
             )
         bars.sort(key=lambda bar: -bar.swing)
         baseline = float(fn(center, 0, rule))
-        sequential = scenario.kind == "sequential"
+        sequential = SUBGAME_PERFECT in center.concepts
         results.append(TornadoResult(label, baseline, tuple(bars), rule, steps, sequential))
     return results
 
