@@ -37,6 +37,10 @@ from yaml.events import (
 )
 
 from sim.errors import Location, ScenarioError
+from sim.yaml_messages import explain
+from sim.yaml_scalars import NULL as _NULL
+from sim.yaml_scalars import ScalarValue
+from sim.yaml_scalars import resolve as _resolve
 
 __all__ = [
     "MAX_BYTES",
@@ -57,22 +61,10 @@ MAX_DEPTH = 64
 #: Longest accepted scalar, in characters.
 MAX_SCALAR = 10_000
 
-ScalarValue = str | int | float | bool | None
-
-_NULL = re.compile(r"null|Null|NULL|~")
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+")
-_OCT = re.compile(r"0o[0-7]+")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
-_NAN = re.compile(r"\.(nan|NaN|NAN)")
 #: Characters YAML forbids in a stream (same set as PyYAML's reader).
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
-#: Plain scalars starting with any other character are strings.
-_SPECIAL_START = frozenset("-+.0123456789~nNtTfF")
 _NODE_EVENTS = (ScalarEvent, MappingStartEvent, SequenceStartEvent)
 _QUOTED_STYLES = frozenset(["'", '"', "|", ">"])
 _LINE_BREAKS = "\r\n\x85\u2028\u2029"
@@ -152,37 +144,6 @@ class _Frame:
         self.mapping: dict[str, Node] | None = node.value if isinstance(node.value, dict) else None
         self.sequence: list[Node] | None = node.value if isinstance(node.value, list) else None
         self.key: str | None = None
-
-
-def _resolve(text: str) -> ScalarValue:
-    """Resolve a plain scalar with the YAML 1.2 core schema.
-
-    Raises
-    ------
-    ValueError
-        If an integer has more digits than Python converts from text.
-    """
-    if text == "":
-        return None
-    if text.isdigit() and text.isascii():
-        return int(text)
-    if text[0] not in _SPECIAL_START:
-        return text
-    if _NULL.fullmatch(text):
-        return None
-    if text in _BOOL:
-        return _BOOL[text]
-    if _INT.fullmatch(text):
-        return int(text)
-    if _OCT.fullmatch(text) or _HEX.fullmatch(text):
-        return int(text, 0)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    if _INF.fullmatch(text):
-        return float("-inf") if text[0] == "-" else float("inf")
-    if _NAN.fullmatch(text):
-        return float("nan")
-    return text
 
 
 def _child_path(parent: str, key: str) -> str:
@@ -337,6 +298,22 @@ class _Builder:
         key_lines[text] = (mark.line + 1, mark.column + 1)
 
 
+def _mark(mark: Any) -> tuple[int, int] | None:
+    return None if mark is None else (mark.line, mark.column)
+
+
+def _syntax_error(builder: _Builder, exc: Any, text: str) -> ScenarioError:
+    """Turn a PyYAML syntax error into a plain-words error at the item it belongs to."""
+    plain = explain(
+        exc.problem, exc.context, _mark(exc.problem_mark), _mark(exc.context_mark), text
+    )
+    if plain is None:
+        mark = exc.problem_mark or exc.context_mark or builder.mark
+        return builder.error(mark, exc.problem or exc.context or "invalid YAML")
+    line, col, path, message = plain
+    return ScenarioError.single(Location(builder.file, line, col), path, message)
+
+
 def load_yaml(text: str, filename: str = "<string>") -> Node:
     """Parse one scenario document into a located :class:`Node` tree.
 
@@ -371,8 +348,7 @@ def load_yaml(text: str, filename: str = "<string>") -> Node:
     try:
         return builder.build(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark or builder.mark
-        raise builder.error(mark, exc.problem or exc.context or "invalid YAML") from None
+        raise _syntax_error(builder, exc, text) from None
     except yaml.YAMLError as exc:  # a reader error: only reachable if the pre-checks miss
         position = getattr(exc, "position", None)
         reason = getattr(exc, "reason", None) or "invalid YAML"

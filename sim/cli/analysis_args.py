@@ -11,6 +11,7 @@ from sim.cli.outputs import check_output
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
+from sim.suggest import closest
 
 __all__ = [
     "MAX_POINTS",
@@ -31,10 +32,8 @@ def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tupl
     name, sep, spec = text.partition("=")
     names = [p.name for p in scenario.parameters]
     if name not in names:
-        import difflib
-
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        close = closest(name, names)
+        hint = f" (did you mean '{close}'?)" if close else ""
         raise UsageError(
             f"{text!r}: unknown parameter '{name}'{hint}; known: {', '.join(names) or 'none'}"
         )

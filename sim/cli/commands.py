@@ -64,11 +64,19 @@ def _list_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _first_sentence(text: str, width: int = 90) -> str:
-    """The first sentence of a description, clipped to ``width`` characters."""
+    """The first sentence of a description, clipped between words to ``width`` characters.
+
+    >>> _first_sentence("One two three four. Five.", width=14)
+    'One two...'
+    """
     words = " ".join(text.split())
     end = words.find(". ")
     sentence = words if end < 0 else words[: end + 1]
-    return sentence if len(sentence) <= width else sentence[: width - 3].rstrip() + "..."
+    if len(sentence) <= width:
+        return sentence
+    cut = sentence[: width - 2]  # room for "..." after dropping the partial word
+    head = cut.rsplit(" ", 1)[0] if " " in cut else sentence[: width - 3]
+    return head.rstrip(" ,;:-") + "..."
 
 
 def _run_list(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from sim.errors import Location, ScenarioError
+from sim.suggest import closest
 
 __all__ = ["bundled_dir", "bundled_scenarios", "resolve_scenario"]
 
@@ -31,7 +32,8 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     ScenarioError
-        When neither exists; the message lists the bundled names.
+        When neither exists; the message suggests the closest bundled name,
+        or lists them all when none is close.
     """
     path = Path(name_or_path)
     if path.is_file():
@@ -43,9 +45,11 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
         candidate = bundled_dir() / f"{stem}.yaml"
         if candidate.is_file():
             return candidate
-    known = ", ".join(p.stem for p in bundled_scenarios())
+    names = [p.stem for p in bundled_scenarios()]
+    close = closest(stem, names)
+    hint = f"did you mean {close}?" if close else f"bundled: {', '.join(names)};"
     raise ScenarioError.single(
         Location(str(path)),
         "",
-        f"no such file, and no bundled scenario of that name (bundled: {known}; see `sim list`)",
+        f"no such file, and no bundled scenario of that name ({hint} see `sim list`)",
     )

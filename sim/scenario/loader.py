@@ -186,8 +186,8 @@ def _read_player(
     fields = reader.mapping(
         node, path, allowed=PLAYER_KEYS, required=() if sequential else ("moves",)
     )
-    if fields is None:
-        return None
+    if fields is None or ("moves" not in fields and not sequential):
+        return None  # already reported; a player without moves would only cause follow-on errors
     moves: tuple[str, ...] | None = ()
     if "moves" in fields:
         moves = _read_moves(reader, fields["moves"], join_path(path, "moves"), sequential)
@@ -260,6 +260,7 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         for d in exc.diagnostics:
             reader.error(d.location, d.path, d.message)
         return
+    _check_ranges(reader, scenario, env)
     for formula in _formulas(scenario):
         try:
             formula.evaluate(env)
@@ -273,6 +274,22 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         seq.check_sequence_semantics(reader, scenario.sequence, rows or (), scenario.labels, env)
     elif scenario.tree is not None:
         seq.check_tree_semantics(reader, scenario.tree, _player_map(scenario), env)
+
+
+def _check_ranges(reader: Reader, scenario: Scenario, env: Mapping[str, Any]) -> None:
+    """A parameter's value must lie in its own range (a value outside it is a typo)."""
+    for param in scenario.parameters:
+        if param.range is None:
+            continue
+        low, high = param.range
+        value = float(env[param.name])
+        slack = 1e-9 * max(1.0, abs(low), abs(high))
+        if not low - slack <= value <= high + slack:
+            message = (
+                f"value {value:g} is outside its range [{low:g}, {high:g}]; "
+                "change the value or widen the range"
+            )
+            reader.error(param.formula.location, param.formula.path, message)
 
 
 def _record(reader: Reader, func, *args) -> None:  # type: ignore[no-untyped-def]

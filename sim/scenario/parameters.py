@@ -8,13 +8,13 @@ sweep or a Monte Carlo draw); expressions evaluate on whole arrays at once.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from sim.errors import UsageError
 from sim.scenario.model import Parameter, Value
+from sim.suggest import closest
 
 __all__ = ["batch_size", "parameter_env", "parse_overrides"]
 
@@ -76,8 +76,8 @@ def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> di
         if not sep or not name:
             raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. --set shield_threat=2")
         if name not in names:
-            close = difflib.get_close_matches(name, names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            close = closest(name, names)
+            hint = f" (did you mean '{close}'?)" if close else ""
             known = ", ".join(names) if names else "none"
             raise UsageError(f"--set {item!r}: unknown parameter '{name}'{hint}; known: {known}")
         result[name] = _finite_number(text.strip(), item)
