@@ -21,6 +21,7 @@ from sim.solvers.dominance import (
     dominated_moves,
     iterated_elimination,
 )
+from sim.solvers.logit_fork import LogitFork, logit_forks
 from sim.solvers.logit_limit import limiting_logit_equilibrium
 from sim.solvers.logit_qre import QREPoint
 from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
@@ -95,6 +96,7 @@ class GameAnalysis:
     zero_sum: ZeroSumSolution | None = None
     qre: tuple[QREPoint, ...] = ()
     qre_limit: Equilibrium | None = None
+    qre_forks: tuple[LogitFork, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -152,8 +154,13 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
 
     u = analysis.game.payoffs
     points = logit_qre_at(u, list(analysis.options.qre_lambdas))
-    limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
-    return replace(analysis, qre=tuple(points), qre_limit=limit)
+    tol = analysis.options.verify_tol
+    limit = verified([limiting_logit_equilibrium(u)], u, tol=tol)[0]
+    forks = tuple(
+        replace(fork, arms=tuple(verified(list(fork.arms), u, tol=tol)))
+        for fork in logit_forks(u, tol=tol)
+    )
+    return replace(analysis, qre=tuple(points), qre_limit=limit, qre_forks=forks)
 
 
 def _equilibria(
