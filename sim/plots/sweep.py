@@ -18,6 +18,13 @@ from matplotlib.transforms import blended_transform_factory
 from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sweep import SweepResult, Track, tracks
 from sim.analysis.thresholds import ThresholdResult
+from sim.plots.annotate import (
+    HERE_COLOUR,
+    current_values,
+    mark_current_x,
+    outcome_colours,
+    parameter_label,
+)
 from sim.plots.common import (
     PALETTE,
     axes_list,
@@ -26,7 +33,6 @@ from sim.plots.common import (
     line,
     line_style,
     new_figure,
-    outcome_colour,
     patch,
     plot_style,
     rule_text,
@@ -35,7 +41,7 @@ from sim.plots.common import (
     wrap_name,
 )
 
-__all__ = ["outcome_runs", "plot_sequential_sweep", "plot_sweep"]
+__all__ = ["jumps", "outcome_runs", "plot_sequential_sweep", "plot_sweep", "stepped"]
 
 #: Opacity of the outcome shading behind the lines.
 SHADE_ALPHA = 0.22
@@ -117,24 +123,22 @@ def plot_sweep(
         flips = [t.value for t in thresholds.thresholds] if thresholds is not None else []
         runs = outcome_runs(x, result.predictions.names, flips)
         outcomes = list(dict.fromkeys(name for _, _, name in runs))
-        for ax in found:
-            for start, stop, name in runs:
-                colour = outcome_colour(outcomes.index(name))
-                ax.axvspan(start, stop, color=colour, alpha=SHADE_ALPHA, lw=0, zorder=0)
-            for value in flips:
-                ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
+        palette = outcome_colours(result.batch, outcomes)
+        _shade(found, runs, flips, palette)
+        edges = jumps(x, result.predictions.names, flips)
         for p, player in enumerate(players):
-            _player_panel(found[p], x, trk, p, player.name, tuple(player.moves))
-        _payoff_panel(found[n], x, trk, [pl.name for pl in players])
+            _player_panel(found[p], x, trk, p, player.name, tuple(player.moves), edges)
+        _payoff_panel(found[n], x, trk, [pl.name for pl in players], edges)
         styles = [
             line("#333333", wrap(t.name, 34), line_style(k), lw=_width(k))
             for k, t in enumerate(trk)
         ]
         side_legend(found[0], styles, "Equilibrium (line style)", handlelength=3.5)
         _mark_flips(found[0], flips, result.parameter, (float(x.min()), float(x.max())))
-        found[n].set_xlabel(f"{result.parameter} (parameter value)")
+        found[n].set_xlabel(parameter_label(scenario, result.parameter, 70))
         found[n].set_xlim(float(x.min()), float(x.max()))
-        _outcome_legend(found[n], outcomes, bool(flips), result.predictions.rule)
+        _mark_now(found, result)
+        _outcome_legend(found[n], outcomes, palette, bool(flips), result.predictions.rule)
         heading(
             found[0],
             scenario.name,
@@ -189,17 +193,15 @@ def plot_sequential_sweep(
         flips = [t.value for t in thresholds.thresholds] if thresholds is not None else []
         runs = outcome_runs(x, result.predictions.names, flips)
         outcomes = list(dict.fromkeys(name for _, _, name in runs))
-        for ax in found:
-            for start, stop, name in runs:
-                colour = outcome_colour(outcomes.index(name))
-                ax.axvspan(start, stop, color=colour, alpha=SHADE_ALPHA, lw=0, zorder=0)
-            for value in flips:
-                ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
+        palette = outcome_colours(batch, outcomes)
+        _shade(found, runs, flips, palette)
+        edges = jumps(x, result.predictions.names, flips)
         pays = found[0]
         for p in range(len(players)):
-            _draw(pays, x, batch.expected[p], PALETTE[p % len(PALETTE)], "-", _width(p))
+            colour = PALETTE[p % len(PALETTE)]
+            _draw(pays, x, batch.expected[p], colour, "-", _width(p), edges, _marks(p, len(x)))
         _ylabel(pays, "Expected\npayoff\n(payoff\nunits)", "black")
-        handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(players)]
+        handles = [_player_handle(p, nm) for p, nm in enumerate(players)]
         side_legend(pays, handles, "Player")
         odds = found[1]
         shown = [
@@ -207,20 +209,22 @@ def plot_sequential_sweep(
         ]
         styles = []
         for j, k in enumerate(shown):
-            colour = _MOVE_COLOURS[j % len(_MOVE_COLOURS)]
-            _draw(odds, x, batch.outcome_probs[k], colour, line_style(j // 6), 2.2)
-            styles.append(line(colour, wrap(batch.outcome_names[k], 30), line_style(j // 6)))
+            colour = palette[batch.outcome_names[k]]
+            _draw(odds, x, batch.outcome_probs[k], colour, line_style(j), 2.6, edges)
+            styles.append(line(colour, wrap(batch.outcome_names[k], 30), line_style(j)))
         _ylabel(odds, "Probability\nof the\noutcome", "black")
         odds.set_ylim(-0.04, 1.04)
         odds.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
         _mark_flips(pays, flips, result.parameter, (float(x.min()), float(x.max())))
-        odds.set_xlabel(f"{result.parameter} (parameter value)")
+        odds.set_xlabel(parameter_label(batch.scenario, result.parameter, 70))
         odds.set_xlim(float(x.min()), float(x.max()))
+        _mark_now(found, result)
         shading: list[Artist] = [
-            patch(outcome_colour(i), wrap(name, 30), alpha=0.5) for i, name in enumerate(outcomes)
+            patch(palette[name], wrap(name, 30), alpha=0.5) for name in outcomes
         ]
         if flips:
             shading.append(line("#333333", "flip point", "--", lw=1.3))
+        shading.append(line(HERE_COLOUR, "current value", ":", lw=1.6))
         side_legend(pays, shading, "Predicted outcome\n(shading)")
         side_legend(odds, styles, "Outcome\n(probability lines)")
         heading(
@@ -232,19 +236,126 @@ def plot_sequential_sweep(
     return found
 
 
-def _outcome_legend(ax: Axes, outcomes: list[str], flips: bool, rule: str) -> None:
+def _outcome_legend(
+    ax: Axes, outcomes: list[str], palette: dict[str, str], flips: bool, rule: str
+) -> None:
     """Legend of the shading, under the x axis (keeping the axes' own legend)."""
-    handles: list[Artist] = [
-        patch(outcome_colour(i), wrap(name, 34), alpha=0.5) for i, name in enumerate(outcomes)
-    ]
+    handles: list[Artist] = [patch(palette[name], wrap(name, 34), alpha=0.5) for name in outcomes]
     if flips:
         handles.append(line("#333333", "flip point", "--", lw=1.3))
-    legend_below(ax, handles, f"Predicted outcome ({rule_text(rule)})", ncols=min(3, len(handles)))
+    handles.append(line(HERE_COLOUR, "current value", ":", lw=1.6))
+    gap = 0.52 + 0.2 * ax.get_xlabel().count("\n")  # below a label of several lines
+    title = f"Predicted outcome ({rule_text(rule)})"
+    legend_below(ax, handles, title, gap=gap, ncols=min(3, len(handles)))
 
 
-def _draw(ax: Axes, x: np.ndarray, y: np.ndarray, colour: str, style: object, width: float) -> None:
-    """A line that breaks where ``y`` is NaN; isolated points are drawn as dots."""
-    ax.plot(x, y, color=colour, linestyle=style, lw=width, zorder=3)  # type: ignore[arg-type]
+def _shade(
+    found: Sequence[Axes],
+    runs: list[tuple[float, float, str]],
+    flips: list[float],
+    palette: dict[str, str],
+) -> None:
+    """Shade every panel by the predicted outcome and draw the flip lines."""
+    for ax in found:
+        for start, stop, name in runs:
+            ax.axvspan(start, stop, color=palette[name], alpha=SHADE_ALPHA, lw=0, zorder=0)
+        for value in flips:
+            ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
+
+
+def _mark_now(found: Sequence[Axes], result: SweepResult) -> None:
+    """The current value of the swept parameter on every panel (labelled on the first)."""
+    now = current_values(result.batch, [result.parameter])[result.parameter]
+    for i, ax in enumerate(found):
+        mark_current_x(ax, now, text=i == 0)
+
+
+Jump = tuple[int, float]
+
+
+def jumps(x: np.ndarray, names: Sequence[str], flips: Sequence[float]) -> list[Jump]:
+    """Where the prediction jumps, as ``(i, e)``: between samples ``i - 1`` and ``i``, at ``e``.
+
+    ``e`` is a flip point in ``[x[i-1], x[i]]`` when there is one, else the
+    midpoint; flip points where the prediction's name does not change (a plan
+    changes off the path) jump in the interval ``(x[i-1], x[i]]``. Empty unless
+    ``x`` increases.
+    """
+    x = np.asarray(x, float)
+    if x.size < 2 or np.any(np.diff(x) <= 0):
+        return []
+    found: dict[int, float] = {}
+    for i in range(1, x.size):
+        if names[i] != names[i - 1]:
+            inside = [f for f in flips if x[i - 1] <= f <= x[i]]
+            found[i] = float(inside[0]) if inside else float(x[i - 1] + x[i]) / 2
+    for f in flips:
+        i = int(np.searchsorted(x, f, side="left"))
+        if 1 <= i < x.size and i not in found and not any(e == f for e in found.values()):
+            found[i] = float(f)
+    return sorted(found.items())
+
+
+def stepped(x: np.ndarray, y: np.ndarray, cuts: Sequence[Jump]) -> tuple[np.ndarray, np.ndarray]:
+    """Draw each jump as a jump: hold ``y[i-1]`` up to ``e``, then start at ``y[i]``.
+
+    >>> stepped(np.array([0.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0]), [(2, 1.5)])
+    (array([0. , 1. , 1.5, 1.5, 2. ]), array([0., 0., 0., 1., 1.]))
+    """
+    xs, ys = [float(x[0])], [float(y[0])]
+    at = dict(cuts)
+    for i in range(1, len(x)):
+        e = at.get(i)
+        if e is not None and np.isfinite(y[i - 1]) and np.isfinite(y[i]):
+            xs += [e, e]
+            ys += [float(y[i - 1]), float(y[i])]
+        xs.append(float(x[i]))
+        ys.append(float(y[i]))
+    return np.array(xs), np.array(ys)
+
+
+#: Marker of each player's payoff line (lines with equal values stay visible).
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+
+
+def _marks(p: int, points: int, players: int = 4) -> dict[str, object]:
+    """Markers for player ``p``, staggered so that equal lines show every player's."""
+    every = max(1, points // 9)
+    return {
+        "marker": _MARKERS[p % len(_MARKERS)],
+        "markevery": (min(points - 1, (p * every) // players), every),
+        "ms": 6.5,
+        "mec": "white",
+        "mew": 0.8,
+    }
+
+
+def _player_handle(p: int, name: str) -> Artist:
+    colour = PALETTE[p % len(PALETTE)]
+    return line(colour, name, marker=_MARKERS[p % len(_MARKERS)], ms=6.5, mec="white")
+
+
+def _draw(
+    ax: Axes,
+    x: np.ndarray,
+    y: np.ndarray,
+    colour: str,
+    style: object,
+    width: float,
+    edges: Sequence[Jump] = (),
+    marks: dict[str, object] | None = None,
+) -> None:
+    """A line that breaks where ``y`` is NaN and jumps at ``edges``; isolated points
+    are drawn as dots; ``marks`` adds markers at the sample points."""
+    sx, sy = stepped(x, y, edges) if edges else (x, y)
+    ax.plot(sx, sy, color=colour, linestyle=style, lw=width, zorder=3)  # type: ignore[arg-type]
+    if marks:
+        every = marks["markevery"]
+        assert isinstance(every, tuple)
+        shown = np.zeros(len(x), bool)
+        shown[every[0] :: every[1]] = True
+        opts = {k: v for k, v in marks.items() if k != "markevery"}
+        ax.plot(x[shown], y[shown], ls="none", color=colour, zorder=4, **opts)  # type: ignore[arg-type]
     ok = np.isfinite(y)
     prev = np.concatenate([[False], ok[:-1]])
     nxt = np.concatenate([ok[1:], [False]])
@@ -259,18 +370,25 @@ def _width(k: int) -> float:
 
 
 def _player_panel(
-    ax: Axes, x: np.ndarray, trk: list[Track], p: int, name: str, moves: tuple[str, ...]
+    ax: Axes,
+    x: np.ndarray,
+    trk: list[Track],
+    p: int,
+    name: str,
+    moves: tuple[str, ...],
+    edges: Sequence[Jump],
 ) -> None:
     colour = PALETTE[p % len(PALETTE)]
     if len(moves) == 2:
         for k, t in enumerate(trk):
-            _draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), _width(k))
+            _draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), _width(k), edges)
         _ylabel(ax, f"{name}\nP({wrap_name(moves[0], 14)})", colour)
     else:
         for k, t in enumerate(trk):
             for m in range(len(moves)):
                 y = t.probabilities[p][:, m]
-                _draw(ax, x, y, _MOVE_COLOURS[m % len(_MOVE_COLOURS)], line_style(k), _width(k))
+                colour = _MOVE_COLOURS[m % len(_MOVE_COLOURS)]
+                _draw(ax, x, y, colour, line_style(k), _width(k), edges)
         _ylabel(ax, f"{name}\nP(move)", colour)
         handles = [line(_MOVE_COLOURS[m % len(_MOVE_COLOURS)], mv) for m, mv in enumerate(moves)]
         side_legend(ax, handles, f"{name}'s moves")
@@ -278,12 +396,17 @@ def _player_panel(
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
 
 
-def _payoff_panel(ax: Axes, x: np.ndarray, trk: list[Track], names: list[str]) -> None:
+def _payoff_panel(
+    ax: Axes, x: np.ndarray, trk: list[Track], names: list[str], edges: Sequence[Jump]
+) -> None:
+    n = len(names)
     for k, t in enumerate(trk):
-        for p in range(len(names)):
-            _draw(ax, x, t.payoffs[:, p], PALETTE[p % len(PALETTE)], line_style(k), _width(k))
+        for p in range(n):
+            colour = PALETTE[p % len(PALETTE)]
+            marks = _marks(p, len(x), n)
+            _draw(ax, x, t.payoffs[:, p], colour, line_style(k), _width(k), edges, marks)
     _ylabel(ax, "Expected\npayoff\n(payoff\nunits)", "black")
-    handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(names)]
+    handles = [_player_handle(p, nm) for p, nm in enumerate(names)]
     side_legend(ax, handles, "Player")
 
 

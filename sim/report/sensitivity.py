@@ -278,6 +278,12 @@ def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:
         f"{format_number(result.y_values[0])}; x: {result.x} from "
         f"{format_number(result.x_values[0])} (left) to {format_number(result.x_values[-1])}"
     )
+    ny, nx = len(result.y_values), len(result.x_values)
+    if len(rows) < ny or len(cols) < nx:
+        lines.append(
+            f"  (the {nx} x {ny} grid is shown sampled as a {len(cols)} x {len(rows)} "
+            "text map; the shares below count every point)"
+        )
     for r in rows.astype(int):
         lines.append(
             "  " + "".join(symbols[result.regions[r, c] % len(symbols)] for c in cols.astype(int))
