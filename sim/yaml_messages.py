@@ -22,8 +22,13 @@ Examples
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["block_path", "explain"]
+from sim.errors import Location
+
+__all__ = ["block_path", "byte_location", "explain", "mark_position", "offset_location"]
+
+_LINE_BREAKS = "\r\n\x85\u2028\u2029"
 
 #: A block-mapping key at the start of a (de-indented) line: ``key:`` or ``"key":``.
 _KEY = re.compile(
@@ -192,3 +197,23 @@ def explain(
         opened = f"line {context_mark[0] + 1} col {context_mark[1] + 1}"
         return line, col, path, f"the quoted text opened at {opened} is never closed"
     return None
+
+
+def offset_location(filename: str, text: str, offset: int) -> Location:
+    """Return the 1-based location of character ``offset`` in ``text``."""
+    lines = text[:offset].splitlines(keepends=True)
+    if not lines:
+        return Location(filename, 1, 1)
+    if lines[-1][-1] in _LINE_BREAKS:
+        return Location(filename, len(lines) + 1, 1)
+    return Location(filename, len(lines), len(lines[-1]) + 1)
+
+
+def byte_location(filename: str, data: bytes, offset: int) -> Location:
+    """Return the location of byte ``offset`` in undecoded ``data``."""
+    prefix = data[:offset].decode("utf-8", "replace")
+    return offset_location(filename, prefix, len(prefix))
+
+
+def mark_position(mark: Any) -> tuple[int, int] | None:
+    return None if mark is None else (mark.line, mark.column)

@@ -37,7 +37,7 @@ from yaml.events import (
 )
 
 from sim.errors import Location, ScenarioError
-from sim.yaml_messages import explain
+from sim.yaml_messages import byte_location, explain, mark_position, offset_location
 from sim.yaml_scalars import NULL as _NULL
 from sim.yaml_scalars import ScalarValue
 from sim.yaml_scalars import resolve as _resolve
@@ -67,7 +67,6 @@ _NON_PRINTABLE = re.compile(
 )
 _NODE_EVENTS = (ScalarEvent, MappingStartEvent, SequenceStartEvent)
 _QUOTED_STYLES = frozenset(["'", '"', "|", ">"])
-_LINE_BREAKS = "\r\n\x85\u2028\u2029"
 
 
 def _choose_loader() -> Any:
@@ -148,16 +147,6 @@ class _Frame:
 
 def _child_path(parent: str, key: str) -> str:
     return f"{parent}.{key}" if parent else key
-
-
-def _offset_location(filename: str, text: str, offset: int) -> Location:
-    """Return the 1-based location of character ``offset`` in ``text``."""
-    lines = text[:offset].splitlines(keepends=True)
-    if not lines:
-        return Location(filename, 1, 1)
-    if lines[-1][-1] in _LINE_BREAKS:
-        return Location(filename, len(lines) + 1, 1)
-    return Location(filename, len(lines), len(lines[-1]) + 1)
 
 
 class _Builder:
@@ -298,14 +287,14 @@ class _Builder:
         key_lines[text] = (mark.line + 1, mark.column + 1)
 
 
-def _mark(mark: Any) -> tuple[int, int] | None:
-    return None if mark is None else (mark.line, mark.column)
-
-
 def _syntax_error(builder: _Builder, exc: Any, text: str) -> ScenarioError:
     """Turn a PyYAML syntax error into a plain-words error at the item it belongs to."""
     plain = explain(
-        exc.problem, exc.context, _mark(exc.problem_mark), _mark(exc.context_mark), text
+        exc.problem,
+        exc.context,
+        mark_position(exc.problem_mark),
+        mark_position(exc.context_mark),
+        text,
     )
     if plain is None:
         mark = exc.problem_mark or exc.context_mark or builder.mark
@@ -338,7 +327,7 @@ def load_yaml(text: str, filename: str = "<string>") -> Node:
         raise ScenarioError.single(Location(filename), "", f"file is larger than {MAX_BYTES} bytes")
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
-        where = _offset_location(filename, text, bad.start())
+        where = offset_location(filename, text, bad.start())
         char = bad.group()
         if char == "\x00":
             raise ScenarioError.single(where, "", "file looks binary (it contains a NUL byte)")
@@ -354,19 +343,13 @@ def load_yaml(text: str, filename: str = "<string>") -> Node:
         reason = getattr(exc, "reason", None) or "invalid YAML"
         if isinstance(position, int):
             raise ScenarioError.single(
-                _offset_location(filename, text, position), "", reason
+                offset_location(filename, text, position), "", reason
             ) from None
         raise builder.error(builder.mark, reason) from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
         # PyYAML's pure-Python scanner raises OverflowError on escapes like "\UFFFFFFFF".
         message = f"YAML text could not be parsed ({type(exc).__name__})"
         raise builder.error(builder.mark, message) from None
-
-
-def _byte_location(filename: str, data: bytes, offset: int) -> Location:
-    """Return the location of byte ``offset`` in undecoded ``data``."""
-    prefix = data[:offset].decode("utf-8", "replace")
-    return _offset_location(filename, prefix, len(prefix))
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> Node:
@@ -405,11 +388,11 @@ def read_yaml_file(path: str | os.PathLike[str]) -> Node:
         raise ScenarioError.single(top, "", too_big)
     nul = data.find(b"\x00")
     if nul >= 0:
-        where = _byte_location(name, data, nul)
+        where = byte_location(name, data, nul)
         raise ScenarioError.single(where, "", "file looks binary (it contains a NUL byte)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        where = _byte_location(name, data, exc.start)
+        where = byte_location(name, data, exc.start)
         raise ScenarioError.single(where, "", "file is not UTF-8 text") from None
     return load_yaml(text, name)

@@ -40,6 +40,7 @@ from sim.plots.common import (
     wrap,
     wrap_name,
 )
+from sim.plots.lines import Jump, draw, jumps, marks, player_handle, stepped, width, ylabel
 
 __all__ = ["jumps", "outcome_runs", "plot_sequential_sweep", "plot_sweep", "stepped"]
 
@@ -130,8 +131,7 @@ def plot_sweep(
             _player_panel(found[p], x, trk, p, player.name, tuple(player.moves), edges)
         _payoff_panel(found[n], x, trk, [pl.name for pl in players], edges)
         styles = [
-            line("#333333", wrap(t.name, 34), line_style(k), lw=_width(k))
-            for k, t in enumerate(trk)
+            line("#333333", wrap(t.name, 34), line_style(k), lw=width(k)) for k, t in enumerate(trk)
         ]
         side_legend(found[0], styles, "Equilibrium (line style)", handlelength=3.5)
         _mark_flips(found[0], flips, result.parameter, (float(x.min()), float(x.max())))
@@ -199,9 +199,9 @@ def plot_sequential_sweep(
         pays = found[0]
         for p in range(len(players)):
             colour = PALETTE[p % len(PALETTE)]
-            _draw(pays, x, batch.expected[p], colour, "-", _width(p), edges, _marks(p, len(x)))
-        _ylabel(pays, "Expected\npayoff\n(payoff\nunits)", "black")
-        handles = [_player_handle(p, nm) for p, nm in enumerate(players)]
+            draw(pays, x, batch.expected[p], colour, "-", width(p), edges, marks(p, len(x)))
+        ylabel(pays, "Expected\npayoff\n(payoff\nunits)", "black")
+        handles = [player_handle(p, nm) for p, nm in enumerate(players)]
         side_legend(pays, handles, "Player")
         odds = found[1]
         shown = [
@@ -210,9 +210,9 @@ def plot_sequential_sweep(
         styles = []
         for j, k in enumerate(shown):
             colour = palette[batch.outcome_names[k]]
-            _draw(odds, x, batch.outcome_probs[k], colour, line_style(j), 2.6, edges)
+            draw(odds, x, batch.outcome_probs[k], colour, line_style(j), 2.6, edges)
             styles.append(line(colour, wrap(batch.outcome_names[k], 30), line_style(j)))
-        _ylabel(odds, "Probability\nof the\noutcome", "black")
+        ylabel(odds, "Probability\nof the\noutcome", "black")
         odds.set_ylim(-0.04, 1.04)
         odds.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
         _mark_flips(pays, flips, result.parameter, (float(x.min()), float(x.max())))
@@ -270,105 +270,6 @@ def _mark_now(found: Sequence[Axes], result: SweepResult) -> None:
         mark_current_x(ax, now, text=i == 0)
 
 
-Jump = tuple[int, float]
-
-
-def jumps(x: np.ndarray, names: Sequence[str], flips: Sequence[float]) -> list[Jump]:
-    """Where the prediction jumps, as ``(i, e)``: between samples ``i - 1`` and ``i``, at ``e``.
-
-    ``e`` is a flip point in ``[x[i-1], x[i]]`` when there is one, else the
-    midpoint; flip points where the prediction's name does not change (a plan
-    changes off the path) jump in the interval ``(x[i-1], x[i]]``. Empty unless
-    ``x`` increases.
-    """
-    x = np.asarray(x, float)
-    if x.size < 2 or np.any(np.diff(x) <= 0):
-        return []
-    found: dict[int, float] = {}
-    for i in range(1, x.size):
-        if names[i] != names[i - 1]:
-            inside = [f for f in flips if x[i - 1] <= f <= x[i]]
-            found[i] = float(inside[0]) if inside else float(x[i - 1] + x[i]) / 2
-    for f in flips:
-        i = int(np.searchsorted(x, f, side="left"))
-        if 1 <= i < x.size and i not in found and not any(e == f for e in found.values()):
-            found[i] = float(f)
-    return sorted(found.items())
-
-
-def stepped(x: np.ndarray, y: np.ndarray, cuts: Sequence[Jump]) -> tuple[np.ndarray, np.ndarray]:
-    """Draw each jump as a jump: hold ``y[i-1]`` up to ``e``, then start at ``y[i]``.
-
-    >>> stepped(np.array([0.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0]), [(2, 1.5)])
-    (array([0. , 1. , 1.5, 1.5, 2. ]), array([0., 0., 0., 1., 1.]))
-    """
-    xs, ys = [float(x[0])], [float(y[0])]
-    at = dict(cuts)
-    for i in range(1, len(x)):
-        e = at.get(i)
-        if e is not None and np.isfinite(y[i - 1]) and np.isfinite(y[i]):
-            xs += [e, e]
-            ys += [float(y[i - 1]), float(y[i])]
-        xs.append(float(x[i]))
-        ys.append(float(y[i]))
-    return np.array(xs), np.array(ys)
-
-
-#: Marker of each player's payoff line (lines with equal values stay visible).
-_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
-
-
-def _marks(p: int, points: int, players: int = 4) -> dict[str, object]:
-    """Markers for player ``p``, staggered so that equal lines show every player's."""
-    every = max(1, points // 9)
-    return {
-        "marker": _MARKERS[p % len(_MARKERS)],
-        "markevery": (min(points - 1, (p * every) // players), every),
-        "ms": 6.5,
-        "mec": "white",
-        "mew": 0.8,
-    }
-
-
-def _player_handle(p: int, name: str) -> Artist:
-    colour = PALETTE[p % len(PALETTE)]
-    return line(colour, name, marker=_MARKERS[p % len(_MARKERS)], ms=6.5, mec="white")
-
-
-def _draw(
-    ax: Axes,
-    x: np.ndarray,
-    y: np.ndarray,
-    colour: str,
-    style: object,
-    width: float,
-    edges: Sequence[Jump] = (),
-    marks: dict[str, object] | None = None,
-) -> None:
-    """A line that breaks where ``y`` is NaN and jumps at ``edges``; isolated points
-    are drawn as dots; ``marks`` adds markers at the sample points."""
-    sx, sy = stepped(x, y, edges) if edges else (x, y)
-    ax.plot(sx, sy, color=colour, linestyle=style, lw=width, zorder=3)  # type: ignore[arg-type]
-    if marks:
-        every = marks["markevery"]
-        assert isinstance(every, tuple)
-        shown = np.zeros(len(x), bool)
-        shown[every[0] :: every[1]] = True
-        opts = {k: v for k, v in marks.items() if k != "markevery"}
-        ax.plot(x[shown], y[shown], ls="none", color=colour, zorder=4, **opts)  # type: ignore[arg-type]
-    ok = np.isfinite(y)
-    prev = np.concatenate([[False], ok[:-1]])
-    nxt = np.concatenate([ok[1:], [False]])
-    lone = ok & ~prev & ~nxt
-    if lone.any():
-        ax.plot(x[lone], y[lone], "o", color=colour, ms=5, zorder=4)
-
-
-def _width(k: int) -> float:
-    """Earlier equilibria are drawn wider, so lines lying on top of each other stay visible."""
-    return max(1.6, 3.6 - 0.7 * k)
-
-
 def _player_panel(
     ax: Axes,
     x: np.ndarray,
@@ -381,15 +282,15 @@ def _player_panel(
     colour = PALETTE[p % len(PALETTE)]
     if len(moves) == 2:
         for k, t in enumerate(trk):
-            _draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), _width(k), edges)
-        _ylabel(ax, f"{name}\nP({wrap_name(moves[0], 14)})", colour)
+            draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), width(k), edges)
+        ylabel(ax, f"{name}\nP({wrap_name(moves[0], 14)})", colour)
     else:
         for k, t in enumerate(trk):
             for m in range(len(moves)):
                 y = t.probabilities[p][:, m]
                 colour = _MOVE_COLOURS[m % len(_MOVE_COLOURS)]
-                _draw(ax, x, y, colour, line_style(k), _width(k), edges)
-        _ylabel(ax, f"{name}\nP(move)", colour)
+                draw(ax, x, y, colour, line_style(k), width(k), edges)
+        ylabel(ax, f"{name}\nP(move)", colour)
         handles = [line(_MOVE_COLOURS[m % len(_MOVE_COLOURS)], mv) for m, mv in enumerate(moves)]
         side_legend(ax, handles, f"{name}'s moves")
     ax.set_ylim(-0.06, 1.06)
@@ -403,16 +304,11 @@ def _payoff_panel(
     for k, t in enumerate(trk):
         for p in range(n):
             colour = PALETTE[p % len(PALETTE)]
-            marks = _marks(p, len(x), n)
-            _draw(ax, x, t.payoffs[:, p], colour, line_style(k), _width(k), edges, marks)
-    _ylabel(ax, "Expected\npayoff\n(payoff\nunits)", "black")
-    handles = [_player_handle(p, nm) for p, nm in enumerate(names)]
+            shown = marks(p, len(x), n)
+            draw(ax, x, t.payoffs[:, p], colour, line_style(k), width(k), edges, shown)
+    ylabel(ax, "Expected\npayoff\n(payoff\nunits)", "black")
+    handles = [player_handle(p, nm) for p, nm in enumerate(names)]
     side_legend(ax, handles, "Player")
-
-
-def _ylabel(ax: Axes, text: str, colour: str) -> None:
-    """A horizontal y label (readable without tilting one's head)."""
-    ax.set_ylabel(text, color=colour, rotation=0, ha="right", va="center", labelpad=8)
 
 
 def _mark_flips(

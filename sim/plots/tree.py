@@ -1,9 +1,7 @@
 """Draw a game tree with its information sets, payoffs and an equilibrium path.
 
-Layout: leaves are evenly spaced left to right in preorder (moves in file
-order), each inner node sits midway between its first and last child, and
-depth grows downwards; the nodes of one information set are put on one
-level (the deepest of them), so the dashed line joining them is level.
+The layout and the figure size are in :mod:`sim.plots.tree_layout`; the
+leaves (payoffs and outcome names) and the key in :mod:`sim.plots.tree_marks`.
 """
 
 from __future__ import annotations
@@ -19,33 +17,28 @@ from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
 from sim.errors import UsageError
 from sim.games.extensive import CHANCE, DECISION, LEAF, ExtensiveGame, PointValues
 from sim.plots.common import (
-    OKABE_ITO,
-    PALETTE,
     figure_inches,
     heading,
-    line,
     new_figure,
     plot_style,
-    wrap,
     wrap_name,
 )
 from sim.plots.tree_layout import (
-    LEAF_LABEL_WIDTH,
     LEAF_LABELS_ACROSS,
     TreeLayout,
     leaf_label_room,
     tree_figsize,
     tree_layout,
 )
+from sim.plots.tree_marks import PATH_COLOUR as _PATH
+from sim.plots.tree_marks import TREE_PALETTE, legend
+from sim.plots.tree_marks import leaves as draw_leaves
 from sim.report.table import format_number
 
 __all__ = ["MAX_LEAVES", "TREE_PALETTE", "TreeLayout", "plot_tree", "tree_layout"]
 
 #: Larger trees are refused: their labels could not be read (use ``sim show``).
 MAX_LEAVES = 200
-_PATH = OKABE_ITO["vermillion"]
-#: Player colours in a tree: the Okabe-Ito colours other than the path's (and orange, near it).
-TREE_PALETTE = tuple(c for c in PALETTE if c not in (_PATH, OKABE_ITO["orange"]))
 _EDGE = "#8C8C8C"
 _TINY = 1e-12
 
@@ -129,8 +122,8 @@ def plot_tree(
         _edges(ax, game, values, profile, reach, layout, size, (x_pts, y_pts, chars))
         _infosets(ax, game, layout)
         _nodes(ax, game, layout, size)
-        _leaves(ax, game, values, layout, size)
-        _legend(ax, game, profile is not None)
+        draw_leaves(ax, game, values, layout, size)
+        legend(ax, game, profile is not None)
         heading(ax, game.title, note, own_figure=own)
     return ax
 
@@ -341,66 +334,3 @@ def _nodes(ax: Axes, game: ExtensiveGame, layout: TreeLayout, size: float) -> No
             zorder=6,
             **where,  # type: ignore[arg-type]
         )
-
-
-def _leaves(
-    ax: Axes, game: ExtensiveGame, values: PointValues, layout: TreeLayout, size: float
-) -> None:
-    many = len(game.leaves) > LEAF_LABELS_ACROSS
-    for leaf in np.asarray(game.leaves, int):
-        row = int(game.leaf_row[leaf])
-        pos = (layout.x[leaf], -float(layout.level[leaf]))
-        for p, value in enumerate(values.payoffs[row]):
-            ax.annotate(
-                format_number(float(value), 3),
-                pos,
-                xytext=(0, -8 - (size + 2) * p),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=size,
-                fontweight="bold",
-                color=TREE_PALETTE[p % len(TREE_PALETTE)],
-                zorder=6,
-            )
-        label = game.leaf_label(int(leaf))
-        if label:  # across under few leaves; read upwards, one or two lines, under many
-            ax.annotate(
-                wrap(label, LEAF_LABEL_WIDTH if many else 12),
-                pos,
-                xytext=(0, -10 - (size + 2) * game.n_players),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                rotation=90 if many else 0,
-                fontsize=size - 1.5,
-                style="italic",
-                color="#444444",
-                zorder=6,
-            )
-
-
-def _legend(ax: Axes, game: ExtensiveGame, highlighted: bool) -> None:
-    handles = [
-        line(
-            TREE_PALETTE[p % len(TREE_PALETTE)],
-            f"{name} (node; payoff at leaves)",
-            "none",
-            marker="o",
-            ms=10,
-            mec="black",
-        )
-        for p, name in enumerate(game.players)
-    ]
-    if (game.kind == CHANCE).any():
-        handles.append(
-            line("white", "Chance (p = probability)", "none", marker="D", ms=9, mec="black")
-        )
-    if any(len(h.nodes) > 1 for h in game.infosets):
-        handles.append(
-            line("#444444", "information set (mover cannot tell these apart)", (0, (5, 3)), lw=1.6)
-        )
-    if highlighted:
-        handles.append(line(_PATH, "equilibrium path", lw=4.5))
-        handles.append(line(_PATH, "equilibrium choice off the path", (0, (4, 2)), lw=2.2))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=True)
