@@ -30,6 +30,7 @@ from sim.scenario.parameters import parameter_env
 __all__ = [
     "HERE_COLOUR",
     "current_values",
+    "line_label",
     "mark_current_point",
     "mark_current_x",
     "outcome_colours",
@@ -127,22 +128,28 @@ def mark_current_x(ax: Axes, value: float, *, text: bool = True) -> None:
         return
     ax.axvline(value, color=HERE_COLOUR, ls=":", lw=1.6, zorder=6)
     if text:
-        trans = blended_transform_factory(ax.transData, ax.transAxes)
-        left = value - lo < 0.5 * (hi - lo)
-        ax.annotate(
-            f"now {value:.4g}",
-            (value, 0.03),
-            xycoords=trans,
-            xytext=(3 if left else -3, 0),
-            textcoords="offset points",
-            rotation=90,
-            ha="left" if left else "right",
-            va="bottom",
-            fontsize=9.5,
-            fontweight="bold",
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-            zorder=7,
-        )
+        right = value - lo < 0.5 * (hi - lo)
+        line_label(ax, value, f"now {value:.4g}", right=right, top=False, bold=True)
+
+
+def line_label(
+    ax: Axes, value: float, text: str, *, right: bool, top: bool, bold: bool = False
+) -> None:
+    """Upright text beside the vertical line at ``value``, at the top or the bottom."""
+    ax.annotate(
+        text,
+        (value, 0.97 if top else 0.03),
+        xycoords=blended_transform_factory(ax.transData, ax.transAxes),
+        xytext=(3 if right else -3, 0),
+        textcoords="offset points",
+        rotation=90,
+        ha="left" if right else "right",
+        va="top" if top else "bottom",
+        fontsize=9.5,
+        fontweight="bold" if bold else "normal",
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+        zorder=7 if bold else 5,
+    )
 
 
 def mark_current_point(ax: Axes, x: float, y: float) -> None:

@@ -13,7 +13,6 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.transforms import blended_transform_factory
 
 from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sweep import SweepResult, Track, tracks
@@ -21,6 +20,7 @@ from sim.analysis.thresholds import ThresholdResult
 from sim.plots.annotate import (
     HERE_COLOUR,
     current_values,
+    line_label,
     mark_current_x,
     outcome_colours,
     parameter_label,
@@ -315,20 +315,7 @@ def _mark_flips(
     ax: Axes, flips: list[float], parameter: str, span: tuple[float, float] | None = None
 ) -> None:
     """Label each flip line with its value (to the right of a line at the left edge)."""
-    trans = blended_transform_factory(ax.transData, ax.transAxes)
     lo, hi = span if span is not None else (min(flips, default=0.0), max(flips, default=0.0))
     for value in flips:
         left = span is not None and value - lo < 0.03 * (hi - lo)
-        ax.annotate(
-            f"{parameter} = {value:.4g}",
-            (value, 0.97),
-            xycoords=trans,
-            xytext=(3 if left else -3, 0),
-            textcoords="offset points",
-            rotation=90,
-            ha="left" if left else "right",
-            va="top",
-            fontsize=9.5,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-            zorder=5,
-        )
+        line_label(ax, value, f"{parameter} = {value:.4g}", right=left, top=True)
