@@ -28,8 +28,8 @@ from sim.analysis.sweep import grid, sweep
 from sim.analysis.thresholds import find_thresholds
 from sim.plots import plot_grid, plot_montecarlo, plot_sweep, plot_tree
 from sim.plots.annotate import current_values, parameter_label
-from sim.plots.montecarlo import signed_influence
 from sim.plots.lines import jumps, stepped
+from sim.plots.montecarlo import signed_influence
 from sim.plots.tree_layout import MAX_WIDTH
 from sim.report.sensitivity import grid_text
 

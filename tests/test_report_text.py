@@ -27,7 +27,7 @@ from sim.report import json_out, wording
 from sim.report.sequential_report import sequential_text
 from sim.report.text import solve_report
 from sim.scenario.bundled import bundled_scenarios
-from sim.solvers import logit_fork
+from sim.solvers.qre import logit_fork
 
 REPO = Path(__file__).resolve().parent.parent
 NESTED = re.compile(r"\([^()]*\([^()]*\)[^()]*\)")

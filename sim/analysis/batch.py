@@ -23,11 +23,19 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 import numpy as np
 
 from sim.analysis.selection import select
-from sim.errors import UsageError, VerificationError
+from sim.concepts import (
+    MIXED_NASH,
+    PURE_NASH,
+    SEQUENTIAL_BATCH,
+    SIMULTANEOUS_BATCH,
+    check_concepts,
+)
+from sim.errors import VerificationError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import outcome_label, payoff_tensor
-from sim.solvers.pure_nash import pure_nash_mask_batch
+from sim.solvers.nash.dispatch import nash_equilibria
+from sim.solvers.nash.pure_nash import pure_nash_mask_batch
 from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import pure_regrets_batch, verified
 
@@ -43,8 +51,6 @@ __all__ = [
     "mixed_equilibria",
     "solve_batch",
 ]
-
-SIMULTANEOUS_CONCEPTS = ("pure_nash", "mixed_nash")
 
 
 class SolvedBatch(Protocol):
@@ -93,25 +99,13 @@ def default_concepts(scenario: Scenario, concepts: Sequence[str] | None = None) 
     Sequential games: ``subgame_perfect`` (the only choice).
     """
     if scenario.kind == "sequential":
-        from sim.analysis.sequential_batch import SEQUENTIAL_BATCH_CONCEPTS
-
-        chosen = tuple(concepts) if concepts else SEQUENTIAL_BATCH_CONCEPTS
-        bad = [c for c in chosen if c not in SEQUENTIAL_BATCH_CONCEPTS]
-        if bad:
-            raise UsageError(
-                f"{scenario.name!r} is a sequential game: sensitivity analyses use its "
-                f"subgame-perfect equilibria, so concept {', '.join(bad)} is not available "
-                "(use --concept subgame_perfect, or leave --concept out)"
-            )
-        return chosen
-    chosen = tuple(concepts) if concepts else ("pure_nash",)
-    bad = [c for c in chosen if c not in SIMULTANEOUS_CONCEPTS]
-    if bad:
-        raise UsageError(
-            f"concept {', '.join(bad)} is not available for simultaneous games here; "
-            "choose pure_nash or pure_nash,mixed_nash"
+        where = (
+            f"the sensitivity analyses of {scenario.name!r}, a sequential game followed "
+            "by its subgame-perfect equilibria"
         )
-    return chosen
+        return check_concepts(concepts or SEQUENTIAL_BATCH, SEQUENTIAL_BATCH, where)
+    where = "the sensitivity analyses of simultaneous games"
+    return check_concepts(concepts or (PURE_NASH,), SIMULTANEOUS_BATCH, where)
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,7 +165,7 @@ class BatchSolution:
         for profile in self.pure_profiles(point):
             strategies = tuple(np.eye(m)[k] for m, k in zip(self.shape, profile, strict=True))
             pays = u[(slice(None), *profile)].astype(float)
-            found.append(Equilibrium(strategies, pays, "pure_nash", "best_response_enumeration"))
+            found.append(Equilibrium(strategies, pays, PURE_NASH, "best_response_enumeration"))
         return found + list(self.mixed[point])
 
     def profile_label(self, profile: tuple[int, ...]) -> str:
@@ -269,7 +263,7 @@ def _solve_simultaneous(
         tensor = np.broadcast_to(tensor, (size, *tensor.shape)).copy()
     mask = pure_nash_mask_batch(tensor, tol=tol)
     _verify_pure(tensor, mask, tol)
-    want_all = "mixed_nash" in concepts
+    want_all = MIXED_NASH in concepts
     need = np.asarray(np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1))
     mixed, complete = _mixed_where(tensor, need, tol, progress)
     return BatchSolution(scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete)
@@ -308,16 +302,9 @@ def _mixed_where(
 
 
 def mixed_equilibria(payoffs: np.ndarray, tol: float = 1e-9) -> tuple[list[Equilibrium], bool]:
-    """Every equilibrium of one game with the best method for its size, verified.
+    """Every equilibrium of one game, by the policy of :func:`nash_equilibria`, verified.
 
     Returns the equilibria and whether the list is known to be complete.
     """
-    if payoffs.shape[0] == 2:
-        from sim.solvers.two_player import bimatrix_equilibria
-
-        result = bimatrix_equilibria(payoffs[0], payoffs[1], tol=tol)
-    else:
-        from sim.solvers.support_enumeration import all_equilibria
-
-        result = all_equilibria(payoffs, tol=tol)
+    result = nash_equilibria(payoffs, tol=tol)
     return list(verified(result.equilibria, payoffs, tol=1e-9)), bool(result.complete)

@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.analysis.batch import AnyBatch, solve_batch
 from sim.analysis.predict import predict
-from sim.errors import UsageError
+from sim.errors import RequestError
 from sim.scenario.model import Scenario
 
 __all__ = ["MonteCarloResult", "OutcomeOdds", "monte_carlo", "wilson_interval"]
@@ -74,9 +74,9 @@ def draw_parameters(
         if param.distribution is not None and param.name not in fixed:
             draws[param.name] = param.distribution.sample(rng, samples)
     if not draws:
-        raise UsageError(
+        raise RequestError(
             "no parameter has a distribution to draw from: add `distribution:` to some "
-            "parameters (see the scenario format), or use `sim sweep`"
+            "parameters (see the scenario format), or sweep a parameter instead"
         )
     return draws
 

@@ -87,7 +87,7 @@ def _deviation_loss_product(eq: Equilibrium, payoffs: np.ndarray) -> float:
 
 
 def _logit_limit(eqs: Sequence[Equilibrium], payoffs: np.ndarray, tol: float) -> int | None:
-    from sim.solvers.logit_limit import limiting_logit_equilibrium
+    from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 
     limit = limiting_logit_equilibrium(payoffs)
     for i, eq in enumerate(eqs):

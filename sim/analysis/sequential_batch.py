@@ -4,7 +4,7 @@ The sequential counterpart of :mod:`sim.analysis.batch`, for games of perfect
 information (chance moves allowed). The game tree is built once per scenario,
 every payoff and probability formula is evaluated once on the whole batch,
 and backward induction runs on all points together
-(:func:`sim.solvers.backward_induction.backward_induction_columns`). Arrays
+(:func:`sim.solvers.extensive.backward_induction.backward_induction_columns`). Arrays
 are held *node-major* - the batch is the last axis - so every step works on
 contiguous rows.
 
@@ -45,7 +45,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sim.errors import ScenarioError, UsageError, VerificationError
+from sim.concepts import SEQUENTIAL_BATCH, SUBGAME_PERFECT, check_concepts
+from sim.errors import RequestError, ScenarioError, VerificationError
 from sim.games.extensive import (
     CHANCE,
     ExtensiveGame,
@@ -57,11 +58,10 @@ from sim.games.extensive import (
 from sim.games.extensive_build import build_extensive
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import METHOD, _layout, backward_induction_columns
+from sim.solvers.extensive.backward_induction import METHOD, _layout, backward_induction_columns
 
 __all__ = [
     "MIN_OUTCOME_PROBABILITY",
-    "SEQUENTIAL_BATCH_CONCEPTS",
     "SequentialBatch",
     "evaluate_columns",
     "game_for",
@@ -74,7 +74,6 @@ __all__ = [
     "switch_root",
 ]
 
-SEQUENTIAL_BATCH_CONCEPTS = ("subgame_perfect",)
 #: Outcomes reached with less probability than this do not count as reached.
 MIN_OUTCOME_PROBABILITY = 1e-12
 #: A batch whose arrays would need more than this many bytes is refused.
@@ -100,12 +99,12 @@ def game_for(scenario: Scenario) -> ExtensiveGame:
 def require_perfect_information(scenario: Scenario) -> ExtensiveGame:
     """The scenario's game tree; a clear error for imperfect information."""
     if scenario.kind != "sequential":
-        raise UsageError(f"'{scenario.name}' is a simultaneous game")
+        raise RequestError(f"'{scenario.name}' is a simultaneous game")
     game = game_for(scenario)
     if not game.perfect_information:
-        raise UsageError(
+        raise RequestError(
             "sweeps of games with imperfect information are not supported yet; "
-            "use sim solve at chosen values"
+            "solve chosen points one at a time"
         )
     return game
 
@@ -323,7 +322,7 @@ class SequentialBatch:
     outcome_probs: FloatArray
     names: tuple[str, ...]
     regret: FloatArray
-    concepts: tuple[str, ...] = SEQUENTIAL_BATCH_CONCEPTS
+    concepts: tuple[str, ...] = SEQUENTIAL_BATCH
     tol: float = 1e-9
     method: str = METHOD
     _memo: dict[str, object] = field(default_factory=dict, repr=False)
@@ -382,7 +381,7 @@ class SequentialBatch:
             SequentialEquilibrium(
                 tuple(behaviour),
                 np.array(self.expected[:, point], float),
-                "subgame_perfect",
+                SUBGAME_PERFECT,
                 self.method,
                 float(self.regret[point]),
                 True,
@@ -413,7 +412,7 @@ def solve_sequential_batch(
     points: Mapping[str, np.ndarray],
     *,
     base: Mapping[str, float] | None = None,
-    concepts: Sequence[str] = SEQUENTIAL_BATCH_CONCEPTS,
+    concepts: Sequence[str] = SEQUENTIAL_BATCH,
     tol: float = 1e-9,
     progress: Callable[[int, int], None] | None = None,
 ) -> SequentialBatch:
@@ -434,17 +433,13 @@ def solve_sequential_batch(
 
     Raises
     ------
-    UsageError
+    RequestError
         For imperfect information, another concept, or a batch too large.
     VerificationError
         If a plan fails the independent check (an internal error).
     """
-    bad = [c for c in concepts if c not in SEQUENTIAL_BATCH_CONCEPTS]
-    if bad:
-        raise UsageError(
-            f"sequential games are analysed by their subgame-perfect equilibria; concept "
-            f"{', '.join(bad)} is not available here (use --concept subgame_perfect)"
-        )
+    where = "batches of sequential games, which follow their subgame-perfect equilibria"
+    check_concepts(concepts, SEQUENTIAL_BATCH, where)
     game = require_perfect_information(scenario)
     overrides: dict[str, float | np.ndarray] = dict(base or {})
     overrides.update({k: np.asarray(v, dtype=float) for k, v in points.items()})
@@ -455,7 +450,7 @@ def solve_sequential_batch(
     }
     per_point = (game.payoff_base.size + 3 * game.n_nodes * (game.n_players + 1)) * 8
     if per_point * size > MAX_BATCH_BYTES:
-        raise UsageError(
+        raise RequestError(
             f"{size:,} points of this game need about {per_point * size / 1024**3:.1f} GiB; "
             "use fewer points"
         )
@@ -487,7 +482,7 @@ def solve_sequential_batch(
         outcome_probs,
         names,
         regret,
-        ("subgame_perfect",),
+        SEQUENTIAL_BATCH,
         tol,
     )
 

@@ -13,33 +13,32 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.errors import UsageError
+from sim.concepts import MIXED_NASH, NASH, PURE_NASH, QRE, SIMULTANEOUS, check_concepts
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.dominance import (
+from sim.solvers.nash.dispatch import nash_equilibria
+from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
+from sim.solvers.qre.logit_fork import LogitFork, logit_forks
+from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
+from sim.solvers.qre.logit_qre import QREPoint
+from sim.solvers.result import Equilibrium
+from sim.solvers.structure.dominance import (
     Dominance,
     EliminationResult,
     dominated_moves,
     iterated_elimination,
 )
-from sim.solvers.logit_fork import LogitFork, logit_forks
-from sim.solvers.logit_limit import limiting_logit_equilibrium
-from sim.solvers.logit_qre import QREPoint
-from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
-from sim.solvers.pure_nash import pure_nash
-from sim.solvers.result import Equilibrium
-from sim.solvers.security import SecurityLevel, mixed_security_levels, pure_security_levels
-from sim.solvers.support_enumeration import all_equilibria
-from sim.solvers.two_player import bimatrix_equilibria
-from sim.solvers.verify import verified
-from sim.solvers.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
+from sim.solvers.structure.pareto import is_pareto_optimal, pareto_optimal_profiles
+from sim.solvers.structure.security import (
+    SecurityLevel,
+    mixed_security_levels,
+    pure_security_levels,
+)
+from sim.solvers.verify import deviation_payoffs, verified
 
-__all__ = ["NASH_CONCEPTS", "GameAnalysis", "SolveOptions", "solve_game"]
-
-NASH_CONCEPTS = ("pure_nash", "mixed_nash")
+__all__ = ["GameAnalysis", "SolveOptions", "solve_game"]
 
 #: Games with more pure profiles than this get no dominance/security/Pareto analysis.
 MAX_STRUCTURE_PROFILES = 100_000
-SUPPORTED = ("pure_nash", "mixed_nash", "qre")
 
 #: Precision used for the QRE prediction when none is given.
 DEFAULT_LAMBDAS = (1.0,)
@@ -49,7 +48,7 @@ DEFAULT_LAMBDAS = (1.0,)
 class SolveOptions:
     """Settings of one solve: which concepts, and the tolerances used."""
 
-    concepts: tuple[str, ...] = NASH_CONCEPTS
+    concepts: tuple[str, ...] = NASH
     qre_lambdas: tuple[float, ...] = DEFAULT_LAMBDAS
     tol: float = 1e-9
     verify_tol: float = 1e-9
@@ -78,6 +77,17 @@ class GameAnalysis:
         which the extreme points are listed).
     notes
         Plain-language remarks for the report.
+    deviation_payoffs
+        Per equilibrium, per player: the payoff of each of the player's moves
+        against the others' equilibrium play (why nobody gains by deviating).
+    qre_limit_match
+        Index into ``equilibria`` of the equilibrium the logit limit equals
+        (within 1e-6 per probability), or None.
+    qre_forks
+        Where the logit branch forks, with the verified equilibrium each new
+        arm leads to (:func:`~sim.solvers.qre.logit_fork.logit_forks`).
+    qre_fork_matches
+        Per fork, per arm: the index into ``equilibria`` it equals, or None.
     """
 
     game: NormalFormGame
@@ -96,7 +106,10 @@ class GameAnalysis:
     zero_sum: ZeroSumSolution | None = None
     qre: tuple[QREPoint, ...] = ()
     qre_limit: Equilibrium | None = None
+    qre_limit_match: int | None = None
     qre_forks: tuple[LogitFork, ...] = ()
+    qre_fork_matches: tuple[tuple[int | None, ...], ...] = ()
+    deviation_payoffs: tuple[tuple[np.ndarray, ...], ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -105,22 +118,21 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
 
     Raises
     ------
-    UsageError
-        For a concept this command cannot compute for a simultaneous game.
+    RequestError
+        For a concept that is not computed for simultaneous games.
     VerificationError
         If a computed equilibrium fails the independent best-response check
         (an internal error: never silently dropped).
     """
     options = options or SolveOptions()
-    unknown = [c for c in options.concepts if c not in SUPPORTED]
-    if unknown:
-        raise UsageError(
-            f"concept {', '.join(unknown)} is not available for simultaneous games here; "
-            f"available: {', '.join(SUPPORTED)}"
-        )
+    check_concepts(options.concepts, SIMULTANEOUS, "simultaneous games")
     found, methods, complete, degenerate, notes = _equilibria(game, options)
     checked = verified(found, game.payoffs, tol=options.verify_tol)
     pareto = tuple(is_pareto_optimal(game.payoffs, eq.payoffs) for eq in checked)
+    players = range(game.n_players)
+    deviations = tuple(
+        tuple(deviation_payoffs(game.payoffs, eq.strategies, p) for p in players) for eq in checked
+    )
     analysis = GameAnalysis(
         game=game,
         equilibria=checked,
@@ -130,8 +142,9 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         degenerate=degenerate,
         notes=tuple(notes),
         pareto_equilibria=pareto,
+        deviation_payoffs=deviations,
     )
-    if "qre" in options.concepts:
+    if QRE in options.concepts:
         analysis = _with_qre(analysis)
     if not options.structure:
         return analysis
@@ -150,7 +163,7 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
     """Logit QRE points at the requested precisions, and the limiting logit equilibrium."""
     from dataclasses import replace
 
-    from sim.solvers.logit_qre import logit_qre_at
+    from sim.solvers.qre.logit_qre import logit_qre_at
 
     u = analysis.game.payoffs
     points = logit_qre_at(u, list(analysis.options.qre_lambdas))
@@ -160,50 +173,44 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
         replace(fork, arms=tuple(verified(list(fork.arms), u, tol=tol)))
         for fork in logit_forks(u, tol=tol)
     )
-    return replace(analysis, qre=tuple(points), qre_limit=limit, qre_forks=forks)
+    return replace(
+        analysis,
+        qre=tuple(points),
+        qre_limit=limit,
+        qre_limit_match=_match(analysis.equilibria, limit),
+        qre_forks=forks,
+        qre_fork_matches=tuple(
+            tuple(_match(analysis.equilibria, arm) for arm in fork.arms) for fork in forks
+        ),
+    )
+
+
+def _match(equilibria: Sequence[Equilibrium], eq: Equilibrium) -> int | None:
+    """Index of the listed equilibrium equal to ``eq`` (1e-6 per probability), or None."""
+    return next(
+        (
+            i
+            for i, other in enumerate(equilibria)
+            if all(
+                np.allclose(a, b, atol=1e-6)
+                for a, b in zip(other.strategies, eq.strategies, strict=True)
+            )
+        ),
+        None,
+    )
 
 
 def _equilibria(
     game: NormalFormGame, options: SolveOptions
 ) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str]]:
+    """The equilibria of the requested Nash concepts, by the one dispatcher's policy."""
     concepts = options.concepts
-    methods: dict[str, str] = {}
-    notes: list[str] = []
-    degenerate = False
-    complete = True
-    if "mixed_nash" in concepts and game.n_players == 2:
-        a, b = game.bimatrix()
-        result = bimatrix_equilibria(a, b, tol=options.tol)
-        methods["mixed_nash"] = result.method
-        degenerate = result.degenerate
-        notes.extend(result.notes)
-        pairs = _split_by_kind(result.equilibria, keep_pure="pure_nash" in concepts)
-        if "pure_nash" in concepts:
-            methods["pure_nash"] = result.method
-        return pairs, methods, result.complete, degenerate, notes
-    eqs: list[Equilibrium] = []
-    if "pure_nash" in concepts and "mixed_nash" not in concepts:
-        pure = pure_nash(game.payoffs, tol=options.tol)
-        methods["pure_nash"] = pure.method
-        eqs.extend(pure.equilibria)
-    if "mixed_nash" in concepts:
-        result = all_equilibria(game.payoffs, tol=options.tol)
-        methods["mixed_nash"] = result.method
-        complete, degenerate = result.complete, result.degenerate
-        notes.extend(result.notes)
-        found = list(result.equilibria)
-        if not found:
-            found = [limiting_logit_equilibrium(game.payoffs)]
-            methods["mixed_nash"] = "logit_limit"
-            notes.append(
-                "Enumeration found no equilibrium within its budget; the one listed is "
-                "the limit of the logit QRE branch. The list may be incomplete."
-            )
-        keep = "pure_nash" in concepts
-        if keep:
-            methods["pure_nash"] = methods["mixed_nash"]
-        return _split_by_kind(found, keep_pure=keep), methods, complete, degenerate, notes
-    return eqs, methods, complete, degenerate, notes
+    if not set(NASH) & set(concepts):
+        return [], {}, True, False, []
+    result = nash_equilibria(game.payoffs, tol=options.tol, mixed=MIXED_NASH in concepts)
+    methods = {c: result.method for c in NASH if c in concepts}
+    found = _split_by_kind(result.equilibria, keep_pure=PURE_NASH in concepts)
+    return found, methods, result.complete, result.degenerate, list(result.notes)
 
 
 def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equilibrium]:
@@ -211,15 +218,15 @@ def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equ
     pure = [eq for eq in found if eq.is_pure]
     pure.sort(key=lambda eq: eq.pure_profile() or ())
     mixed = [eq for eq in found if not eq.is_pure]
-    out = [_relabel(eq, "pure_nash") for eq in pure] if keep_pure else []
-    return out + [_relabel(eq, "mixed_nash") for eq in mixed]
+    out = [_relabel(eq, PURE_NASH) for eq in pure] if keep_pure else []
+    return out + [_relabel(eq, MIXED_NASH) for eq in mixed]
 
 
 def _relabel(eq: Equilibrium, concept: str) -> Equilibrium:
     from dataclasses import replace
 
     strategies = eq.strategies
-    if concept == "pure_nash":
+    if concept == PURE_NASH:
         strategies = tuple(np.where(s >= 0.5, 1.0, 0.0) for s in eq.strategies)
     return replace(eq, concept=concept, strategies=strategies)
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import numpy as np
 
 from sim.analysis.selection import RULES
 from sim.cli.outputs import check_output
-from sim.errors import UsageError
+from sim.errors import RequestError, UsageError
 from sim.scenario.model import Scenario
-from sim.scenario.parameters import parameter_env
-from sim.suggest import closest
+from sim.scenario.parameters import check_parameter_name, parameter_env
 
 __all__ = [
     "MAX_POINTS",
     "common_arguments",
+    "concept_option",
     "current_value",
     "load_for_analysis",
     "output_arguments",
@@ -30,13 +31,10 @@ MAX_POINTS = 1_000_000
 def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tuple[str, np.ndarray]:
     """``NAME=FROM:TO[:STEPS]``, or ``NAME`` alone for the parameter's own range."""
     name, sep, spec = text.partition("=")
-    names = [p.name for p in scenario.parameters]
-    if name not in names:
-        close = closest(name, names)
-        hint = f" (did you mean '{close}'?)" if close else ""
-        raise UsageError(
-            f"{text!r}: unknown parameter '{name}'{hint}; known: {', '.join(names) or 'none'}"
-        )
+    try:
+        check_parameter_name(name, scenario.parameters)
+    except RequestError as exc:
+        raise UsageError(f"{text!r}: {exc}") from None
     if not sep:
         param = scenario.parameter(name)
         for sweep in scenario.analysis.sweeps:
@@ -91,23 +89,26 @@ def output_arguments(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def parse_concepts(text: str | None, scenario: Scenario) -> tuple[str, ...]:
-    """The ``--concept`` list, checked against the kind of game (default: the kind's)."""
+    """The ``--concept`` list of an analysis, checked against the kind of game (or its default)."""
     from sim.analysis.batch import default_concepts
 
     if text is None:
         return default_concepts(scenario)
+    return concept_option(text, lambda names: default_concepts(scenario, names))
+
+
+def concept_option(
+    text: str, check: Callable[[tuple[str, ...]], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The names of a ``--concept`` list, passed through ``check`` (a library validator).
+
+    The library's :class:`~sim.errors.RequestError` becomes a usage error naming the option.
+    """
     names = tuple(c.strip() for c in text.split(",") if c.strip())
-    if scenario.kind == "sequential":
-        if names != ("subgame_perfect",):
-            raise UsageError(
-                f"--concept {text!r}: {scenario.name!r} is a sequential game, analysed by its "
-                "subgame-perfect equilibria; use --concept subgame_perfect or leave it out"
-            )
-        return names
-    bad = [c for c in names if c not in ("pure_nash", "mixed_nash")]
-    if bad or not names:
-        raise UsageError(f"--concept {text!r}: choose pure_nash or pure_nash,mixed_nash")
-    return names
+    try:
+        return check(names)
+    except RequestError as exc:
+        raise UsageError(f"--concept {text!r}: {exc}") from None
 
 
 def load_for_analysis(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:

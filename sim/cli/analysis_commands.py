@@ -137,7 +137,7 @@ def _grid_args(parser: argparse.ArgumentParser) -> None:
 
 def _run_grid(args: argparse.Namespace) -> int:
     from sim.analysis.sweep import grid
-    from sim.report.sensitivity import grid_text
+    from sim.report.sensitivity import grid_document, grid_text
 
     scenario, overrides = load_for_analysis(args)
     if args.x is None or args.y is None:
@@ -163,14 +163,7 @@ def _run_grid(args: argparse.Namespace) -> int:
     )
     bar.close()
     if args.json:
-        doc = {
-            "x": {"parameter": result.x, "values": result.x_values.tolist()},
-            "y": {"parameter": result.y, "values": result.y_values.tolist()},
-            "select": result.rule,
-            "labels": list(result.labels),
-            "regions": result.regions.tolist(),
-        }
-        print(json.dumps(doc, indent=1))
+        print(json.dumps(grid_document(result), indent=1))
     else:
         print(grid_text(result))
 
@@ -264,7 +257,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
 
 
 def _check_outcome(scenario: Scenario, name: str) -> None:
-    from sim.suggest import closest
+    from sim.errors import did_you_mean
 
     known = list(
         dict.fromkeys(
@@ -277,10 +270,8 @@ def _check_outcome(scenario: Scenario, name: str) -> None:
 
         known = list(dict.fromkeys([*known, *outcome_names(game_for(scenario))]))
     if name not in known:
-        close = closest(name, known)
-        hint = f" (did you mean '{close}'?)" if close else ""
         raise UsageError(
-            f"--outcome {name!r}: no outcome has that label{hint}; labels: "
+            f"--outcome {name!r}: no outcome has that label{did_you_mean(name, known)}; labels: "
             f"{', '.join(known) or 'none (add labels to the scenario)'}"
         )
 

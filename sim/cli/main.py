@@ -16,7 +16,7 @@ from sim import __version__
 from sim.cli import commands
 from sim.cli.analysis_commands import ANALYSIS_COMMANDS
 from sim.cli.plot_command import PLOT_COMMAND
-from sim.errors import ScenarioError, SimError, UsageError
+from sim.errors import RequestError, ScenarioError, SimError, UsageError
 
 __all__ = ["build_parser", "main"]
 
@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
         return exc.exit_status
+    except RequestError as exc:
+        # the library refused what the command line asked for: a usage error
+        print(f"sim: {exc}", file=sys.stderr)
+        return UsageError.exit_status
     except SimError as exc:
         print(f"sim: {exc}", file=sys.stderr)
         return exc.exit_status

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from sim.arrays import FloatArray, IntArray
 from sim.errors import Location, ScenarioError
 from sim.scenario.model import Formula, Label, Value
 from sim.scenario.parameters import batch_size
@@ -58,8 +59,6 @@ MAX_VALUE_BYTES = 1024**3
 #: Chance probabilities may be this far below 0 or their sum this far from 1.
 PROB_TOL = 1e-9
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 Behaviour = tuple[FloatArray, ...]
 
 

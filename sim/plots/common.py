@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
-from sim.errors import UsageError
+from sim.errors import RequestError
 
 __all__ = [
     "FORMATS",
@@ -310,7 +310,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
 
     Raises
     ------
-    UsageError
+    RequestError
         For another suffix, a directory that does not exist or a file that
         cannot be written.
     """
@@ -318,13 +318,13 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:
         shown = f"'{target.suffix}'" if target.suffix else "no suffix"
-        raise UsageError(
+        raise RequestError(
             f"cannot save a plot as '{target}' ({shown}): use a file name ending in "
             f"{', '.join(FORMATS)}"
         )
     folder = target.parent
     if not folder.is_dir():
-        raise UsageError(f"cannot save a plot as '{target}': directory '{folder}' does not exist")
+        raise RequestError(f"cannot save a plot as '{target}': directory '{folder}' does not exist")
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
     temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
@@ -338,6 +338,6 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
         with contextlib.suppress(OSError):
             temp.unlink()
         if isinstance(exc, OSError):
-            raise UsageError(f"cannot save a plot as '{target}': {exc.strerror or exc}") from exc
+            raise RequestError(f"cannot save a plot as '{target}': {exc.strerror or exc}") from exc
         raise
     return target

@@ -14,7 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
-from sim.errors import UsageError
+from sim.concepts import SUBGAME_PERFECT
+from sim.errors import RequestError
+from sim.formatting import format_number
 from sim.games.extensive import CHANCE, DECISION, LEAF, ExtensiveGame, PointValues
 from sim.plots.common import (
     figure_inches,
@@ -33,7 +35,6 @@ from sim.plots.tree_layout import (
 from sim.plots.tree_marks import PATH_COLOUR as _PATH
 from sim.plots.tree_marks import TREE_PALETTE, legend
 from sim.plots.tree_marks import leaves as draw_leaves
-from sim.report.table import format_number
 
 __all__ = ["MAX_LEAVES", "TREE_PALETTE", "TreeLayout", "plot_tree", "tree_layout"]
 
@@ -86,16 +87,16 @@ def plot_tree(
 
     Raises
     ------
-    UsageError
+    RequestError
         If the tree has more than :data:`MAX_LEAVES` leaves, or
         ``equilibrium`` is out of range.
     """
     game, values, profile, note = _inputs(source, values, profile, equilibrium)
     leaves = len(game.leaves)
     if leaves > MAX_LEAVES:
-        raise UsageError(
+        raise RequestError(
             f"the game tree has {leaves} leaves, too many to draw legibly (at most "
-            f"{MAX_LEAVES}); use `sim show` for the tree as text"
+            f"{MAX_LEAVES}); print it as text instead"
         )
     layout = tree_layout(game)
     depth = int(layout.level.max()) if game.n_nodes else 0
@@ -139,7 +140,7 @@ def _inputs(
         game, values = source.game, values or source.values
         if profile is None and source.equilibria:
             if not 0 <= index < len(source.equilibria):
-                raise UsageError(
+                raise RequestError(
                     f"equilibrium {index} does not exist: there are {len(source.equilibria)}"
                 )
             profile = source.equilibria[index]
@@ -168,7 +169,7 @@ def _inputs(
 
 def _describe(eq: SequentialEquilibrium) -> str:
     kind = "pure" if eq.is_pure else "mixed"
-    if eq.concept == "subgame_perfect":
+    if eq.concept == SUBGAME_PERFECT:
         return f"{kind} subgame-perfect equilibrium"
     if eq.subgame_perfect:
         return f"{kind} Nash equilibrium (also subgame perfect)"

@@ -11,7 +11,7 @@ under more than :data:`LEAF_LABELS_ACROSS` leaves the outcome names are
 written upwards, and the figure grows downwards to hold them.
 
 >>> tree_figsize(20, 5, 3, leaf_label_room(["Deal invoked - shield switched on"] * 20, 20, 7.5))
-(16.0, 12.0)
+(16.0, 11.2)
 """
 
 from __future__ import annotations

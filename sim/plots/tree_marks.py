@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
+from sim.formatting import format_number
 from sim.games.extensive import CHANCE, ExtensiveGame, PointValues
 from sim.plots.common import OKABE_ITO, PALETTE, line, wrap
 from sim.plots.tree_layout import LEAF_LABEL_WIDTH, LEAF_LABELS_ACROSS, TreeLayout
-from sim.report.table import format_number
 
 __all__ = ["PATH_COLOUR", "TREE_PALETTE", "leaves", "legend"]
 

@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sim.concepts import QRE
 from sim.games.normal_form import NormalFormGame, outcome_label
 from sim.report.structure_json import structure_document
 from sim.scenario.model import Scenario
@@ -34,7 +35,7 @@ from sim.solvers.result import Equilibrium, outcome_distribution
 
 if TYPE_CHECKING:
     from sim.analysis.solve import GameAnalysis
-    from sim.solvers.logit_qre import QREPoint
+    from sim.solvers.qre.logit_qre import QREPoint
 
 __all__ = ["SIGNIFICANT_DIGITS", "dumps", "equilibrium_entry", "round_floats", "solve_document"]
 
@@ -126,7 +127,7 @@ def solve_document(scenario: Scenario, analysis: GameAnalysis) -> dict[str, Any]
 
 def _as_equilibrium(point: QREPoint) -> Equilibrium:
     """A QRE point in the shape of an equilibrium entry (concept ``qre``)."""
-    return Equilibrium(point.strategies, point.payoffs, "qre", "logit_path_following")
+    return Equilibrium(point.strategies, point.payoffs, QRE, "logit_path_following")
 
 
 def round_floats(value: Any) -> Any:

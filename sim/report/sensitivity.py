@@ -22,6 +22,8 @@ from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sweep import GridResult, SweepResult
 from sim.analysis.thresholds import ThresholdResult, threshold_sentence
 from sim.analysis.tornado import TornadoResult
+from sim.concepts import PURE_NASH, SUBGAME_PERFECT
+from sim.formatting import format_number
 from sim.games.normal_form import NormalFormGame
 from sim.report.json_out import equilibrium_entry
 from sim.report.sequential_sweep import (
@@ -30,7 +32,6 @@ from sim.report.sequential_sweep import (
     sequential_sweep_json,
     tie_note,
 )
-from sim.report.table import format_number
 
 if TYPE_CHECKING:
     from sim.analysis.montecarlo import MonteCarloResult
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 SPE_SELECTION = "subgame-perfect equilibrium by backward induction"
 
 __all__ = [
+    "grid_document",
     "grid_text",
     "montecarlo_document",
     "montecarlo_text",
@@ -82,7 +84,7 @@ class _PureEntries:
         values = self.batch.payoffs[point][(slice(None), *profile)]
         pays = ", ".join(f"{n}: {float(v)!r}" for n, v in zip(self.players, values, strict=True))
         return (
-            f'{{"concept": "pure_nash", "strategies": {strategies}, "payoffs": {{{pays}}}, '
+            f'{{"concept": "{PURE_NASH}", "strategies": {strategies}, "payoffs": {{{pays}}}, '
             f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
         )
 
@@ -123,7 +125,7 @@ def _pure_entries_by_point(batch: BatchSolution, pure: _PureEntries) -> list[lis
         strategies, outcomes = pure.pieces(tuple(row[1:]))
         pays = ", ".join(f"{n}: {v!r}" for n, v in zip(names, values, strict=True))
         out[row[0]].append(
-            f'{{"concept": "pure_nash", "strategies": {strategies}, "payoffs": {{{pays}}}, '
+            f'{{"concept": "{PURE_NASH}", "strategies": {strategies}, "payoffs": {{{pays}}}, '
             f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
         )
     return out
@@ -227,7 +229,7 @@ def sweep_text(
 def thresholds_text(result: ThresholdResult, current: float | None, *, header: bool = True) -> str:
     """Flip points as sentences."""
     lines = []
-    sequential = "subgame_perfect" in result.concepts
+    sequential = SUBGAME_PERFECT in result.concepts
     if header:
         how = SPE_SELECTION if sequential else f"selection: {result.rule}"
         lines.append(
@@ -260,10 +262,21 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
             }
         )
     doc: dict[str, Any] = {"parameter": result.parameter, "select": result.rule}
-    if "subgame_perfect" in result.concepts:
-        doc["concept"] = "subgame_perfect"
+    if SUBGAME_PERFECT in result.concepts:
+        doc["concept"] = SUBGAME_PERFECT
     doc["thresholds"] = out
     return doc
+
+
+def grid_document(result: GridResult) -> dict[str, Any]:
+    """``{"x": {"parameter", "values"}, "y": {...}, "select", "labels", "regions"}``."""
+    return {
+        "x": {"parameter": result.x, "values": result.x_values.tolist()},
+        "y": {"parameter": result.y, "values": result.y_values.tolist()},
+        "select": result.rule,
+        "labels": list(result.labels),
+        "regions": result.regions.tolist(),
+    }
 
 
 def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:

@@ -13,13 +13,13 @@ not credible. :func:`sequential_document` (from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
+from sim.concepts import MIXED_NASH, NASH, PURE_NASH, SUBGAME_PERFECT
+from sim.formatting import format_number, format_probability
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
-from sim.report.table import format_number
 from sim.report.wording import method_words, plural, wrap_assignments
 from sim.scenario.model import Scenario
 
@@ -36,13 +36,6 @@ def _num(x: float) -> str:
     return format_number(float(x), 4)
 
 
-def _prob(p: float) -> str:
-    frac = Fraction(p).limit_denominator(64)
-    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
-        return f"{frac} ({p:.4g})"
-    return format_number(p, 4)
-
-
 def _pays(game: ExtensiveGame, vec: FloatArray) -> str:
     return ", ".join(f"{p} {_num(v)}" for p, v in zip(game.players, vec, strict=True))
 
@@ -50,9 +43,9 @@ def _pays(game: ExtensiveGame, vec: FloatArray) -> str:
 def sequential_text(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     """The whole report as text."""
     parts = [_header(scenario, analysis)]
-    if "subgame_perfect" in analysis.concepts:
+    if SUBGAME_PERFECT in analysis.concepts:
         parts.append(_spe_section(scenario, analysis))
-    if {"pure_nash", "mixed_nash"} & set(analysis.concepts):
+    if set(NASH) & set(analysis.concepts):
         parts.append(_nash_section(analysis))
     return "\n\n".join(p for p in parts if p)
 
@@ -78,7 +71,7 @@ def _header(scenario: Scenario, analysis: SequentialAnalysis) -> str:
 
 def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     eqs = analysis.subgame_perfect
-    method = method_words(dict(analysis.methods).get("subgame_perfect", ""))
+    method = method_words(dict(analysis.methods).get(SUBGAME_PERFECT, ""))
     lines = [f"Subgame-perfect equilibria: {len(eqs)} found ({method})."]
     if analysis.spe_complete and analysis.perfect_information:
         lines.append("This is every pure subgame-perfect equilibrium.")
@@ -93,8 +86,8 @@ def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     if len(eqs) > MAX_STORIES:
         lines.append("")
         lines.append(
-            f"... and {len(eqs) - MAX_STORIES} more (see --json); they differ off the path "
-            "or where players are indifferent."
+            f"... and {len(eqs) - MAX_STORIES} more (all are in the JSON document); they differ "
+            "off the path or where players are indifferent."
         )
     return "\n".join(lines)
 
@@ -155,7 +148,9 @@ def _path(
         lines.append(sp + head)
         for k, p in reversed(branch):
             stack.append((kids[k], pad + 4, ""))
-            stack.append((-1, 0, f"{sp}  {game.node_moves[x][k]}, probability {_prob(p)}:"))
+            stack.append(
+                (-1, 0, f"{sp}  {game.node_moves[x][k]}, probability {format_probability(p)}:")
+            )
     if stack:
         lines.append(" " * 5 + "...")
     return lines
@@ -179,7 +174,7 @@ def _mix_text(
 ) -> str:
     i = int(game.owner[x])
     player, moves = game.players[i], game.node_moves[x]
-    mix = ", ".join(f"{moves[k]} {_prob(p)}" for k, p in branch)
+    mix = ", ".join(f"{moves[k]} {format_probability(p)}" for k, p in branch)
     return f"{player} mixes {mix} (each gives {player} {_num(vals[x, i])}):"
 
 
@@ -220,7 +215,7 @@ def _support_text(moves: Sequence[str], b: FloatArray) -> str:
     support = [(m, float(p)) for m, p in zip(moves, b, strict=True) if p > 1e-12]
     if len(support) == 1:
         return support[0][0]
-    return ", ".join(f"{m} {_prob(p)}" for m, p in support)
+    return ", ".join(f"{m} {format_probability(p)}" for m, p in support)
 
 
 def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) -> str:
@@ -236,9 +231,9 @@ def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquili
 
 def _nash_section(analysis: SequentialAnalysis) -> str:
     game, values, eqs = analysis.game, analysis.values, analysis.nash
-    pure = sum(eq.concept == "pure_nash" for eq in eqs)
+    pure = sum(eq.concept == PURE_NASH for eq in eqs)
     methods = dict(analysis.methods)
-    method = methods.get("pure_nash") or methods.get("mixed_nash", "")
+    method = methods.get(PURE_NASH) or methods.get(MIXED_NASH, "")
     shape = " x ".join(map(str, analysis.reduced_shape or ())) or "no"
     perfect = sum(eq.subgame_perfect for eq in eqs)
     lines = [
@@ -254,7 +249,7 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
             "This list of Nash equilibria of the strategic form is incomplete (see the notes)"
             + (
                 "; the list of subgame-perfect equilibria above is complete."
-                if analysis.spe_complete and "subgame_perfect" in analysis.concepts
+                if analysis.spe_complete and SUBGAME_PERFECT in analysis.concepts
                 else "."
             ),
         )
@@ -270,7 +265,7 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
 def _nash_lines(
     game: ExtensiveGame, values: PointValues, i: int, eq: SequentialEquilibrium
 ) -> list[str]:
-    kind = "Pure" if eq.concept == "pure_nash" else "Mixed"
+    kind = "Pure" if eq.concept == PURE_NASH else "Mixed"
     lines = [f"{i}. {kind} Nash equilibrium: {_outcome_text(game, values, eq)}"]
     if len(game.infosets) <= 12:
         for h, b in zip(game.infosets, eq.behaviour, strict=True):

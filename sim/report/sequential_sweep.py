@@ -24,7 +24,8 @@ import numpy as np
 
 from sim.analysis.sequential_batch import MIN_OUTCOME_PROBABILITY, SequentialBatch, plan_codes
 from sim.analysis.sweep import SweepResult
-from sim.report.table import format_number
+from sim.concepts import SUBGAME_PERFECT
+from sim.formatting import format_number
 
 __all__ = [
     "SequentialEntries",
@@ -86,7 +87,7 @@ class SequentialEntries:
             for r in order
         )
         return (
-            f'{{"concept": "subgame_perfect", "strategies": {self.strategies(point)}, '
+            f'{{"concept": "{SUBGAME_PERFECT}", "strategies": {self.strategies(point)}, '
             f'"payoffs": {{{self._pays(batch.expected[:, point].tolist())}}}, '
             f'"outcomes": [{outcomes}], "method": {json.dumps(batch.method)}, '
             f'"regret": {_num(batch.regret[point])}, "subgame_perfect": true}}'
@@ -118,7 +119,7 @@ def sequential_sweep_json(result: SweepResult) -> str:
         )
     head = (
         f'{{"parameter": {json.dumps(result.parameter)}, '
-        f'"select": {json.dumps(result.predictions.rule)}, "concept": "subgame_perfect", '
+        f'"select": {json.dumps(result.predictions.rule)}, "concept": "{SUBGAME_PERFECT}", '
         f'"players": {json.dumps(list(batch.game.players))}, '
     )
     return head + '"points": [\n' + ",\n".join(lines) + "\n]}\n"

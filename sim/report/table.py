@@ -15,20 +15,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.formatting import format_number
 from sim.games.normal_form import NormalFormGame
 
-__all__ = ["best_response_mask", "format_number", "payoff_tables"]
+__all__ = ["best_response_mask", "payoff_tables"]
 
 BOLD_GREEN = "\033[1;32m"
 REVERSE = "\033[7m"
 RESET = "\033[0m"
-
-
-def format_number(x: float, digits: int = 6) -> str:
-    """A compact rendering: whole numbers without decimals, else ``digits`` significant."""
-    if abs(x - round(x)) < 1e-9 * max(1.0, abs(x)):
-        return str(round(x)) if abs(x) < 1e15 else f"{x:.{digits}g}"
-    return f"{x:.{digits}g}"
 
 
 def best_response_mask(payoffs: np.ndarray, tol: float = 1e-9) -> np.ndarray:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
 from sim.analysis.solve import GameAnalysis
+from sim.concepts import MIXED_NASH, NASH
+from sim.formatting import format_number, format_probability
 from sim.games.normal_form import NormalFormGame, outcome_label
-from sim.report.table import format_number
 from sim.report.wording import list_words, plural, wrap_assignments
 from sim.scenario.model import Scenario
 from sim.solvers.result import Equilibrium, outcome_distribution
-from sim.solvers.verify import deviation_payoffs
 
-__all__ = ["format_probability", "solve_report"]
+__all__ = ["solve_report"]
 
 ORDINAL_WARNING = (
     "Warning: payoffs are ordinal (ranks). Pure equilibria are meaningful, but mixed "
@@ -47,21 +45,13 @@ def _methods_text(methods: tuple[tuple[str, str], ...]) -> str:
     )
 
 
-def format_probability(p: float) -> str:
-    """``3/5 (0.6)`` for a simple fraction, else the decimal."""
-    frac = Fraction(p).limit_denominator(64)
-    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
-        return f"{frac} ({p:.4g})"
-    return format_number(p, 4)
-
-
 def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
     """The whole report as text."""
     game = analysis.game
     parts = [_header(scenario, analysis)]
     if scenario.ordinal:
         parts.append(ORDINAL_WARNING)
-    if any(c in analysis.options.concepts for c in ("pure_nash", "mixed_nash")):
+    if any(c in analysis.options.concepts for c in NASH):
         parts.append(_equilibria_section(scenario, analysis))
     if analysis.qre:
         parts.append(_qre_section(scenario, analysis))
@@ -93,7 +83,7 @@ def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     if (
         analysis.complete
         and analysis.game.n_players == 2
-        and "mixed_nash" in analysis.options.concepts
+        and MIXED_NASH in analysis.options.concepts
     ):
         lines.append("This is every extreme equilibrium of the game.")
     elif analysis.complete:
@@ -127,7 +117,8 @@ def _equilibrium_text(scenario: Scenario, analysis: GameAnalysis, i: int, eq: Eq
     lines.append(f"   Expected payoffs: {pays}")
     if pure is None:
         lines.extend(_outcome_lines(scenario, game, eq))
-    lines.extend(_why_lines(game, eq))
+    if analysis.deviation_payoffs:
+        lines.extend(_why_lines(game, eq, analysis.deviation_payoffs[i - 1]))
     optimal = analysis.pareto_equilibria[i - 1] if analysis.pareto_equilibria else None
     if optimal is not None:
         verdict = (
@@ -162,11 +153,13 @@ def _outcome_lines(
     return lines
 
 
-def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
+def _why_lines(
+    game: NormalFormGame, eq: Equilibrium, deviations: tuple[np.ndarray, ...]
+) -> list[str]:
     """Why no player gains by deviating: its payoff against the best alternative."""
     lines = ["   Why it is an equilibrium:"]
     for p, player in enumerate(game.players):
-        values = deviation_payoffs(game.payoffs, eq.strategies, p)
+        values = deviations[p]
         support = np.flatnonzero(eq.strategies[p] > 1e-12)
         others = [k for k in range(len(values)) if k not in support]
         own = format_number(float(eq.payoffs[p]), 4)
@@ -199,19 +192,23 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
                 for m, x in zip(game.moves[p], point.strategies[p], strict=True)
             )
             lines.append(f"     {player}: {parts}")
-        eq = Equilibrium(point.strategies, point.payoffs, "qre", "logit")
-        top = outcome_distribution(eq.strategies)[0]
+        top = outcome_distribution(point.strategies)[0]
         label = outcome_label(scenario, game.profile_moves(top[0]))
         name = f'"{label}"' if label else ", ".join(game.profile_moves(top[0]).values())
         lines.append(f"     most likely outcome: {name} ({top[1]:.1%})")
     limit = analysis.qre_limit
     if limit is not None:
-        where = _equilibrium_name(scenario, analysis, limit)
+        where = _equilibrium_name(scenario, analysis, limit, analysis.qre_limit_match)
         several = len(analysis.equilibria) > 1 or analysis.qre_forks
         note = "; the logit limit selects it among several equilibria" if several else ""
         lines.append(f"   As lambda grows the prediction converges to {where}{note}.")
-    for fork in analysis.qre_forks:
-        arms = list_words([_equilibrium_name(scenario, analysis, a) for a in fork.arms])
+    for fork, matches in zip(analysis.qre_forks, analysis.qre_fork_matches, strict=True):
+        arms = list_words(
+            [
+                _equilibrium_name(scenario, analysis, arm, match)
+                for arm, match in zip(fork.arms, matches, strict=True)
+            ]
+        )
         lines.append(
             f"   The logit branch forks near lambda = {format_number(fork.lam, 3)}: the "
             f"prediction above follows one arm; {plural(len(fork.arms), 'other arm')} "
@@ -220,17 +217,16 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     return "\n".join(lines)
 
 
-def _equilibrium_name(scenario: Scenario, analysis: GameAnalysis, eq: Equilibrium) -> str:
-    """``"label" (equilibrium 2 above)`` when listed, else the equilibrium in words."""
+def _equilibrium_name(
+    scenario: Scenario, analysis: GameAnalysis, eq: Equilibrium, match: int | None
+) -> str:
+    """``"label" (equilibrium 2 above)`` when listed (``match``), else the equilibrium in words."""
     game = analysis.game
     pure = eq.pure_profile()
     label = outcome_label(scenario, game.profile_moves(pure)) if pure is not None else None
-    for i, other in enumerate(analysis.equilibria, start=1):
-        if all(
-            np.allclose(a, b, atol=1e-6)
-            for a, b in zip(other.strategies, eq.strategies, strict=True)
-        ):
-            return f'"{label}" (equilibrium {i} above)' if label else f"equilibrium {i} above"
+    if match is not None:
+        where = f"equilibrium {match + 1} above"
+        return f'"{label}" ({where})' if label else where
     parts = [
         f"{player} {_strategy_text(game, p, s)}"
         for p, (player, s) in enumerate(zip(game.players, eq.strategies, strict=True))

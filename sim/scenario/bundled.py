@@ -8,7 +8,7 @@ from pathlib import Path
 from sim.errors import Location, ScenarioError
 from sim.suggest import closest
 
-__all__ = ["bundled_dir", "bundled_scenarios", "resolve_scenario"]
+__all__ = ["ScenarioNotFound", "bundled_dir", "bundled_scenarios", "resolve_scenario"]
 
 
 def bundled_dir() -> Path:
@@ -26,14 +26,20 @@ def bundled_scenarios() -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+class ScenarioNotFound(ScenarioError):
+    """Neither a file nor a bundled scenario has the name given."""
+
+
 def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
     """A path as given if it exists, else the bundled scenario of that name.
 
     Raises
     ------
-    ScenarioError
+    ScenarioNotFound
         When neither exists; the message suggests the closest bundled name,
         or lists them all when none is close.
+    ScenarioError
+        When the path exists but is not a file.
     """
     path = Path(name_or_path)
     if path.is_file():
@@ -47,9 +53,9 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
             return candidate
     names = [p.stem for p in bundled_scenarios()]
     close = closest(stem, names)
-    hint = f"did you mean {close}?" if close else f"bundled: {', '.join(names)};"
-    raise ScenarioError.single(
+    hint = f"did you mean {close}?" if close else f"bundled: {', '.join(names)}"
+    raise ScenarioNotFound.single(
         Location(str(path)),
         "",
-        f"no such file, and no bundled scenario of that name ({hint} see `sim list`)",
+        f"no such file, and no bundled scenario of that name ({hint})",
     )

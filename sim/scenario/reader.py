@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from sim.errors import MAX_DIAGNOSTICS, Diagnostic, Location, ScenarioError
+from sim.errors import MAX_DIAGNOSTICS, Diagnostic, Location, ScenarioError, did_you_mean
 from sim.expr import ExprError, compile_expr
 from sim.scenario.model import Formula
 from sim.suggest import closest
@@ -30,12 +30,6 @@ def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A `` (did you mean 'x'?)`` suffix, or an empty string."""
-    close = closest(word, choices)
-    return f" (did you mean '{close}'?)" if close else ""
 
 
 class Reader:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from sim.concepts import ALL
 from sim.scenario.model import AnalysisSettings, GridSpec, MonteCarloSpec, SolveSettings, SweepSpec
 from sim.scenario.reader import Reader, did_you_mean, join_path
 from sim.yamlio import Node
 
-__all__ = ["CONCEPTS", "read_analysis", "read_solve"]
+__all__ = ["read_analysis", "read_solve"]
 
-CONCEPTS = ("pure_nash", "mixed_nash", "subgame_perfect", "qre")
 MAX_STEPS = 1_000_000
 MAX_SAMPLES = 10_000_000
 
@@ -27,12 +27,13 @@ def read_solve(reader: Reader, node: Node | None) -> SolveSettings:
         for i, item in enumerate(reader.sequence(fields["concepts"], "solve.concepts") or []):
             path = join_path("solve.concepts", i)
             name = reader.text(item, path)
-            if name is not None and name not in CONCEPTS:
+            known = ALL
+            if name is not None and name not in known:
                 reader.error(
                     item,
                     path,
-                    f"unknown concept '{name}'{did_you_mean(name, CONCEPTS)}"
-                    f"; known: {', '.join(CONCEPTS)}",
+                    f"unknown concept '{name}'{did_you_mean(name, known)}"
+                    f"; known: {', '.join(known)}",
                 )
             elif name is not None:
                 concepts.append(name)

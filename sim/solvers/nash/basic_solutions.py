@@ -31,13 +31,10 @@ from functools import cache
 from itertools import combinations
 
 import numpy as np
-import numpy.typing as npt
+
+from sim.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = ["basic_solutions"]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,19 @@
-"""Nash equilibria of a reduced strategic form, with the right method for its size.
+"""Nash equilibria of a reduced strategic form.
 
 * one active player: its best plans (every pure maximiser; mixtures of tied
   plans are equilibria too and are not listed separately);
-* two players: every extreme equilibrium by vertex enumeration
-  (:func:`sim.solvers.vertex_enumeration.extreme_equilibria`; von Stengel 2002);
-* three or more: every pure equilibrium
-  (:func:`sim.solvers.pure_nash.pure_nash`), plus the mixed ones found by
-  support enumeration (:func:`sim.solvers.support_enumeration.all_equilibria`;
-  McKelvey & McLennan 1996) when the form has at most
-  :data:`MAX_SUPPORT_ENUMERATION` profiles; otherwise pure equilibria only,
-  with a note.
+* two or more: every Nash equilibrium by
+  :func:`sim.solvers.nash.dispatch.nash_equilibria`, the one policy ``sim
+  solve`` and the sensitivity batches use too (vertex enumeration for two
+  players, support enumeration for more, within its size budget; von Stengel
+  2002; McKelvey & McLennan 1996); with ``mixed=False`` three or more players
+  get their pure equilibria only.
 
 Every equilibrium returned passes :func:`sim.solvers.verify.check_equilibrium`
-on the form it came from.
-"""
+on the form it came from."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,16 +21,10 @@ import numpy as np
 
 from sim.games.extensive import FloatArray
 from sim.games.reduced_form import ReducedForm
-from sim.solvers.pure_nash import pure_nash
-from sim.solvers.two_player import bimatrix_equilibria
+from sim.solvers.nash.dispatch import nash_equilibria
 from sim.solvers.verify import check_equilibrium, payoff_range
 
-__all__ = ["MAX_SUPPORT_ENUMERATION", "FormEquilibrium", "FormSolution", "solve_reduced_form"]
-
-#: Forms with at most this many pure profiles also get support enumeration (3+ players).
-MAX_SUPPORT_ENUMERATION = 512
-#: Time budget of support enumeration on one form (seconds).
-SUPPORT_SECONDS = 10.0
+__all__ = ["FormEquilibrium", "FormSolution", "solve_reduced_form"]
 
 
 @dataclass(frozen=True)
@@ -73,13 +63,11 @@ def solve_reduced_form(
         return FormSolution((eq,), "expectation", True, False)
     if k == 1:
         return _one_player(rf, tol, limit)
-    if k == 2:
-        found = bimatrix_equilibria(rf.payoffs[0], rf.payoffs[1], tol=tol)
-        profiles = [eq.strategies for eq in found.equilibria]
-        return _finish(
-            rf, profiles, found.method, found.complete, found.degenerate, found.notes, tol, limit
-        )
-    return _many_players(rf, tol, mixed, limit)
+    found = nash_equilibria(rf.payoffs, tol=tol, mixed=mixed or k == 2)
+    profiles = [eq.strategies for eq in found.equilibria]
+    return _finish(
+        rf, profiles, found.method, found.complete, found.degenerate, found.notes, tol, limit
+    )
 
 
 def _one_player(rf: ReducedForm, tol: float, limit: int) -> FormSolution:
@@ -94,43 +82,6 @@ def _one_player(rf: ReducedForm, tol: float, limit: int) -> FormSolution:
             "an equilibrium",
         )
     return _finish(rf, mixed, "best_plan", True, best.size > 1, notes, tol, limit)
-
-
-def _many_players(rf: ReducedForm, tol: float, want_mixed: bool, limit: int) -> FormSolution:
-    pure = pure_nash(rf.payoffs, tol=tol)
-    mixed = [eq.strategies for eq in pure.equilibria]
-    notes: list[str] = []
-    size = math.prod(rf.shape)
-    if not want_mixed:
-        return _finish(rf, mixed, pure.method, True, False, (), tol, limit)
-    if size <= MAX_SUPPORT_ENUMERATION:
-        try:
-            from sim.solvers.support_enumeration import all_equilibria
-
-            found = all_equilibria(rf.payoffs, tol=tol, time_limit=SUPPORT_SECONDS)
-        except Exception as exc:
-            notes.append(
-                f"support enumeration failed ({type(exc).__name__}: {exc}); only the "
-                "pure equilibria of the strategic form are listed"
-            )
-            return _finish(rf, mixed, pure.method, False, False, tuple(notes), tol, limit)
-        extra = [eq.strategies for eq in found.equilibria if not eq.is_pure]
-        notes.extend(found.notes)
-        return _finish(
-            rf,
-            mixed + extra,
-            f"{pure.method}+{found.method}",
-            found.complete,
-            found.degenerate,
-            tuple(notes),
-            tol,
-            limit,
-        )
-    notes.append(
-        f"with {len(rf.players)} players and {size:,} pure profiles only the pure equilibria of "
-        "the strategic form are listed; mixed ones may exist"
-    )
-    return _finish(rf, mixed, pure.method, False, False, tuple(notes), tol, limit)
 
 
 def _finish(

@@ -36,7 +36,10 @@ __all__ = ["check_subgame_perfect", "proper_subgames"]
 
 
 def proper_subgames(game: ExtensiveGame) -> list[int]:
-    """Roots of proper subgames, by counting (independent of :mod:`sim.solvers.subgames`)."""
+    """Roots of proper subgames, by counting.
+
+    Independent of :mod:`sim.solvers.extensive.subgames`, which it checks.
+    """
     broken = np.zeros(game.n_nodes, bool)
     for h in game.infosets:
         if len(h.nodes) == 1:

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.solvers.logit_limit import limit_along
-from sim.solvers.logit_qre import _correct, _Game, _tangent, _Tracer
+from sim.solvers.qre.logit_limit import limit_along
+from sim.solvers.qre.logit_qre import _correct, _Game, _tangent, _Tracer
 from sim.solvers.result import Equilibrium
 
 __all__ = ["LogitFork", "logit_forks"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.concepts import PURE_NASH
 from sim.solvers.result import Equilibrium, EquilibriumSet
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "pure_nash_profiles",
 ]
 
-_CONCEPT = "pure_nash"
 _METHOD = "best_response_enumeration"
 _TINY_RANGE = 1e-300
 
@@ -141,7 +141,7 @@ def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
             Equilibrium(
                 strategies=_one_hot(profile, sizes),
                 payoffs=game[(slice(None), *profile)].copy(),
-                concept=_CONCEPT,
+                concept=PURE_NASH,
                 method=_METHOD,
                 regret=float(shortfall[profile]),
             )

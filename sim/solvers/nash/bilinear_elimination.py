@@ -1,7 +1,7 @@
 """Exact elimination for three mixing players with two moves each.
 
 When exactly three players mix, each over two moves, the indifference system
-of a support profile (:mod:`sim.solvers.indifference_system`) has one
+of a support profile (:mod:`sim.solvers.nash.indifference_system`) has one
 unknown per player, ``p_g`` = probability of the second move, and one
 bilinear equation per player in the other two unknowns:
 
@@ -26,9 +26,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from sim.arrays import FloatArray
+
 __all__ = ["applies", "solve"]
 
-FArray = npt.NDArray[np.float64]
 #: Relative size below which a coefficient or denominator counts as zero.
 _ZERO = 1e-10
 #: Largest imaginary part (relative) of a root that is taken to be real.
@@ -40,14 +41,14 @@ def applies(group_sizes: tuple[int, ...]) -> bool:
     return group_sizes == (2, 2, 2)
 
 
-def _bilinear(w: np.ndarray) -> tuple[FArray, FArray, FArray, FArray]:
+def _bilinear(w: np.ndarray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """``A, B, C, E`` of ``f = A + B p_h + C p_k + E p_h p_k`` from ``w`` ``(S, 1, 2, 2)``."""
     d = w[:, 0]
     a = d[:, 0, 0]
     return a, d[:, 1, 0] - a, d[:, 0, 1] - a, a - d[:, 0, 1] - d[:, 1, 0] + d[:, 1, 1]
 
 
-def _mul(p: FArray, q: FArray) -> FArray:
+def _mul(p: FloatArray, q: FloatArray) -> FloatArray:
     """Product of polynomials given by coefficient rows ``(S, m)`` and ``(S, n)``, lowest first."""
     out = np.zeros((p.shape[0], p.shape[1] + q.shape[1] - 1))
     for i in range(p.shape[1]):
@@ -57,7 +58,7 @@ def _mul(p: FArray, q: FArray) -> FArray:
 
 def solve(
     coeffs: tuple[np.ndarray, ...],
-) -> tuple[FArray, npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+) -> tuple[FloatArray, npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
     """Real solutions of ``S`` systems of three bilinear indifference equations.
 
     Parameters
@@ -108,10 +109,10 @@ def solve(
     return pts[keep], own[keep], unresolved
 
 
-Linear = tuple[FArray, FArray, FArray, FArray, tuple[float, float, float, float]]
+Linear = tuple[FloatArray, FloatArray, FloatArray, FloatArray, tuple[float, float, float, float]]
 
 
-def _solutions_at(root: float, lin: Linear, eps: float) -> list[FArray] | None:
+def _solutions_at(root: float, lin: Linear, eps: float) -> list[FloatArray] | None:
     """All ``(p_0, p_1, p_2)`` with ``p_2 = root``, or None for a non-isolated set.
 
     ``p_0 = n0 / d0`` and ``p_1 = n1 / d1`` unless a denominator vanishes. If
@@ -148,7 +149,7 @@ def _linear_root(slope: float, rhs: float, eps: float) -> float | None:
     return None if abs(rhs) <= eps else float("nan")
 
 
-def _real_roots(poly: FArray) -> list[float]:
+def _real_roots(poly: FloatArray) -> list[float]:
     """Real roots (and real parts of nearly real roots) of a quadratic, lowest degree first."""
     top = np.max(np.abs(poly))
     coeffs = poly[::-1].copy()

@@ -1,7 +1,7 @@
 """The limiting logit equilibrium: the Nash equilibrium at the end of the QRE branch.
 
 The principal branch of the logit QRE correspondence (traced by
-:mod:`sim.solvers.logit_qre`) converges in generic games to one Nash
+:mod:`sim.solvers.qre.logit_qre`) converges in generic games to one Nash
 equilibrium as the precision grows (McKelvey and Palfrey 1995): a principled
 selection among several equilibria. Near the end of the branch the likely
 support is read off, the indifference equations on it are solved by Newton's
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.concepts import nash_concept
 from sim.errors import SimError
-from sim.solvers.logit_qre import LogitQREError, _Game, _Tracer
+from sim.solvers.qre.logit_qre import LogitQREError, _Game, _Tracer
 from sim.solvers.result import Equilibrium
 from sim.solvers.verify import check_equilibrium, expected_payoffs
 
@@ -78,7 +79,7 @@ def _limit_from(game: _Game, x: np.ndarray, tol: float) -> Equilibrium | None:
             except SimError:
                 continue
             pure = np.count_nonzero(cand) == game.n
-            concept = "pure_nash" if pure else "mixed_nash"
+            concept = nash_concept(pure)
             pay = expected_payoffs(game.u, strategies)
             return Equilibrium(strategies, pay, concept, "logit_limit", regret)
     return None

@@ -27,13 +27,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
 
+from sim.arrays import FloatArray
 from sim.errors import InternalError, VerificationError
 
 __all__ = ["METHOD", "ZeroSumSolution", "is_zero_sum", "solve_zero_sum"]
 
 METHOD = "linear_programming"
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)

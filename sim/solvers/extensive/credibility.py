@@ -16,7 +16,7 @@ information set within the subgame). Each such information set is a
 
 Information sets that play cannot reach within their subgame under the
 profile are not judged one at a time (a player could then only gain by
-changing several choices at once); :mod:`sim.solvers.spe_check` still
+changing several choices at once); :mod:`sim.solvers.extensive.spe_check` still
 detects such profiles as not subgame perfect.
 """
 
@@ -29,7 +29,7 @@ import numpy as np
 
 from sim.games.extensive import ExtensiveGame, FloatArray, InfoSet, PointValues
 from sim.games.profile_values import node_values, reach
-from sim.solvers.subgames import subgame_roots
+from sim.solvers.extensive.subgames import subgame_roots
 
 __all__ = ["Finding", "credibility_findings"]
 

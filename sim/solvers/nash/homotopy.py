@@ -1,6 +1,6 @@
 """Multihomogeneous homotopy continuation for batches of multilinear systems.
 
-Every system of a batch has the same :class:`~sim.solvers.multilinear.MultilinearStructure`.
+Every system of a batch has the same :class:`~sim.solvers.nash.multilinear.MultilinearStructure`.
 Each group of homogeneous coordinates is fixed to a random affine patch
 ``c_g . x_g = 1`` (Sommese & Wampler 2005, "The Numerical Solution of Systems
 of Polynomials", sec. 3.7), so a solution at infinity of the chart
@@ -33,13 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.multilinear import MultilinearStructure, bezout_assignments, evaluate, values
+from sim.arrays import ComplexArray, FloatArray, IndexArray
+from sim.solvers.nash.multilinear import MultilinearStructure, bezout_assignments, evaluate, values
 
 __all__ = ["PathEnds", "StartSystem", "TrackSettings", "refine", "start_system", "track"]
 
-CArray = npt.NDArray[np.complex128]
-FArray = npt.NDArray[np.float64]
-IArray = npt.NDArray[np.intp]
 Blocks = Sequence[np.ndarray]
 
 
@@ -57,12 +55,12 @@ class StartSystem:
         ``(n_start, N)`` start solutions.
     """
 
-    coeffs: tuple[CArray, ...]
-    patch: CArray
-    solutions: CArray
+    coeffs: tuple[ComplexArray, ...]
+    patch: ComplexArray
+    solutions: ComplexArray
 
 
-def _complex_normal(rng: np.random.Generator, size: tuple[int, ...]) -> CArray:
+def _complex_normal(rng: np.random.Generator, size: tuple[int, ...]) -> ComplexArray:
     return (rng.standard_normal(size) + 1j * rng.standard_normal(size)) / np.sqrt(2.0)
 
 
@@ -136,12 +134,12 @@ class PathEnds:
         underflow well before the end, iteration cap or deadline).
     """
 
-    x: CArray
-    owner: IArray
+    x: ComplexArray
+    owner: IndexArray
     failed: npt.NDArray[np.bool_]
 
 
-def _solve(mat: CArray, rhs: CArray) -> CArray:
+def _solve(mat: ComplexArray, rhs: ComplexArray) -> ComplexArray:
     """Batched ``mat^-1 rhs``; pseudo-inverse if some matrix is exactly singular."""
     try:
         out = np.linalg.solve(mat, rhs[..., None])[..., 0]
@@ -158,7 +156,7 @@ class _Homotopy:
         self.start = start
         self.m = structure.n_rows
 
-    def blend(self, target: Blocks, t: FArray) -> list[CArray]:
+    def blend(self, target: Blocks, t: FloatArray) -> list[ComplexArray]:
         """Coefficients of ``H(., t)`` per path: ``t F + (1 - t) gamma G``."""
         out = []
         for f, g in zip(target, self.start.coeffs, strict=True):
@@ -166,7 +164,7 @@ class _Homotopy:
             out.append(tt * f + (1.0 - tt) * g)
         return out
 
-    def system(self, coeffs: Blocks, x: CArray) -> tuple[CArray, CArray]:
+    def system(self, coeffs: Blocks, x: ComplexArray) -> tuple[ComplexArray, ComplexArray]:
         """Values ``(P, N)`` and Jacobians ``(P, N, N)`` including the patch rows."""
         vals, jac_rows = evaluate(self.structure, coeffs, x)
         h = np.empty(x.shape, dtype=np.complex128)
@@ -177,7 +175,9 @@ class _Homotopy:
         jac[:, self.m :] = self.start.patch
         return h, jac
 
-    def velocity(self, target: Blocks, diff: Blocks, x: CArray, t: FArray) -> CArray:
+    def velocity(
+        self, target: Blocks, diff: Blocks, x: ComplexArray, t: FloatArray
+    ) -> ComplexArray:
         """``dx/dt = -H_x^-1 H_t``; ``diff`` holds the coefficients ``F - gamma G`` of ``H_t``."""
         _, jac = self.system(self.blend(target, t), x)
         ht = np.zeros(x.shape, dtype=np.complex128)
@@ -185,7 +185,9 @@ class _Homotopy:
         return -_solve(jac, ht)
 
 
-def _rk4(hom: _Homotopy, target: Blocks, x: CArray, t: FArray, h: FArray) -> CArray:
+def _rk4(
+    hom: _Homotopy, target: Blocks, x: ComplexArray, t: FloatArray, h: FloatArray
+) -> ComplexArray:
     diff = [f - g for f, g in zip(target, hom.start.coeffs, strict=True)]
     hc = h[:, None]
     k1 = hom.velocity(target, diff, x, t)
@@ -196,8 +198,8 @@ def _rk4(hom: _Homotopy, target: Blocks, x: CArray, t: FArray, h: FArray) -> CAr
 
 
 def _correct(
-    hom: _Homotopy, target: Blocks, x: CArray, t: FArray, tol: float
-) -> tuple[CArray, npt.NDArray[np.bool_]]:
+    hom: _Homotopy, target: Blocks, x: ComplexArray, t: FloatArray, tol: float
+) -> tuple[ComplexArray, npt.NDArray[np.bool_]]:
     """Up to three Newton steps at fixed ``t``.
 
     A point is accepted when a correction falls below ``tol`` (relative to
@@ -296,7 +298,7 @@ def refine(
     ends: PathEnds,
     *,
     iterations: int = 4,
-) -> CArray:
+) -> ComplexArray:
     """Newton steps on ``F = 0`` plus the patch rows, at ``t = 1``.
 
     A point keeps its refinement only if the last correction is below

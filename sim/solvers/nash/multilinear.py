@@ -1,7 +1,7 @@
 """Square multilinear polynomial systems given by coefficient tensors.
 
 The unknowns are split into *groups* (one per mixing player in
-:mod:`sim.solvers.indifference_system`) and every equation has degree 0 or 1
+:mod:`sim.solvers.nash.indifference_system`) and every equation has degree 0 or 1
 in each group. Equations come in *blocks* that involve the same groups; a
 block of ``E`` equations in groups ``(g_1, ..., g_k)`` is a tensor ``W`` of
 shape ``(E, s_{g_1}, ..., s_{g_k})`` and equation ``e`` reads

@@ -17,10 +17,10 @@ equilibria", ISSAC). The algorithm:
    another move of player ``i`` against every pure profile of ``S_-i``
    (conditional dominance, PNS 2008 sec. 3);
 3. solves each remaining system for *all* its isolated solutions
-   (:mod:`sim.solvers.support_solutions`): linear systems directly, three
-   bilinear equations in closed form (:mod:`sim.solvers.bilinear_elimination`),
+   (:mod:`sim.solvers.nash.support_solutions`): linear systems directly, three
+   bilinear equations in closed form (:mod:`sim.solvers.nash.bilinear_elimination`),
    everything else by multihomogeneous homotopy continuation
-   (:mod:`sim.solvers.homotopy`, Sommese & Wampler 2005, "The Numerical
+   (:mod:`sim.solvers.nash.homotopy`, Sommese & Wampler 2005, "The Numerical
    Solution of Systems of Polynomials");
 4. keeps the real solutions in the product of simplices that pass the
    outside-support inequalities, removes duplicates (the copy on the
@@ -49,11 +49,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.solvers.indifference_system import build_batch
-from sim.solvers.pure_nash import pure_nash_profiles
+from sim.concepts import nash_concept
+from sim.solvers.nash.indifference_system import build_batch
+from sim.solvers.nash.pure_nash import pure_nash_profiles
+from sim.solvers.nash.support_pruning import ConditionalDominance, Support, undominated
+from sim.solvers.nash.support_solutions import Candidate, solve_batch
 from sim.solvers.result import Equilibrium, EquilibriumSet
-from sim.solvers.support_pruning import ConditionalDominance, Support, undominated
-from sim.solvers.support_solutions import Candidate, solve_batch
 from sim.solvers.verify import deviation_payoffs, expected_payoffs, payoff_range, verified
 
 __all__ = ["METHOD", "all_equilibria"]
@@ -332,7 +333,7 @@ def _equilibrium(u: np.ndarray, strategies: tuple[np.ndarray, ...]) -> Equilibri
     return Equilibrium(
         strategies=strategies,
         payoffs=expected_payoffs(u, strategies),
-        concept="pure_nash" if pure else "mixed_nash",
+        concept=nash_concept(pure),
         method=METHOD,
     )
 
@@ -374,4 +375,6 @@ def _result(
         complete=enumerated and not (search.failed or search.timed_out or note),
         degenerate=note is not None,
         notes=tuple(extra),
+        stopped_early=search.timed_out or not enumerated,
+        fell_back=not enumerated,
     )

@@ -385,12 +385,3 @@ def logit_qre_at(
         new = [k for k, nu in enumerate(nus) if k not in found and lo < nu <= hi]
         found.update({k: tracer.at_nu(nus[k]) for k in new})
     return tuple(game.point(found[k]) for k in range(len(nus)))
-
-
-def __getattr__(name: str) -> object:
-    """Lazy re-export of :func:`sim.solvers.logit_limit.limiting_logit_equilibrium`."""
-    if name == "limiting_logit_equilibrium":
-        from sim.solvers.logit_limit import limiting_logit_equilibrium
-
-        return limiting_logit_equilibrium
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

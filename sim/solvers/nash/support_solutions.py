@@ -1,14 +1,14 @@
 """Equilibrium candidates from the indifference systems of a batch of supports.
 
-Each support profile's indifference system (:mod:`sim.solvers.indifference_system`)
+Each support profile's indifference system (:mod:`sim.solvers.nash.indifference_system`)
 is solved in one of two ways:
 
 * structurally square systems (positive multihomogeneous Bezout number and no
   equation that vanishes identically): linear ones (each equation involves
   one other player) by one least-squares step, three bilinear equations in
-  three unknowns in closed form (:mod:`sim.solvers.bilinear_elimination`),
+  three unknowns in closed form (:mod:`sim.solvers.nash.bilinear_elimination`),
   and all others by homotopy continuation
-  (:mod:`sim.solvers.homotopy`), which finds every isolated solution
+  (:mod:`sim.solvers.nash.homotopy`), which finds every isolated solution
   (Sommese & Wampler 2005, "The Numerical Solution of Systems of
   Polynomials", ch. 7-8; McKelvey & McLennan 1996, "Computation of equilibria
   in finite games", sec. 6). A system whose paths do not all end (or of which
@@ -35,15 +35,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers import bilinear_elimination
-from sim.solvers.homotopy import StartSystem, TrackSettings, refine, start_system, track
-from sim.solvers.indifference_system import IndifferenceBatch, polish
-from sim.solvers.multilinear import bezout_assignments, evaluate
+from sim.arrays import BoolArray, IndexArray
+from sim.solvers.nash import bilinear_elimination
+from sim.solvers.nash.homotopy import StartSystem, TrackSettings, refine, start_system, track
+from sim.solvers.nash.indifference_system import IndifferenceBatch, polish
+from sim.solvers.nash.multilinear import bezout_assignments, evaluate
 
 __all__ = ["BatchOutcome", "Candidate", "solve_batch"]
 
-IArray = npt.NDArray[np.intp]
-BArray = npt.NDArray[np.bool_]
 #: Reciprocal condition number below which a root counts as singular.
 SINGULAR_RCOND = 1e-8
 #: Relative size of ``sum(x_g)`` below which a homogeneous point is at infinity.
@@ -146,8 +145,8 @@ def solve_batch(
 
 
 def _eliminate(
-    ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome
-) -> IArray:
+    ctx: _Context, batch: IndifferenceBatch, systems: IndexArray, out: BatchOutcome
+) -> IndexArray:
     """Closed-form solutions of three-bilinear systems; returns the systems left over."""
     if systems.size == 0:
         return systems
@@ -163,7 +162,9 @@ def _barycentres(batch: IndifferenceBatch, count: int) -> np.ndarray:
     )
 
 
-def _linear(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome) -> None:
+def _linear(
+    ctx: _Context, batch: IndifferenceBatch, systems: IndexArray, out: BatchOutcome
+) -> None:
     """Systems whose equations each involve one group are linear: one Gauss-Newton step."""
     if systems.size:
         x = _barycentres(batch, systems.size)
@@ -178,7 +179,9 @@ def _pure_candidates(ctx: _Context, batch: IndifferenceBatch) -> list[Candidate]
     return [Candidate(tuple(p[b] for p in profiles), True) for b in np.flatnonzero(good)]
 
 
-def _sample(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome) -> None:
+def _sample(
+    ctx: _Context, batch: IndifferenceBatch, systems: IndexArray, out: BatchOutcome
+) -> None:
     """Gauss-Newton projections from interior points of deficient systems.
 
     Starts from the barycentre of the supports, then from random interior
@@ -199,7 +202,9 @@ def _sample(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: Batch
         pending = np.setdiff1d(pending, [b for b, _ in found])
 
 
-def _homotopy(ctx: _Context, batch: IndifferenceBatch, systems: IArray, out: BatchOutcome) -> None:
+def _homotopy(
+    ctx: _Context, batch: IndifferenceBatch, systems: IndexArray, out: BatchOutcome
+) -> None:
     """Track all paths of the square systems, retrying systems that misbehave."""
     pending = systems
     structure = batch.structure
@@ -223,9 +228,9 @@ def _track(
     ctx: _Context,
     batch: IndifferenceBatch,
     start: StartSystem,
-    systems: IArray,
+    systems: IndexArray,
     settings: TrackSettings,
-) -> tuple[np.ndarray, IArray, BArray]:
+) -> tuple[np.ndarray, IndexArray, BoolArray]:
     """Track and refine the paths of ``systems``; owners are batch indices."""
     target = [w[systems] for w in batch.coeffs]
     structure = batch.structure
@@ -235,7 +240,7 @@ def _track(
 
 
 def _jacobian_rcond(
-    batch: IndifferenceBatch, start: StartSystem, x: np.ndarray, owner: IArray
+    batch: IndifferenceBatch, start: StartSystem, x: np.ndarray, owner: IndexArray
 ) -> npt.NDArray[np.float64]:
     _, jf = evaluate(batch.structure, [w[owner] for w in batch.coeffs], x)
     patch = np.broadcast_to(start.patch, (x.shape[0], *start.patch.shape))
@@ -243,7 +248,9 @@ def _jacobian_rcond(
     return np.asarray(sv[:, -1] / np.maximum(sv[:, 0], 1e-300))
 
 
-def _regular(batch: IndifferenceBatch, start: StartSystem, x: np.ndarray, owner: IArray) -> BArray:
+def _regular(
+    batch: IndifferenceBatch, start: StartSystem, x: np.ndarray, owner: IndexArray
+) -> BoolArray:
     finite = np.all(np.isfinite(x), axis=1)
     out = np.zeros(owner.size, dtype=bool)
     if np.any(finite):
@@ -255,10 +262,10 @@ def _misbehaving(
     n_systems: int,
     start: StartSystem,
     x: np.ndarray,
-    owner: IArray,
-    failed: BArray,
-    regular: BArray,
-) -> BArray:
+    owner: IndexArray,
+    failed: BoolArray,
+    regular: BoolArray,
+) -> BoolArray:
     """``(B,)`` True for systems with a failed path or two paths at one regular root."""
     bad = np.zeros(n_systems, dtype=bool)
     bad[owner[failed | ~np.all(np.isfinite(x), axis=1)]] = True
@@ -274,7 +281,7 @@ def _misbehaving(
     return bad
 
 
-def _affine(batch: IndifferenceBatch, x: np.ndarray) -> tuple[np.ndarray, BArray]:
+def _affine(batch: IndifferenceBatch, x: np.ndarray) -> tuple[np.ndarray, BoolArray]:
     """Divide each group by its coordinate sum; flag points at infinity."""
     structure = batch.structure
     y = np.array(x, dtype=np.complex128)
@@ -292,8 +299,8 @@ def _harvest_endpoints(
     ctx: _Context,
     batch: IndifferenceBatch,
     x: np.ndarray,
-    owner: IArray,
-    regular: BArray,
+    owner: IndexArray,
+    regular: BoolArray,
     out: BatchOutcome,
 ) -> None:
     """Candidates from homotopy endpoints: finite ones, real ones if regular."""
@@ -305,7 +312,7 @@ def _harvest_endpoints(
 
 
 def _harvest(
-    ctx: _Context, batch: IndifferenceBatch, x: np.ndarray, owner: IArray, regular: BArray
+    ctx: _Context, batch: IndifferenceBatch, x: np.ndarray, owner: IndexArray, regular: BoolArray
 ) -> list[tuple[int, Candidate]]:
     """Polish real points and keep the equilibria as ``(system, candidate)`` pairs.
 
@@ -330,7 +337,7 @@ def _harvest(
 
 
 def _full_profiles(
-    shape: tuple[int, ...], batch: IndifferenceBatch, x: np.ndarray, owner: IArray, tol: float
+    shape: tuple[int, ...], batch: IndifferenceBatch, x: np.ndarray, owner: IndexArray, tol: float
 ) -> list[np.ndarray]:
     """Per player ``(K, m_i)`` full-game strategies; entries at most ``tol`` zeroed."""
     parts = dict(zip(batch.mixing, batch.structure.slices, strict=True))

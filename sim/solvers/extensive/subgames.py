@@ -7,7 +7,7 @@ equilibrium in every subgame. The algorithm (the standard backward induction
 over subgames): take the subgames deepest first; replace each subgame nested
 directly inside by a leaf worth its equilibrium payoffs; find the Nash
 equilibria of what is left through its reduced strategic form
-(:func:`sim.solvers.reduced_nash.solve_reduced_form`), turn them into
+(:func:`sim.solvers.extensive.reduced_nash.solve_reduced_form`), turn them into
 behaviour strategies (Kuhn 1953) and attach the nested subgames' behaviour.
 When nested subgames have several equilibria every combination is tried, up
 to ``limit`` equilibria per subgame (the list is then marked incomplete).
@@ -27,8 +27,8 @@ import numpy as np
 from sim.games.extensive import DECISION, LEAF, ExtensiveGame, FloatArray, IntArray, PointValues
 from sim.games.profile_values import node_values
 from sim.games.reduced_form import behaviour_from_mixed, reduced_form
-from sim.solvers.completion import complete
-from sim.solvers.reduced_nash import solve_reduced_form
+from sim.solvers.extensive.completion import complete
+from sim.solvers.extensive.reduced_nash import solve_reduced_form
 
 __all__ = [
     "METHOD",

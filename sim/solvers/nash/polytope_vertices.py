@@ -13,7 +13,7 @@ systems ``(S, T)`` and keeping the feasible solutions with
 bases; vertices are identified by their full label sets, so those merge.
 
 For each support, all bases are solved at once from Grassmann-Plücker
-coordinates (:mod:`sim.solvers.basic_solutions`). Supports where that is not
+coordinates (:mod:`sim.solvers.nash.basic_solutions`). Supports where that is not
 numerically safe (rank-deficient rows, as with tied payoffs) and the square
 case ``k = e`` fall back to one LAPACK solve per basis, skipping the bases that
 contain a column strictly dominated on ``S`` (such a column is never tight for
@@ -29,9 +29,9 @@ from functools import cache
 from itertools import combinations
 
 import numpy as np
-import numpy.typing as npt
 
-from sim.solvers.basic_solutions import basic_solutions
+from sim.arrays import BoolArray, FloatArray, IntArray
+from sim.solvers.nash.basic_solutions import basic_solutions
 
 __all__ = ["MAX_LABELS", "IntArray", "Vertices", "bit_indices", "polytope_vertices"]
 
@@ -39,10 +39,6 @@ __all__ = ["MAX_LABELS", "IntArray", "Vertices", "bit_indices", "polytope_vertic
 MAX_LABELS = 62
 #: Largest number of ``k x k`` systems solved in one batch.
 _BATCH = 1 << 15
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ with a one-move support are fixed and drop out.
 
 :class:`IndifferenceBatch` holds the coefficient tensors of many support
 profiles of one size vector, in the block form of
-:mod:`sim.solvers.multilinear` (one block per mixing player), and
+:mod:`sim.solvers.nash.multilinear` (one block per mixing player), and
 :func:`polish` refines real solutions with Newton or Gauss-Newton steps in
 float64.
 """
@@ -30,11 +30,10 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.multilinear import MultilinearStructure, evaluate
+from sim.arrays import IndexArray
+from sim.solvers.nash.multilinear import MultilinearStructure, evaluate
 
 __all__ = ["IndifferenceBatch", "Polished", "build_batch", "polish"]
-
-IArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class IndifferenceBatch:
     """
 
     sizes: tuple[int, ...]
-    moves: tuple[IArray, ...]
+    moves: tuple[IndexArray, ...]
     mixing: tuple[int, ...]
     coeffs: tuple[npt.NDArray[np.float64], ...]
 
@@ -84,7 +83,7 @@ class IndifferenceBatch:
             out |= np.any(flat.max(axis=2) <= tol, axis=1)
         return out
 
-    def affine(self, x: np.ndarray, owner: IArray) -> tuple[np.ndarray, np.ndarray]:
+    def affine(self, x: np.ndarray, owner: IndexArray) -> tuple[np.ndarray, np.ndarray]:
         """Residuals and Jacobians of the real systems with ``sum(x_j) = 1`` rows.
 
         ``x`` ``(K, N)`` holds the mixing players' strategies on their supports,
@@ -104,7 +103,7 @@ class IndifferenceBatch:
 
 
 def build_batch(
-    payoffs: np.ndarray, sizes: tuple[int, ...], moves: list[IArray]
+    payoffs: np.ndarray, sizes: tuple[int, ...], moves: list[IndexArray]
 ) -> IndifferenceBatch:
     """Coefficient tensors of the indifference systems of many support profiles.
 
@@ -156,7 +155,7 @@ class Polished:
 
 
 def polish(
-    batch: IndifferenceBatch, x: np.ndarray, owner: IArray, *, iterations: int = 30
+    batch: IndifferenceBatch, x: np.ndarray, owner: IndexArray, *, iterations: int = 30
 ) -> Polished:
     """Refine real points of the affine systems ``(F = 0, sum(x_j) = 1)``.
 

@@ -1,6 +1,6 @@
 """Equilibria of a two-player game within a work budget.
 
-Vertex enumeration (:func:`sim.solvers.vertex_enumeration.extreme_equilibria`)
+Vertex enumeration (:func:`sim.solvers.nash.vertex_enumeration.extreme_equilibria`)
 lists every extreme equilibrium, but its work grows like the number of bases
 of the best-response polytopes, ``C(m + n, m)``. Up to :data:`MAX_BASES` it
 is used as is; beyond, this module lists the pure equilibria and the limiting
@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
+from sim.solvers.nash.vertex_enumeration import extreme_equilibria
 from sim.solvers.result import EquilibriumSet
-from sim.solvers.vertex_enumeration import extreme_equilibria
 
 __all__ = ["MAX_BASES", "bimatrix_equilibria", "enumeration_is_tractable"]
 
@@ -34,8 +34,8 @@ def bimatrix_equilibria(a: np.ndarray, b: np.ndarray, *, tol: float = 1e-9) -> E
     m, n = np.shape(a)
     if enumeration_is_tractable(m, n):
         return extreme_equilibria(a, b, tol=tol)
-    from sim.solvers.logit_limit import limiting_logit_equilibrium
-    from sim.solvers.pure_nash import pure_nash
+    from sim.solvers.nash.pure_nash import pure_nash
+    from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 
     payoffs = np.stack([np.asarray(a, float), np.asarray(b, float)])
     pure = pure_nash(payoffs, tol=tol)
@@ -48,4 +48,12 @@ def bimatrix_equilibria(a: np.ndarray, b: np.ndarray, *, tol: float = 1e-9) -> E
         f"(over {MAX_BASES:,} bases); listed are the pure equilibria and the limit of the "
         "logit QRE branch. The list may be incomplete."
     )
-    return EquilibriumSet(tuple(found), "pure_and_logit_limit", tol, False, False, (note,))
+    return EquilibriumSet(
+        tuple(found),
+        "pure_and_logit_limit",
+        tol,
+        complete=False,
+        notes=(note,),
+        stopped_early=True,
+        fell_back=True,
+    )

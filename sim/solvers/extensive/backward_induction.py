@@ -46,8 +46,8 @@ from sim.games.extensive import (
 
 __all__ = [
     "METHOD",
-    "BatchSolution",
     "ColumnSolution",
+    "InductionBatch",
     "PureSPE",
     "PureSPESet",
     "all_pure_spe",
@@ -61,7 +61,7 @@ _CHUNK_FLOATS = 20_000_000
 
 
 @dataclass(frozen=True)
-class BatchSolution:
+class InductionBatch:
     """Backward induction over a batch of parameter points (tie rule: first best move).
 
     Attributes
@@ -155,7 +155,7 @@ def _require_perfect_information(game: ExtensiveGame) -> None:
 
 def backward_induction_batch(
     game: ExtensiveGame, values: GameValues, tol: float = 1e-9
-) -> BatchSolution:
+) -> InductionBatch:
     """Backward induction at every point of a batch (see the module docstring).
 
     Parameters
@@ -176,7 +176,7 @@ def backward_induction_batch(
     probs = np.ascontiguousarray(values.probs.T)
     sol = backward_induction_columns(game, payoffs, probs, tol)
     assert sol.values is not None
-    return BatchSolution(
+    return InductionBatch(
         sol.choice.T.astype(np.int64),
         sol.tie.T,
         np.moveaxis(sol.values, -1, 0),

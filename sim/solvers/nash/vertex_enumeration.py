@@ -21,7 +21,7 @@ for degenerate games too, where a vertex may carry more labels than its
 dimension and the equilibria form continua whose extreme points are listed.
 
 Vertices are found by solving every basis in vectorised batches (see
-:mod:`sim.solvers.polytope_vertices`); each vertex is identified by its set of
+:mod:`sim.solvers.nash.polytope_vertices`); each vertex is identified by its set of
 labels (a bitmask), so the many bases of a degenerate vertex merge. The
 vertices that take part in an equilibrium are then recomputed from their full
 set of tight constraints -- exactly with :class:`fractions.Fraction` when all
@@ -37,7 +37,9 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from sim.solvers.polytope_vertices import (
+from sim.arrays import FloatArray
+from sim.concepts import nash_concept
+from sim.solvers.nash.polytope_vertices import (
     MAX_LABELS,
     IntArray,
     Vertices,
@@ -54,7 +56,6 @@ _EXACT_LIMIT = 2**31
 #: Largest number of label-mask pairs compared at once when matching vertices.
 _PAIR_CHUNK = 1 << 22
 
-FloatArray = npt.NDArray[np.float64]
 _DEGENERATE_NOTE = (
     "the game is degenerate: equilibria may form continua (convex sets); "
     "only their extreme points are listed"
@@ -88,7 +89,7 @@ def extreme_equilibria(A: npt.ArrayLike, B: npt.ArrayLike, *, tol: float = 1e-9)
     -----
     Pairs of completely labelled vertices of the best-response polytopes are
     the extreme equilibria (von Stengel 2002; Avis et al. 2010).
-    Vertices come from :func:`sim.solvers.polytope_vertices.polytope_vertices`.
+    Vertices come from :func:`sim.solvers.nash.polytope_vertices.polytope_vertices`.
     The tests compare the result with Gambit's ``enummixed`` on degenerate and
     generic games; Gambit may list one extreme equilibrium of a degenerate
     game more than once, this function lists it once.
@@ -165,8 +166,41 @@ def _both_polytopes(a: FloatArray, b: FloatArray, tol: float) -> tuple[Vertices,
     return polytope_vertices(_rescaled(b), tol), polytope_vertices(_rescaled(a).T, tol)
 
 
+_BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+
+
+def popcount_table(masks: IntArray) -> IntArray:
+    """Number of set bits of each non-negative int64 label mask, by a byte table.
+
+    The numpy 1.x stand-in for ``np.bitwise_count`` (numpy >= 2.0), which
+    :func:`popcount` uses where it exists (about 50 times faster on large arrays).
+
+    Examples
+    --------
+    >>> popcount_table(np.array([0, 1, 6, 2**62 - 1])).tolist()
+    [0, 1, 2, 62]
+    """
+    as_bytes = np.ascontiguousarray(masks, dtype=np.int64).view(np.uint8)
+    counts: IntArray = _BYTE_BITS[as_bytes.reshape(*np.shape(masks), 8)].sum(axis=-1)
+    return counts
+
+
+def popcount(masks: IntArray) -> IntArray:
+    """Number of set bits of each label mask (``np.bitwise_count`` on numpy >= 2.0).
+
+    Examples
+    --------
+    >>> popcount(np.array([0, 5, 2**40])).tolist()
+    [0, 2, 1]
+    """
+    native = getattr(np, "bitwise_count", None)
+    if native is None:
+        return popcount_table(masks)
+    return np.asarray(native(masks), dtype=np.int64)
+
+
 def _has_degenerate_vertex(vertices: Vertices, dim: int) -> bool:
-    labels = np.bitwise_count(vertices.zero) + np.bitwise_count(vertices.tight)
+    labels = popcount(vertices.zero) + popcount(vertices.tight)
     return bool(np.any(labels > dim))
 
 
@@ -276,7 +310,7 @@ def _make_equilibrium(a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray
     return Equilibrium(
         strategies=(x, y),
         payoffs=np.array([u_row, u_col]),
-        concept="pure_nash" if pure else "mixed_nash",
+        concept=nash_concept(pure),
         method=METHOD,
         regret=regret,
     )
