@@ -8,7 +8,7 @@ refused, and names on the command line get a did-you-mean.
 from __future__ import annotations
 
 import io
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -143,16 +143,39 @@ def test_a_missing_required_key_without_a_typo_is_still_reported() -> None:
 
 
 @pytest.mark.parametrize("value", ["40", "-1", "10.5"])
-def test_value_outside_its_own_range_is_an_error(value: str) -> None:
+def test_value_outside_its_own_range_loads_with_a_warning(value: str) -> None:
     text = GAME.replace("{value: 2, range", f"{{value: {value}, range")
-    [(line, _col, path, message)] = diagnostics(text)
-    assert line == 4 and path == "parameters.bonus.value"
-    assert f"value {float(value):g} is outside its range [0, 10]" in message
+    scenario = load_scenario_text(text, "g.yaml")
+    [warning] = scenario.warnings
+    assert (warning.location.line, warning.path) == (4, "parameters.bonus.value")
+    assert warning.message.startswith(
+        f"warning: value {float(value):g} is outside its range [0, 10]"
+    )
 
 
-def test_values_on_the_range_ends_are_fine() -> None:
-    for value in ("0", "10"):
-        load_scenario_text(GAME.replace("{value: 2, range", f"{{value: {value}, range"))
+def test_values_on_the_range_ends_give_no_warning() -> None:
+    for value in ("0", "10", "2"):
+        text = GAME.replace("{value: 2, range", f"{{value: {value}, range")
+        assert load_scenario_text(text).warnings == ()
+
+
+def test_a_derived_value_outside_its_range_is_warned_too() -> None:
+    text = GAME.replace(
+        "  bonus: {value: 2, range: [0, 10], description: Gain from matching}",
+        "  base: 6\n  bonus: {value: base * 3, range: [0, 10]}",
+    )
+    [warning] = load_scenario_text(text).warnings
+    assert "value 18 is outside its range [0, 10]" in warning.message
+
+
+def test_cli_prints_the_range_warning_and_validates(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(GAME.replace("{value: 2, range", "{value: 40, range"), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["validate", str(path)]) == 0
+    assert "ok" in out.getvalue()
+    assert f"{path}:4:" in err.getvalue() and "warning: value 40 is outside" in err.getvalue()
 
 
 def test_caret_suggests_power() -> None:

@@ -59,10 +59,13 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
 def _load(name: str | os.PathLike[str]) -> Scenario:
     """:func:`load_scenario`, pointing to ``sim list`` when the name matches nothing."""
     try:
-        return load_scenario(name)
+        scenario = load_scenario(name)
     except ScenarioNotFound as exc:
         hints = [replace(d, message=f"{d.message}; see `sim list`") for d in exc.diagnostics]
         raise ScenarioError(hints) from None
+    for warning in scenario.warnings:
+        print(warning, file=sys.stderr)
+    return scenario
 
 
 def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> dict[str, float]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError
+from sim.errors import Diagnostic, ScenarioError
 from sim.scenario import payoff_forms as pf
 from sim.scenario import sequential as seq
 from sim.scenario.bundled import resolve_scenario
@@ -62,7 +63,8 @@ def _build(root: Node, filename: str) -> Scenario:
     assert isinstance(result, Scenario)
     reader.run(_check_values, reader, result)
     reader.raise_if_errors()
-    return result
+    warnings = range_warnings(result)
+    return replace(result, warnings=warnings) if warnings else result
 
 
 def _read_all(reader: Reader, root: Node, filename: str) -> Scenario | None:
@@ -260,7 +262,6 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         for d in exc.diagnostics:
             reader.error(d.location, d.path, d.message)
         return
-    _check_ranges(reader, scenario, env)
     for formula in _formulas(scenario):
         try:
             formula.evaluate(env)
@@ -276,8 +277,15 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         seq.check_tree_semantics(reader, scenario.tree, _player_map(scenario), env)
 
 
-def _check_ranges(reader: Reader, scenario: Scenario, env: Mapping[str, Any]) -> None:
-    """A parameter's value must lie in its own range (a value outside it is a typo)."""
+def range_warnings(scenario: Scenario) -> tuple[Diagnostic, ...]:
+    """A warning for each parameter whose value lies outside its own range.
+
+    The file still loads (the contract allows it), but sweeps, flip points and
+    the tornado move the parameter across its range only, so the current
+    value is not among the points they show.
+    """
+    env = parameter_env(scenario.parameters)
+    found = []
     for param in scenario.parameters:
         if param.range is None:
             continue
@@ -286,10 +294,12 @@ def _check_ranges(reader: Reader, scenario: Scenario, env: Mapping[str, Any]) ->
         slack = 1e-9 * max(1.0, abs(low), abs(high))
         if not low - slack <= value <= high + slack:
             message = (
-                f"value {value:g} is outside its range [{low:g}, {high:g}]; "
-                "change the value or widen the range"
+                f"warning: value {value:g} is outside its range [{low:g}, {high:g}] "
+                "(sweeps and the tornado stay inside the range); change the value or "
+                "widen the range"
             )
-            reader.error(param.formula.location, param.formula.path, message)
+            found.append(Diagnostic(param.formula.location, param.formula.path, message))
+    return tuple(found)
 
 
 def _record(reader: Reader, func, *args) -> None:  # type: ignore[no-untyped-def]
