@@ -2,7 +2,7 @@
 
 scenario -> games -> solvers -> analysis -> report / plots -> cli. A module may
 import from its own layer, the layers before it and the shared base modules
-(errors, concepts, arrays, formatting, expressions, the YAML reader); report
+(errors, concepts, arrays, scales, formatting, expressions, the YAML reader); report
 and plots do not import each other. Only the YAML reader imports ``yaml``,
 only ``sim/plots`` imports matplotlib, only ``sim/cli`` imports argparse or
 speaks in command-line terms (``UsageError``, ``--flags``, ``sim COMMAND``).
@@ -23,7 +23,18 @@ import sim
 
 PACKAGE = Path(sim.__file__).resolve().parent
 ORDER = {"scenario": 0, "games": 1, "solvers": 2, "analysis": 3, "report": 4, "plots": 4, "cli": 5}
-BASE = {"errors", "concepts", "arrays", "formatting", "expr", "expr_nodes", "yamlio"}
+BASE = {
+    "errors",
+    "concepts",
+    "arrays",
+    "scales",
+    "textsafe",
+    "atomic_write",
+    "formatting",
+    "expr",
+    "expr_nodes",
+    "yamlio",
+}
 YAML_READERS = {"yamlio.py"}
 #: ``import sim`` (the public names) and ``python -m sim`` (the command line).
 ENTRY_POINTS = {"__init__.py", "__main__.py"}

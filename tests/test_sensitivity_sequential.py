@@ -298,7 +298,9 @@ def test_cli_sweep_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sweep", ENTRY]) == 0
     out = capsys.readouterr().out
     assert "subgame-perfect equilibrium by backward induction" in out
-    assert "shared_profit = -2 .. 0: Entry deterred" in out
+    # At 0 the entrant is indifferent: both subgame-perfect outcomes are named (issue #11).
+    assert "shared_profit = -2 .. -0.1: Entry deterred" in out
+    assert "shared_profit = 0: Entry deterred | Shared market" in out
     assert "when shared_profit falls below 0 (the outcome changes" in out
 
 
@@ -358,7 +360,15 @@ def test_cli_other_commands_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["thresholds"][0]["before"][0]["concept"] == "subgame_perfect"
     assert main(["grid", ENTRY, "shared_profit=-2:4:7", "war_loss=0:5:3", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["labels"] == ["Entry deterred", "Shared market"]
+    # war_loss = 0 makes the incumbent indifferent, and shared_profit = 0 the entrant:
+    # there every subgame-perfect outcome is named (issue #11: ties are not hidden).
+    assert doc["regions"][-1] == [3, 3, 4, 2, 2, 2, 2]
+    assert [doc["labels"][k] for k in (2, 3, 4)] == [
+        "Shared market",
+        "Entry deterred",
+        "Entry deterred | Shared market",
+    ]
+    assert doc["labels"][0] == "Entry deterred | Price war"
     assert main(["montecarlo", DEAL, "--samples", "300", "--seed", "2", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert sum(o["count"] for o in doc["outcomes"]) == 300

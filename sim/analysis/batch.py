@@ -132,6 +132,10 @@ class BatchSolution:
         The settings used.
     complete
         Per point, whether the list holds every equilibrium asked for.
+    pure_regret
+        The independent check's regret of every pure equilibrium (each
+        player's best deviation gain over its own payoff scale, the largest
+        over players), in the order of ``numpy.argwhere(pure_mask)``.
     """
 
     scenario: Scenario
@@ -143,6 +147,7 @@ class BatchSolution:
     concepts: tuple[str, ...]
     tol: float
     complete: np.ndarray
+    pure_regret: np.ndarray
 
     @property
     def size(self) -> int:
@@ -158,14 +163,29 @@ class BatchSolution:
         """Pure equilibrium profiles at one point, in lexicographic order."""
         return [tuple(int(k) for k in idx) for idx in np.argwhere(self.pure_mask[point])]
 
+    def pure_regrets(self, point: int) -> np.ndarray:
+        """The checked regrets of the pure equilibria at one point (as :meth:`pure_profiles`)."""
+        counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
+        start = int(counts[:point].sum())
+        return self.pure_regret[start : start + int(counts[point])]
+
     def equilibria(self, point: int) -> list[Equilibrium]:
         """Every equilibrium found at one point: pure ones first, then mixed ones."""
         u = self.payoffs[point]
         found = []
-        for profile in self.pure_profiles(point):
+        regrets = self.pure_regrets(point)
+        for i, profile in enumerate(self.pure_profiles(point)):
             strategies = tuple(np.eye(m)[k] for m, k in zip(self.shape, profile, strict=True))
             pays = u[(slice(None), *profile)].astype(float)
-            found.append(Equilibrium(strategies, pays, PURE_NASH, "best_response_enumeration"))
+            found.append(
+                Equilibrium(
+                    strategies,
+                    pays,
+                    PURE_NASH,
+                    "best_response_enumeration",
+                    float(regrets[i]),
+                )
+            )
         return found + list(self.mixed[point])
 
     def profile_label(self, profile: tuple[int, ...]) -> str:
@@ -262,18 +282,21 @@ def _solve_simultaneous(
     if tensor.ndim == len(scenario.players) + 1:
         tensor = np.broadcast_to(tensor, (size, *tensor.shape)).copy()
     mask = pure_nash_mask_batch(tensor, tol=tol)
-    _verify_pure(tensor, mask, tol)
+    regret = _verify_pure(tensor, mask, tol)
     want_all = MIXED_NASH in concepts
     need = np.asarray(np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1))
     mixed, complete = _mixed_where(tensor, need, tol, progress)
-    return BatchSolution(scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete)
+    return BatchSolution(
+        scenario, env, tensor, mask, mixed, need, tuple(concepts), tol, complete, regret
+    )
 
 
-def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
-    """Re-check every reported pure equilibrium with an independent deviation test."""
+def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> np.ndarray:
+    """Re-check every reported pure equilibrium with an independent deviation test
+    (:func:`sim.solvers.verify.pure_regrets_batch`); return their regrets."""
     hits = np.argwhere(mask)
     if hits.size == 0:
-        return
+        return np.zeros(0)
     regrets = pure_regrets_batch(tensor, hits[:, 0], hits[:, 1:])
     worst = int(np.argmax(regrets))
     if regrets[worst] > max(tol, 1e-9):
@@ -281,6 +304,7 @@ def _verify_pure(tensor: np.ndarray, mask: np.ndarray, tol: float) -> None:
             f"internal error: a pure equilibrium at point {int(hits[worst, 0])} fails the "
             f"best-response check (regret {regrets[worst]:.3g})"
         )
+    return regrets
 
 
 def _mixed_where(

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.scales import player_scales
 from sim.solvers.result import Equilibrium
 from sim.solvers.verify import deviation_payoffs
 
@@ -57,7 +58,7 @@ def select(
 
 
 def _payoff_dominant(eqs: Sequence[Equilibrium], payoffs: np.ndarray, tol: float) -> int:
-    span = max(float(np.ptp(payoffs)), 1e-300)
+    span = player_scales(payoffs)  # compare each coordinate on its player's scale
     vectors = np.array([eq.payoffs for eq in eqs])
     undominated = []
     for i, v in enumerate(vectors):

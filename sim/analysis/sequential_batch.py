@@ -45,17 +45,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sim.concepts import SEQUENTIAL_BATCH, SUBGAME_PERFECT, check_concepts
-from sim.errors import RequestError, ScenarioError, VerificationError
-from sim.games.extensive import (
-    CHANCE,
-    ExtensiveGame,
-    FloatArray,
-    IntArray,
-    PointValues,
-    _check_probabilities,
+from sim.analysis.sequential_layout import (
+    MIN_OUTCOME_PROBABILITY,
+    Naming,
+    distinct_columns,
+    evaluate_columns,
+    game_naming,
+    leaf_reach,
+    outcome_names,
+    outcome_probabilities,
+    plan_values,
 )
+from sim.analysis.sequential_ties import MAX_TIE_POINTS, OTHERS, tie_outcome_sets
+from sim.concepts import SEQUENTIAL_BATCH, SUBGAME_PERFECT, check_concepts
+from sim.errors import RequestError, VerificationError
+from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
 from sim.games.extensive_build import build_extensive
+from sim.scales import leaf_scales
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.solvers.extensive.backward_induction import METHOD, _layout, backward_induction_columns
@@ -71,11 +77,8 @@ __all__ = [
     "plan_values",
     "require_perfect_information",
     "solve_sequential_batch",
-    "switch_root",
 ]
 
-#: Outcomes reached with less probability than this do not count as reached.
-MIN_OUTCOME_PROBABILITY = 1e-12
 #: A batch whose arrays would need more than this many bytes is refused.
 MAX_BATCH_BYTES = 2 * 1024**3
 #: Points are solved in chunks of about this many floats of working arrays, small enough
@@ -109,153 +112,13 @@ def require_perfect_information(scenario: Scenario) -> ExtensiveGame:
     return game
 
 
-# --------------------------------------------------------------------------- evaluation
-
-
-def evaluate_columns(
-    game: ExtensiveGame, env: Mapping[str, object], size: int, *, check: bool = True
-) -> tuple[FloatArray, FloatArray]:
-    """Payoffs ``(n_leaves, n_players, size)`` and chance probabilities ``(n_nodes, size)``.
-
-    The node-major counterpart of :func:`sim.games.extensive.evaluate`: the
-    same formulas added in the same order (so the numbers are identical), and
-    the same checks of the chance probabilities unless ``check`` is False.
-    """
-    payoffs = np.empty((*game.payoff_base.shape, size))
-    payoffs[...] = game.payoff_base[..., None]
-    for term in game.payoff_terms:
-        column = np.broadcast_to(np.asarray(term.formula.evaluate(env), float), (size,))  # type: ignore[arg-type]
-        payoffs[term.rows, term.player] += column
-    probs = np.empty((game.n_nodes, size))
-    probs[...] = game.chance_base[:, None]
-    for cterm in game.chance_terms:
-        column = np.broadcast_to(np.asarray(cterm.formula.evaluate(env), float), (size,))  # type: ignore[arg-type]
-        probs[cterm.nodes] = column
-    if check:
-        _check_probabilities(game, probs.T, env)  # type: ignore[arg-type]
-    return payoffs, probs
-
-
-# --------------------------------------------------------------------------- per-game layout
-
-
-@dataclass(frozen=True, eq=False)
-class _Naming:
-    """Per-game arrays for reach probabilities and outcome names (computed once)."""
-
-    info_nodes: IntArray  # the node of each information set (perfect information)
-    down: tuple[tuple[IntArray, IntArray, IntArray, IntArray, IntArray], ...]
-    names: tuple[str, ...]  # outcome names, in the fixed order
-    leaf_outcome: IntArray  # outcome index of each leaf row
-    rows: tuple[IntArray, ...]  # the leaf rows of each outcome
-    radix: IntArray | None  # plan -> one integer, when it fits
-
-
-def _naming(game: ExtensiveGame) -> _Naming:
-    cached = game._cache.get("sequential_batch_naming")
-    if isinstance(cached, _Naming):
-        return cached
-    info_nodes = np.array([h.nodes[0] for h in game.infosets], np.int64)
-    down = []
-    for level in reversed(game.levels()):
-        level = level[level > 0]
-        if not level.size:
-            continue
-        up = game.parent[level]
-        by_chance = game.kind[up] == CHANCE
-        down.append(
-            (
-                level[by_chance],
-                up[by_chance],
-                level[~by_chance],
-                up[~by_chance],
-                game.edge[level[~by_chance]][:, None],
-            )
-        )
-    leaf_names = [_leaf_name(game, int(x)) for x in game.leaves]
-    order = [lab.name for lab in game.labels if lab.name in leaf_names]
-    names = tuple(dict.fromkeys([*order, *leaf_names]))
-    index = {n: i for i, n in enumerate(names)}
-    leaf_outcome = np.array([index[n] for n in leaf_names], np.int64)
-    rows = tuple(np.flatnonzero(leaf_outcome == k) for k in range(len(names)))
-    sizes = np.array([len(h.moves) for h in game.infosets], np.int64)
-    radix = None
-    if sizes.size and float(np.sum(np.log2(np.maximum(sizes, 2)))) < 62:
-        radix = np.concatenate([[1], np.cumprod(sizes[:-1])]).astype(np.int64)
-    naming = _Naming(info_nodes, tuple(down), names, leaf_outcome, rows, radix)
-    game._cache["sequential_batch_naming"] = naming
-    return naming
-
-
-def outcome_names(game: ExtensiveGame) -> tuple[str, ...]:
-    """The game's outcome names in their fixed order (labels first, see the module docstring)."""
-    return _naming(game).names
-
-
-def _leaf_name(game: ExtensiveGame, leaf: int) -> str:
-    label = game.leaf_label(leaf)
-    if label:
-        return label
-    return ",".join(f"{k}={m}" for k, m in game.history(leaf)) or "the game ends"
-
-
-def _leaf_reach(
-    game: ExtensiveGame, naming: _Naming, choice: npt.NDArray[np.integer], probs: FloatArray
-) -> FloatArray:
-    """``(n_leaves, batch)``: probability of each complete history under the plans."""
-    reach = np.empty((game.n_nodes, probs.shape[1]))
-    reach[0] = 1.0
-    for c_nodes, c_up, d_nodes, d_up, d_edge in naming.down:
-        if c_nodes.size:
-            reach[c_nodes] = reach[c_up] * probs[c_nodes]
-        if d_nodes.size:
-            reach[d_nodes] = reach[d_up] * (choice[d_up] == d_edge)
-    return reach[game.leaves]
-
-
-def outcome_probabilities(naming: _Naming, reach: FloatArray) -> FloatArray:
-    """``(n_outcomes, batch)`` from the reach probabilities of the leaves."""
-    out = np.empty((len(naming.rows), reach.shape[1]))
-    for k, rows in enumerate(naming.rows):
-        if rows.size == 1:
-            out[k] = reach[rows[0]]
-        else:
-            np.add.reduce(reach[rows], axis=0, out=out[k])
-    return out
-
-
-def plan_values(
-    game: ExtensiveGame,
-    payoffs: FloatArray,
-    probs: FloatArray,
-    choice: npt.NDArray[np.integer],
-) -> FloatArray:
-    """``(n_nodes, n_players, batch)``: every node's expected payoffs under fixed plans.
-
-    Computed as probability-weighted sums over each node's children (chance
-    probabilities, and 1 or 0 for the planned move), independently of how the
-    plans were found.
-    """
-    layout = _layout(game)
-    vals = np.empty((game.n_nodes, payoffs.shape[1], payoffs.shape[2]))
-    vals[game.leaves] = payoffs[game.leaf_row[game.leaves]]
-    for g in layout.groups:
-        plan = None if g.chance else choice[g.nodes]
-        acc = None
-        for k, col in enumerate(g.kids):
-            w = probs[col] if plan is None else (plan == k)
-            term = w[:, None, :] * vals[col]
-            acc = term if acc is None else np.add(acc, term, out=acc)
-        vals[g.nodes] = acc
-    return vals
-
-
 def _regret(
     game: ExtensiveGame, payoffs: FloatArray, probs: FloatArray, choice: npt.NDArray[np.integer]
 ) -> tuple[FloatArray, FloatArray]:
-    """Largest one-shot deviation gain per point (relative to its payoff range), and the
-    expected payoffs of the plans, both from :func:`plan_values`."""
+    """Largest one-shot deviation gain per point (each mover's gain relative to its own
+    payoff scale), and the expected payoffs of the plans, both from :func:`plan_values`."""
     vals = plan_values(game, payoffs, probs, choice)
+    scales = leaf_scales(payoffs)  # (n_players, batch): each mover's own scale
     gain = np.zeros(payoffs.shape[2])
     for g in _layout(game).groups:
         if g.chance:
@@ -264,11 +127,9 @@ def _regret(
         for col in g.kids[1:]:
             np.maximum(best, vals[col, g.owner], out=best)
         best -= vals[g.nodes, g.owner]
+        best /= scales[g.owner]
         np.maximum(gain, best.max(axis=0), out=gain)
-    flat = payoffs.reshape(-1, payoffs.shape[2])
-    span = flat.max(axis=0) - flat.min(axis=0) if flat.shape[0] else np.ones(payoffs.shape[2])
-    span[span <= 1e-300] = 1.0
-    return gain / span, vals[0]
+    return gain, vals[0]
 
 
 # --------------------------------------------------------------------------- the batch
@@ -308,6 +169,11 @@ class SequentialBatch:
         to the payoff range (at most ``tol``).
     concepts, tol
         The settings used.
+    alternatives
+        Point -> the outcome names of every pure subgame-perfect equilibrium,
+        at the points where moves tie and the equilibria end differently
+        (the first is this batch's plan; :data:`~sim.analysis.sequential_ties.OTHERS`
+        where they were not enumerated). ``names`` joins them with ``" | "``.
     """
 
     scenario: Scenario
@@ -325,6 +191,7 @@ class SequentialBatch:
     concepts: tuple[str, ...] = SEQUENTIAL_BATCH
     tol: float = 1e-9
     method: str = METHOD
+    alternatives: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     _memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
@@ -367,10 +234,10 @@ class SequentialBatch:
 
     def leaf_reach(self) -> FloatArray:
         """``(n_leaves, batch)``: probability of each complete history in the equilibrium."""
-        naming = _naming(self.game)
+        naming = game_naming(self.game)
         choice = np.full((self.game.n_nodes, self.size), -1, self.plans.dtype)
         choice[naming.info_nodes] = self.plans
-        return _leaf_reach(self.game, naming, choice, self.probs)
+        return leaf_reach(self.game, naming, choice, self.probs)
 
     def equilibria(self, point: int) -> list:  # type: ignore[type-arg]
         """The subgame-perfect equilibrium of one point, as in :func:`solve_sequential`."""
@@ -455,7 +322,7 @@ def solve_sequential_batch(
             "use fewer points"
         )
     payoffs, probs = evaluate_columns(game, env, size)
-    naming = _naming(game)
+    naming = game_naming(game)
     floats = max(per_point // 8, 1)
     step = max(1, _CHUNK_FLOATS // floats, min(64, _MAX_CHUNK_FLOATS // floats))
     parts = []
@@ -468,7 +335,8 @@ def solve_sequential_batch(
     plans, ties, expected, outcome_probs, regret = (
         np.concatenate([p[i] for p in parts], axis=-1) for i in range(5)
     )
-    names = _names(naming, outcome_probs)
+    alternatives = _tie_outcomes(game, naming, payoffs, probs, ties, tol)
+    names = _names(naming, outcome_probs, alternatives)
     return SequentialBatch(
         scenario,
         game,
@@ -484,12 +352,13 @@ def solve_sequential_batch(
         regret,
         SEQUENTIAL_BATCH,
         tol,
+        alternatives=alternatives,
     )
 
 
 def _solve_part(
     game: ExtensiveGame,
-    naming: _Naming,
+    naming: Naming,
     payoffs: FloatArray,
     probs: FloatArray,
     tol: float,
@@ -505,104 +374,66 @@ def _solve_part(
             f"internal error: backward induction at point {offset + worst} fails the one-shot "
             f"deviation check (regret {regret[worst]:.3g})"
         )
-    reach = _leaf_reach(game, naming, sol.choice, probs)
+    reach = leaf_reach(game, naming, sol.choice, probs)
     outcome_probs = outcome_probabilities(naming, reach)
     plans = sol.choice[naming.info_nodes]
     ties = sol.tie[naming.info_nodes]
     return plans, ties, sol.root, outcome_probs, regret
 
 
-def _names(naming: _Naming, outcome_probs: FloatArray) -> tuple[str, ...]:
-    """The predicted outcome name of each point (one string per distinct set of outcomes)."""
+def _names(
+    naming: Naming, outcome_probs: FloatArray, alternatives: Mapping[int, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The predicted outcome name of each point (one string per distinct set of outcomes);
+    where moves tie, the outcomes of every subgame-perfect equilibrium joined by ``" | "``."""
     reached = outcome_probs > MIN_OUTCOME_PROBABILITY
-    groups, inverse = _distinct_columns(reached)
-    labels = []
-    for column in groups:
-        hit = [naming.names[i] for i in np.flatnonzero(column)]
-        labels.append(" + ".join(hit) if hit else "No outcome")
+    groups, inverse = distinct_columns(reached)
+    labels = [_label(naming, np.flatnonzero(column).tolist()) for column in groups]
     table = np.array(labels, dtype=object)
-    return tuple(table[inverse].tolist())
+    names = table[inverse]
+    for b, options in alternatives.items():
+        first = options[0] or names[b]
+        names[b] = " | ".join((first, *options[1:]))
+    return tuple(names.tolist())
 
 
-def _distinct_columns(mat: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """The distinct columns of a small matrix ``(rows, batch)`` and each column's group."""
-    if mat.shape[1] == 0:
-        return [], np.zeros(0, np.int64)
-    packed = np.packbits(mat.astype(bool), axis=0)
-    if packed.shape[0] <= 8:
-        padded = np.zeros((8, mat.shape[1]), np.uint8)
-        padded[: packed.shape[0]] = packed
-        codes = np.ascontiguousarray(padded.T).view(np.uint64).ravel()
-        uniq, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    else:
-        rows = np.ascontiguousarray(packed.T)
-        uniq, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-    del uniq
-    return [mat[:, int(i)] for i in first], inverse.ravel()
+def _label(naming: Naming, outcomes: Sequence[int]) -> str:
+    hit = [naming.names[int(i)] for i in outcomes]
+    return " + ".join(hit) if hit else "No outcome"
+
+
+def _tie_outcomes(
+    game: ExtensiveGame,
+    naming: Naming,
+    payoffs: FloatArray,
+    probs: FloatArray,
+    ties: np.ndarray,
+    tol: float,
+) -> dict[int, tuple[str, ...]]:
+    """Point -> the outcome names of every pure SPE, at the points where moves tie and
+    the equilibria lead to different outcomes (see :mod:`sim.analysis.sequential_ties`)."""
+    points = np.flatnonzero(ties.any(axis=0))
+
+    def reached(choices: Sequence[int], b: int) -> frozenset[int]:
+        choice = np.full((game.n_nodes, 1), -1, np.int64)
+        choice[naming.info_nodes, 0] = choices
+        odds = outcome_probabilities(naming, leaf_reach(game, naming, choice, probs[:, b : b + 1]))
+        return frozenset(np.flatnonzero(odds[:, 0] > MIN_OUTCOME_PROBABILITY).tolist())
+
+    sets = tie_outcome_sets(game, payoffs, probs, points.tolist(), tol, reached)
+    out: dict[int, tuple[str, ...]] = {}
+    for b, found in sets.items():
+        if len(found) > 1:
+            out[b] = tuple(_label(naming, sorted(s)) if s else OTHERS for s in found)
+    for b in points[MAX_TIE_POINTS:].tolist():
+        out[b] = ("", OTHERS)  # the first is filled in by _names
+    return out
 
 
 def plan_codes(batch: SequentialBatch) -> np.ndarray:
     """One integer (or row index) per point identifying its plan: equal plans, equal codes."""
-    naming = _naming(batch.game)
+    naming = game_naming(batch.game)
     if naming.radix is not None:
         return naming.radix @ batch.plans.astype(np.int64)
     _, inverse = np.unique(np.ascontiguousarray(batch.plans.T), axis=0, return_inverse=True)
     return inverse.ravel()
-
-
-def switch_root(
-    before: SequentialBatch,
-    after: SequentialBatch,
-    parameter: str,
-    low: float,
-    high: float,
-    base: Mapping[str, float] | None = None,
-) -> float | None:
-    """Where payoffs are linear in ``parameter`` near a flip, its exact value; else None.
-
-    ``before`` holds the point just below the flip (``low``) and ``after`` the
-    point just above (``high``). With the plan of ``before`` fixed, the
-    mover's payoff difference between its old and its new move at each
-    information set that switches is a function of the parameter (where no
-    move switches, the probability of each outcome that appears or
-    disappears is); where it is linear (checked at four points around the
-    bracket), its root inside ``[low, high]`` is the flip. ``base`` holds the
-    other overrides.
-    """
-    game = before.game
-    mid = (low + high) / 2
-    step = 1e-3 * max(1.0, abs(mid))
-    ts = np.array([low - step, mid, high + step, high + 2.5 * step])
-    env = parameter_env(before.scenario.parameters, {**(base or {}), parameter: ts})
-    env = {k: np.broadcast_to(np.asarray(v, dtype=float), ts.shape) for k, v in env.items()}
-    try:
-        payoffs, probs = evaluate_columns(game, env, ts.size, check=False)
-    except ScenarioError:
-        return None
-    naming = _naming(game)
-    choice = np.full((game.n_nodes, ts.size), -1, before.plans.dtype)
-    choice[naming.info_nodes] = before.plans[:, :1]
-    curves = []
-    switched = np.flatnonzero(before.plans[:, 0] != after.plans[:, 0])
-    if switched.size:
-        vals = plan_values(game, payoffs, probs, choice)
-        for h in switched.tolist():
-            x = int(naming.info_nodes[h])
-            i = int(game.owner[x])
-            old, new = int(before.plans[h, 0]), int(after.plans[h, 0])
-            curves.append(vals[game.children[x][new], i] - vals[game.children[x][old], i])
-    else:
-        odds = outcome_probabilities(naming, _leaf_reach(game, naming, choice, probs))
-        seen = before.outcome_probs[:, 0] > MIN_OUTCOME_PROBABILITY
-        now = after.outcome_probs[:, 0] > MIN_OUTCOME_PROBABILITY
-        curves.extend(odds[k] for k in np.flatnonzero(seen != now))
-    roots = []
-    for d in curves:
-        slope = (d[2] - d[0]) / (ts[2] - ts[0])
-        line = d[0] + slope * (ts - ts[0])
-        if slope == 0 or not np.allclose(d, line, rtol=1e-9, atol=1e-9 * (np.abs(d).max() + 1)):
-            continue
-        r = float(mid - d[1] / slope)
-        if low - 1e-12 * max(1.0, abs(low)) <= r <= high + 1e-12 * max(1.0, abs(high)):
-            roots.append(r)
-    return min(roots, key=lambda r: abs(r - mid)) if roots else None

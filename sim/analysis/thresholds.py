@@ -1,39 +1,66 @@
 """Flip points: the exact parameter values where the equilibria or the prediction change.
 
-The parameter range is scanned on a grid (one batch); every pair of
-neighbouring grid points whose *signature* differs brackets a flip, and all
-brackets are refined together by bisection (one batch per step) until they
-are narrower than ``xtol``. The signature of a point is the set of its
-equilibria, each identified by its supports, together with the predicted
-outcome under the chosen selection rule.
+The *signature* of a point is the set of its equilibria, each identified by
+its supports (in a sequential game: its subgame-perfect plan), together with
+the predicted outcome under the chosen selection rule. A flip is a value
+where the signature changes.
 
-Bisection finds every change between neighbouring grid points; two changes
-closer together than one grid step can hide each other, so the grid is fine
-(``steps``) by default. Where payoffs are linear in the parameter, the flips
-are the roots of payoff differences, and bisection converges to them.
+**Exact roots where payoffs are affine.** Where every payoff of a
+simultaneous game is affine in the parameter over the range (checked exactly,
+within rounding, at seven points), each player's preference between two of
+its moves against fixed moves of the others changes only at the root of an
+affine difference; these roots are finitely many and computed in closed
+form. Between two neighbouring roots no best response changes, so the pure
+equilibria are constant there: the signature is evaluated once inside every
+such interval (and at the grid points), and a flip is placed exactly at the
+root between two intervals whose signatures differ. Two flips as close as
+you like are both found.
 
-In a sequential game the equilibrium at a point is its subgame-perfect plan
-(a move at every information set, on and off the path), so a flip is any
-change of plan; its sentence names the player, the information set and the
-move switch, and the exact value is the root of the mover's payoff
-difference between its two moves where that difference is linear.
+**Elsewhere, a grid refined by bisection.** The range is scanned on a grid of
+``steps`` points, and every cell across which the signature *or any best
+response* changes is split at its midpoint again and again (both halves are
+kept when the midpoint differs from both ends), until brackets are narrower
+than ``xtol``; such flips are marked ``exact=False`` (a grid result: two
+changes closer together than the bisection can resolve would be reported as
+one). Where payoffs are linear near a bracket, its value is snapped to the
+root of the payoff difference (and a root within rounding of zero is zero).
+
+In a sequential game a flip is any change of plan; its value is the root of
+the mover's payoff difference between its two moves where that difference is
+linear (:func:`sim.analysis.sequential_batch.switch_root`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.analysis.batch import AnyBatch, BatchSolution, default_concepts, solve_batch
 from sim.analysis.predict import predict
-from sim.analysis.sequential_batch import SequentialBatch, switch_root
+from sim.analysis.sequential_batch import SequentialBatch
+from sim.analysis.sequential_switch import switch_root
+from sim.analysis.threshold_sentences import human_number, threshold_sentence
+from sim.scales import player_scales
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import payoff_tensor
 
-__all__ = ["Threshold", "ThresholdResult", "find_thresholds", "threshold_sentence"]
+__all__ = [
+    "MAX_ROOTS",
+    "Threshold",
+    "ThresholdResult",
+    "affine_roots",
+    "find_thresholds",
+    "human_number",
+    "threshold_sentence",
+]
+
+#: More candidate roots than this (a huge game) and the grid search is used instead.
+MAX_ROOTS = 20_000
+#: Fractions of the range where affinity is checked (besides both ends).
+_PROBES = np.array([0.5, 0.1234567, 0.7654321, 0.31415926, 0.9])
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,11 +70,15 @@ class Threshold:
     Attributes
     ----------
     value
-        The parameter value where the change happens (midpoint of the final bracket).
+        The parameter value where the change happens.
     low, high
-        The final bracket; ``before`` holds at ``low``, ``after`` at ``high``.
+        The final bracket (``low == high == value`` for an exact root);
+        ``before`` holds just below, ``after`` just above.
     before, after
         Solved batches of one point each, just below and just above.
+    exact
+        True where ``value`` is the closed-form root of an affine payoff
+        difference; False for a grid result refined by bisection.
     """
 
     value: float
@@ -57,11 +88,20 @@ class Threshold:
     after: AnyBatch
     before_name: str
     after_name: str
+    exact: bool = False
 
 
 @dataclass(frozen=True, eq=False)
 class ThresholdResult:
-    """All flip points of one parameter over a range, with the settings used."""
+    """All flip points of one parameter over a range, with the settings used.
+
+    ``method`` is ``"affine_roots"`` (payoffs affine in the parameter: exact
+    roots) or ``"grid_bisection"`` (a grid of ``steps`` points refined by
+    bisection to ``xtol``). ``odds`` lists, for a sequential game, each
+    outcome whose probability moves across the range (chance-driven
+    outcomes), with its probability at the start, at the end, and its lowest
+    and highest on the grid.
+    """
 
     parameter: str
     start: float
@@ -71,11 +111,27 @@ class ThresholdResult:
     rule: str
     concepts: tuple[str, ...]
     thresholds: tuple[Threshold, ...]
+    method: str = "grid_bisection"
+    odds: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
-def _signatures(batch: AnyBatch, rule: str) -> list[tuple]:
+def _fine_keys(batch: AnyBatch, rule: str) -> tuple[list[tuple], list[tuple]]:
+    """Per point: the signature (equilibria, prediction), and it with every best response."""
     names = predict(batch, rule).names
-    return [(batch.equilibrium_keys(b), names[b]) for b in range(batch.size)]
+    coarse = [(batch.equilibrium_keys(b), names[b]) for b in range(batch.size)]
+    if not isinstance(batch, BatchSolution):
+        return coarse, coarse
+    u = batch.payoffs
+    n = u.shape[1]
+    scales = player_scales(u, player_axis=1)
+    parts = []
+    for p in range(n):
+        up = u[:, p]
+        slack = batch.tol * scales[:, p].reshape((-1,) + (1,) * n)
+        parts.append((up >= up.max(axis=p + 1, keepdims=True) - slack).reshape(batch.size, -1))
+    packed = np.packbits(np.concatenate(parts, axis=1), axis=1)
+    fine = [(*c, row.tobytes()) for c, row in zip(coarse, packed, strict=True)]
+    return coarse, fine
 
 
 def find_thresholds(
@@ -95,32 +151,225 @@ def find_thresholds(
 
     ``tol`` is the tie tolerance used while locating flips; it is much smaller
     than the solver's default so that a flip is placed where payoffs are
-    exactly tied, not where they agree to within rounding. Flips closer than
-    ``1e3 * xtol`` (a degenerate point with extra equilibria between two
-    regimes) are merged into one.
+    exactly tied, not where they agree to within rounding. A reversed range
+    is searched in increasing order.
     """
-    grid = np.linspace(start, stop, steps)
+    start, stop = sorted((float(start), float(stop)))
     concepts = default_concepts(scenario, concepts)
 
     def solve(values: np.ndarray) -> AnyBatch:
         return solve_batch(scenario, {parameter: values}, base=base, concepts=concepts, tol=tol)
 
-    sigs = _signatures(solve(grid), rule)
-    flips = [i for i in range(steps - 1) if sigs[i] != sigs[i + 1]]
-    lo, hi = grid[flips].astype(float), grid[[i + 1 for i in flips]].astype(float)
-    left = [sigs[i] for i in flips]
+    grid = np.linspace(start, stop, steps)
+    roots = None
+    if scenario.kind != "sequential":
+        roots = affine_roots(scenario, parameter, start, stop, base)
     scale = max(1.0, abs(start), abs(stop))
-    while lo.size and np.max(hi - lo) > xtol * scale:
-        mid = (lo + hi) / 2
-        same = np.array([m == s for m, s in zip(_signatures(solve(mid), rule), left, strict=True)])
-        lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
-    brackets = _merge(list(zip(lo.tolist(), hi.tolist(), strict=True)), 1e3 * xtol * scale)
-    found = [_threshold(solve, scenario, parameter, a, b, rule, base) for a, b in brackets]
-    return ThresholdResult(parameter, start, stop, steps, xtol, rule, tuple(concepts), tuple(found))
+    grid_batch = None
+    exact: list[Threshold] = []
+    if roots is None:
+        grid_batch = solve(grid)
+        brackets = _changes(grid_batch, grid, rule)
+    else:
+        exact, brackets = _exact_flips(solve, roots, grid, rule)
+    brackets = _bisect(solve, brackets, rule, xtol * scale)
+    merged = _merge(brackets, 1e3 * xtol * scale)
+    found = exact + [
+        _threshold(solve, scenario, parameter, (a, b), (start, stop), rule, base) for a, b in merged
+    ]
+    found.sort(key=lambda t: t.value)
+    method = "grid_bisection" if roots is None or merged else "affine_roots"
+    odds = _odds(grid_batch) if isinstance(grid_batch, SequentialBatch) else ()
+    return ThresholdResult(
+        parameter, start, stop, steps, xtol, rule, tuple(concepts), tuple(found), method, odds
+    )
 
 
-def _merge(brackets: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
-    merged: list[tuple[float, float]] = []
+def _odds(batch: SequentialBatch) -> tuple[tuple[str, float, float, float, float], ...]:
+    """Outcomes whose probability moves along the grid while the plan stays the same (so by
+    chance, not by a change of plan): (name, at the start, at the end, lowest, highest)."""
+    from sim.analysis.sequential_batch import plan_codes
+
+    probs = batch.outcome_probs
+    codes = plan_codes(batch)
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    moving = np.zeros(probs.shape[0], bool)
+    for a, b in zip(starts, [*starts[1:], codes.size], strict=True):
+        moving |= np.ptp(probs[:, a:b], axis=1) > 1e-9
+    return tuple(
+        (
+            name,
+            float(probs[k, 0]),
+            float(probs[k, -1]),
+            float(probs[k].min()),
+            float(probs[k].max()),
+        )
+        for k, name in enumerate(batch.outcome_names)
+        if moving[k]
+    )
+
+
+Solver = Callable[[np.ndarray], AnyBatch]
+Bracket = tuple[float, float]
+
+
+def _changes(batch: AnyBatch, points: np.ndarray, rule: str) -> list[Bracket]:
+    """Neighbouring points whose signatures or best responses differ."""
+    _, keys = _fine_keys(batch, rule)
+    return [
+        (float(points[i]), float(points[i + 1]))
+        for i in range(len(points) - 1)
+        if keys[i] != keys[i + 1]
+    ]
+
+
+def _bisect(solve: Solver, brackets: list[Bracket], rule: str, width: float) -> list[Bracket]:
+    """Split every bracket at its midpoint until narrower than ``width``; keep each half
+    whose ends differ (best responses included), finally those whose signatures differ."""
+    live = list(brackets)
+    done: list[Bracket] = []
+    while live:
+        narrow = [b for b in live if b[1] - b[0] <= width]
+        done += narrow
+        live = [b for b in live if b[1] - b[0] > width]
+        if not live:
+            break
+        ends = np.array([x for lo, hi in live for x in (lo, (lo + hi) / 2, hi)])
+        _, keys = _fine_keys(solve(ends), rule)
+        nxt: list[Bracket] = []
+        for i, (lo, hi) in enumerate(live):
+            k_lo, k_mid, k_hi = keys[3 * i : 3 * i + 3]
+            mid = (lo + hi) / 2
+            if k_mid != k_lo:
+                nxt.append((lo, mid))
+            if k_mid != k_hi:
+                nxt.append((mid, hi))
+        live = nxt[:MAX_ROOTS]
+    if not done:
+        return []
+    ends = np.array([x for b in done for x in b])
+    coarse, _ = _fine_keys(solve(ends), rule)
+    return [b for i, b in enumerate(done) if coarse[2 * i] != coarse[2 * i + 1]]
+
+
+def affine_roots(
+    scenario: Scenario,
+    parameter: str,
+    start: float,
+    stop: float,
+    base: Mapping[str, float] | None = None,
+) -> np.ndarray | None:
+    """Every root in ``[start, stop]`` of every player's payoff difference between two
+    of its moves (the others' moves fixed), when all payoffs are affine in ``parameter``.
+
+    Returns the sorted distinct roots, or None when some payoff is not affine
+    (checked at the ends and at five inner points, each player within
+    ``1e-9`` of its payoff scale) or there would be more than
+    :data:`MAX_ROOTS` of them.
+    """
+    points = start + np.concatenate([[0.0, 1.0], _PROBES]) * (stop - start)
+    env = parameter_env(scenario.parameters, {**(base or {}), parameter: points})
+    env = {k: np.broadcast_to(np.asarray(v, float), points.shape) for k, v in env.items()}
+    u = np.asarray(payoff_tensor(scenario, env), float)
+    n = len(scenario.players)
+    if u.ndim == n + 1:
+        return np.zeros(0)
+    if not np.all(np.isfinite(u)):
+        return None
+    frac = ((points - start) / (stop - start)).reshape((-1,) + (1,) * (n + 1))
+    line = u[0] + frac * (u[1] - u[0])
+    scales = player_scales(u, player_axis=1).max(axis=0).reshape((1, n) + (1,) * n)
+    if np.any(np.abs(u - line) > 1e-9 * scales):
+        return None
+    roots: list[np.ndarray] = []
+    count = 0
+    for p in range(n):
+        d0 = np.expand_dims(u[0, p], p + 1) - np.expand_dims(u[0, p], p)
+        d1 = np.expand_dims(u[1, p], p + 1) - np.expand_dims(u[1, p], p)
+        moving = np.abs(d1 - d0) > 1e-12 * scales[0, p].item()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac_root = d0[moving] / (d0[moving] - d1[moving])
+        inside = frac_root[(frac_root >= 0.0) & (frac_root <= 1.0)]
+        count += inside.size
+        if count > 50 * MAX_ROOTS:
+            return None
+        roots.append(np.unique(start + inside * (stop - start)))
+    flat = np.unique(np.concatenate(roots)) if roots else np.zeros(0)
+    if flat.size > MAX_ROOTS:
+        return None
+    return np.array([_snap(r, start, stop) for r in _distinct(flat)])
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted values with near-duplicates (within 1e-12 relative) dropped."""
+    out: list[float] = []
+    for v in np.sort(values).tolist():
+        if not out or v - out[-1] > 1e-12 * max(1.0, abs(v)):
+            out.append(v)
+    return np.array(out)
+
+
+def _snap(value: float, start: float, stop: float) -> float:
+    """Float noise removed: ~0 becomes 0, 2.0019999999999998 becomes 2.002."""
+    if abs(value) <= 1e-12 * max(abs(start), abs(stop), 1e-300):
+        return 0.0
+    nice = float(f"{value:.12g}")
+    return nice if abs(nice - value) <= 1e-13 * abs(value) else float(value)
+
+
+def _exact_flips(
+    solve: Solver, roots: np.ndarray, grid: np.ndarray, rule: str
+) -> tuple[list[Threshold], list[Bracket]]:
+    """Flips at the affine roots, and brackets of any other change (for bisection).
+
+    The signature is sampled at every grid point and at the midpoint of every
+    interval between neighbouring roots (never at a root itself).
+    """
+    lo, hi = float(grid[0]), float(grid[-1])
+    inner = roots[(roots > lo) & (roots < hi)]
+    bounds = np.concatenate([[lo], inner, [hi]])
+    near = np.zeros(grid.size, bool)
+    if inner.size:
+        idx = np.clip(np.searchsorted(inner, grid), 1, inner.size) - 1
+        for nearest in (idx, np.minimum(idx + 1, inner.size - 1)):
+            near |= np.abs(grid - inner[nearest]) <= 1e-12 * np.maximum(1.0, np.abs(grid))
+    samples = np.unique(np.concatenate([grid[~near], (bounds[:-1] + bounds[1:]) / 2]))
+    coarse, _ = _fine_keys(solve(samples), rule)
+    flips: list[Threshold] = []
+    brackets: list[Bracket] = []
+    pending: list[tuple[float, float, float]] = []
+    for i in range(samples.size - 1):
+        if coarse[i] == coarse[i + 1]:
+            continue
+        a, b = float(samples[i]), float(samples[i + 1])
+        between = roots[(roots >= a) & (roots <= b)]
+        if between.size == 1:
+            pending.append((float(between[0]), a, b))
+        else:
+            brackets.append((a, b))
+    if not pending:
+        return flips, brackets
+    # Check each root: the states just beside it must be those of the samples around it;
+    # a change elsewhere between the samples (mixed equilibria) is left to bisection.
+    pts = np.array([x for r, a, b in pending for x in (r - (r - a) * 1e-3, r + (b - r) * 1e-3)])
+    ends = np.array([x for _r, a, b in pending for x in (a, b)])
+    beside, _ = _fine_keys(solve(pts), rule)
+    far, _ = _fine_keys(solve(ends), rule)
+    for j, (r, a, b) in enumerate(pending):
+        left, right = pts[2 * j], pts[2 * j + 1]
+        if beside[2 * j] != beside[2 * j + 1]:
+            before, after = solve(np.array([left])), solve(np.array([right]))
+            names = predict(before, rule).names[0], predict(after, rule).names[0]
+            flips.append(Threshold(r, r, r, before, after, *names, True))
+        if far[2 * j] != beside[2 * j]:
+            brackets.append((a, float(left)))
+        if far[2 * j + 1] != beside[2 * j + 1]:
+            brackets.append((float(right), b))
+    return flips, brackets
+
+
+def _merge(brackets: list[Bracket], gap: float) -> list[Bracket]:
+    merged: list[Bracket] = []
     for low, high in sorted(brackets):
         if merged and low - merged[-1][1] <= gap:
             merged[-1] = (merged[-1][0], high)
@@ -130,8 +379,9 @@ def _merge(brackets: list[tuple[float, float]], gap: float) -> list[tuple[float,
 
 
 def _threshold(  # type: ignore[no-untyped-def]
-    solve, scenario: Scenario, parameter: str, low: float, high: float, rule: str, base
+    solve, scenario: Scenario, parameter: str, bracket: Bracket, span: Bracket, rule: str, base
 ) -> Threshold:
+    low, high = bracket
     before, after = solve(np.array([low])), solve(np.array([high]))
     names_b, names_a = predict(before, rule).names[0], predict(after, rule).names[0]
     if isinstance(before, SequentialBatch) and isinstance(after, SequentialBatch):
@@ -139,7 +389,7 @@ def _threshold(  # type: ignore[no-untyped-def]
         value = (low + high) / 2 if root is None else root
     else:
         value = _linear_root(scenario, parameter, low, high, base)
-    return Threshold(value, low, high, before, after, names_b, names_a)
+    return Threshold(_snap(value, *span), low, high, before, after, names_b, names_a)
 
 
 def _linear_root(
@@ -166,123 +416,3 @@ def _linear_root(
         ok = np.isfinite(r) & (r >= low - 1e-12) & (r <= high + 1e-12)
         roots.extend(r[ok].tolist())
     return float(min(roots, key=lambda r: abs(r - mid))) if roots else mid
-
-
-def threshold_sentence(result: ThresholdResult, t: Threshold, current: float | None = None) -> str:
-    """A plain sentence for one flip, told from the current value of the parameter.
-
-    E.g. "Russia switches from veto_sanctions to support_sanctions when iran_ties
-    falls below 3." (``current`` above the flip) or "... rises above 3."
-    """
-    value = f"{t.value:.6g}"
-    falling = current is not None and current > t.value
-    here, there = (t.after, t.before) if falling else (t.before, t.after)
-    here_name, there_name = (
-        (t.after_name, t.before_name) if falling else (t.before_name, t.after_name)
-    )
-    verb = "falls below" if falling else "rises above"
-    cond = f"when {result.parameter} {verb} {value}"
-    if isinstance(here, SequentialBatch) and isinstance(there, SequentialBatch):
-        # A flip at an end of the range: the state at that end holds there only.
-        edge = max(1.0, abs(result.start), abs(result.stop)) * 1e3 * result.xtol
-        at_start = abs(t.value - result.start) <= edge
-        at_stop = abs(t.value - result.stop) <= edge
-        if (falling and at_start) or (not falling and at_stop):
-            cond = f"when {result.parameter} {'falls' if falling else 'rises'} to {value}"
-        return _plan_sentence(here, there, here_name, there_name, cond)
-    assert isinstance(here, BatchSolution) and isinstance(there, BatchSolution)
-    eq_here, eq_there = here.equilibria(0), there.equilibria(0)
-    outcome = (
-        f" (the outcome changes from {here_name} to {there_name})"
-        if here_name != there_name
-        else ""
-    )
-    if len(eq_here) == 1 and len(eq_there) == 1 and eq_here[0].is_pure and eq_there[0].is_pure:
-        ph, pt = eq_here[0].pure_profile(), eq_there[0].pure_profile()
-        assert ph is not None and pt is not None
-        players = here.scenario.players
-        parts = [
-            f"{players[p].name} switches from {players[p].moves[ph[p]]} "
-            f"to {players[p].moves[pt[p]]}"
-            for p in range(len(ph))
-            if ph[p] != pt[p]
-        ]
-        return f"{' and '.join(parts)} {cond}{outcome}."
-    if here_name != there_name and result.rule != "all":
-        return (
-            f"The predicted outcome ({result.rule.replace('_', '-')} selection) changes from "
-            f"{here_name} to {there_name} {cond}."
-        )
-    if here_name != there_name:
-        return _set_change(here_name, there_name, cond)
-    return f"The set of equilibria changes {cond} ({len(eq_here)} -> {len(eq_there)} equilibria)."
-
-
-def _set_change(here: str, there: str, cond: str) -> str:
-    """Sentences for equilibria that appear or disappear."""
-    old, new = here.split(" | "), there.split(" | ")
-    gone = [n for n in old if n not in new]
-    added = [n for n in new if n not in old]
-    parts = []
-    if gone:
-        parts.append(f"{_names(gone)} {'stops' if len(gone) == 1 else 'stop'} being an equilibrium")
-    if added:
-        parts.append(f"{_names(added)} {'becomes' if len(added) == 1 else 'become'} an equilibrium")
-    remaining = " | ".join(new)
-    return f"{' and '.join(parts)} {cond} (equilibria then: {remaining})."
-
-
-def _names(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-#: Changes of plan named one by one in a sentence; more are counted.
-MAX_SWITCHES = 4
-
-
-def _plan_sentence(
-    here: SequentialBatch, there: SequentialBatch, here_name: str, there_name: str, cond: str
-) -> str:
-    """E.g. "Russia switches from support_sanctions to veto_sanctions at
-    Russia@offer=offer_deal when sanction_cost falls below 3 (...)"."""
-    from sim.games.profile_values import reach
-
-    game = here.game
-    changed = [h for h in range(len(game.infosets)) if here.plans[h, 0] != there.plans[h, 0]]
-    groups: dict[tuple[int, str, str], list[str]] = {}
-    for h in changed:
-        info = game.infosets[h]
-        switch = (
-            info.player,
-            info.moves[int(here.plans[h, 0])],
-            info.moves[int(there.plans[h, 0])],
-        )
-        groups.setdefault(switch, []).append(info.key)
-    parts = []
-    for (player, old, new), keys in list(groups.items())[:MAX_SWITCHES]:
-        where = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
-        parts.append(f"{game.players[player]} switches from {old} to {new} at {where}")
-    if len(groups) > MAX_SWITCHES:
-        more = len(groups) - MAX_SWITCHES
-        parts.append(f"{more} more change{'s' if more > 1 else ''} of plan")
-    if len(parts) > 2 or (len(parts) == 2 and any(len(k) > 1 for k in groups.values())):
-        text = "; ".join(parts[:-1]) + "; and " + parts[-1]
-    else:
-        text = " and ".join(parts)
-    if not changed and here_name != there_name:
-        return (
-            f"The outcome changes from {here_name} to {there_name} {cond}: no player changes "
-            "its plan, but chance makes other outcomes possible or impossible."
-        )
-    if not changed:
-        return f"The subgame-perfect equilibrium changes {cond}."
-    if here_name != there_name:
-        return f"{text} {cond} (the outcome changes from {here_name} to {there_name})."
-    on_path = False
-    for batch in (here, there):
-        probs = reach(game, batch.point_values(0), game.pure_behaviour(batch.plan(0)))
-        on_path = on_path or any(probs[game.infosets[h].nodes[0]] > 0 for h in changed)
-    if not on_path:
-        return f"{text} {cond} (off the equilibrium path: the outcome stays {here_name})."
-    return f"{text} {cond}."

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+import numpy as np
+
 from sim.cli.analysis_args import (
     MAX_POINTS,
     common_arguments,
@@ -15,6 +17,7 @@ from sim.cli.analysis_args import (
     parse_range,
     save_plot,
 )
+from sim.cli.outputs import say
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
@@ -64,7 +67,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print(sweep_json(result), end="")
     elif args.csv:
-        print(sweep_csv(result), end="")
+        say(sweep_csv(result), end="")
     thresholds = None
     if not (args.json or args.csv) or args.output:
         thresholds = find_thresholds(
@@ -77,7 +80,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
             rule=args.select,
         )
     if not (args.json or args.csv):
-        print(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
+        say(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
 
     save_plot(args, "plot_sweep", result, thresholds)
     return 0
@@ -100,11 +103,15 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     from sim.report.sensitivity import thresholds_document, thresholds_text
 
     scenario, overrides = load_for_analysis(args)
-    name, values = parse_range(args.parameter, scenario)
+    if args.start is not None and args.stop is not None and "=" not in args.parameter:
+        name, values = parse_range(f"{args.parameter}={args.start!r}:{args.stop!r}:2", scenario)
+    else:
+        name, values = parse_range(args.parameter, scenario)
     start = args.start if args.start is not None else float(values[0])
     stop = args.stop if args.stop is not None else float(values[-1])
-    if not start < stop:
-        raise UsageError("--from must be below --to")
+    if not (np.isfinite(start) and np.isfinite(stop)) or start == stop:
+        raise UsageError("--from and --to must be different finite numbers")
+    start, stop = min(start, stop), max(start, stop)
     if not 2 <= args.steps <= MAX_POINTS:
         raise UsageError(f"--steps must be between 2 and {MAX_POINTS:,}")
     current = current_value(scenario, overrides, name)
@@ -122,7 +129,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(thresholds_document(result), indent=2))
     else:
-        print(thresholds_text(result, current))
+        say(thresholds_text(result, current))
     return 0
 
 
@@ -147,6 +154,8 @@ def _run_grid(args: argparse.Namespace) -> int:
         x, y = (g.x.parameter, g.x.values()), (g.y.parameter, g.y.values())
     else:
         x, y = parse_range(args.x, scenario, 61), parse_range(args.y, scenario, 61)
+    if x[0] == y[0]:
+        raise UsageError(f"the grid's two axes both vary '{x[0]}'; give two different parameters")
     if len(x[1]) * len(y[1]) > MAX_POINTS:
         raise UsageError(f"the grid has {len(x[1]) * len(y[1]):,} points; at most {MAX_POINTS:,}")
     for key in (x[0], y[0]):
@@ -165,7 +174,7 @@ def _run_grid(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(grid_document(result), indent=1))
     else:
-        print(grid_text(result))
+        say(grid_text(result))
 
     save_plot(args, "plot_grid", result)
     return 0
@@ -210,7 +219,7 @@ def _run_mc(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(montecarlo_document(result), indent=2))
     else:
-        print(montecarlo_text(result))
+        say(montecarlo_text(result))
 
     save_plot(args, "plot_montecarlo", result)
     return 0
@@ -250,7 +259,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(tornado_document(results), indent=2))
     else:
-        print(tornado_text(results))
+        say(tornado_text(results))
 
     save_plot(args, "plot_tornados", results, scenario_name=scenario.name)
     return 0

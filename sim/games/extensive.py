@@ -292,9 +292,10 @@ class PointValues:
 
     @property
     def payoff_range(self) -> float:
-        """Largest minus smallest payoff (1.0 when they are all equal)."""
-        span = float(np.ptp(self.payoffs)) if self.payoffs.size else 0.0
-        return span if span > 1e-300 else 1.0
+        """The largest player's payoff scale (see :func:`sim.scales.leaf_scales`)."""
+        from sim.scales import leaf_scales
+
+        return float(leaf_scales(self.payoffs[..., None]).max()) if self.payoffs.size else 1.0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ equilibrium entry per point, as in ``sim solve --json`` for sequential games).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from sim.report.sequential_sweep import (
     sequential_sweep_json,
     tie_note,
 )
+from sim.textsafe import SafeCsvWriter
 
 if TYPE_CHECKING:
     from sim.analysis.montecarlo import MonteCarloResult
@@ -79,13 +79,18 @@ class _PureEntries:
             self.cache[profile] = (json.dumps(strategies), json.dumps(outcome))
         return self.cache[profile]
 
-    def entry(self, point: int, profile: tuple[int, ...]) -> str:
-        strategies, outcomes = self.pieces(profile)
+    def entry(self, point: int, profile: tuple[int, ...], regret: float) -> str:
+        """The entry of one pure equilibrium; ``regret`` is its checked regret."""
         values = self.batch.payoffs[point][(slice(None), *profile)]
+        return self.text(profile, values.tolist(), regret)
+
+    def text(self, profile: tuple[int, ...], values: list[float], regret: float) -> str:
+        strategies, outcomes = self.pieces(profile)
         pays = ", ".join(f"{n}: {float(v)!r}" for n, v in zip(self.players, values, strict=True))
         return (
             f'{{"concept": "{PURE_NASH}", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
+            f'"outcomes": {outcomes}, "method": "best_response_enumeration", '
+            f'"regret": {float(regret)!r}}}'
         )
 
 
@@ -94,7 +99,11 @@ def point_entries(batch: AnyBatch, point: int, pure: _PureEntries | None = None)
     if isinstance(batch, SequentialBatch):
         return [SequentialEntries(batch).entry(point)]
     pure = pure or _PureEntries(batch)
-    out = [pure.entry(point, prof) for prof in batch.pure_profiles(point)]
+    regrets = batch.pure_regrets(point)
+    out = [
+        pure.entry(point, prof, float(r))
+        for prof, r in zip(batch.pure_profiles(point), regrets, strict=True)
+    ]
     if batch.mixed[point]:
         game = _game(batch, point)
         out.extend(
@@ -116,18 +125,13 @@ def _pure_entries_by_point(batch: BatchSolution, pure: _PureEntries) -> list[lis
     The equilibria and their payoffs are gathered with one ``argwhere`` and one
     fancy index over the whole batch; only the string formatting is per entry.
     """
-    hits = np.argwhere(batch.pure_mask)
+    hits = np.argwhere(batch.pure_mask)  # the order of batch.pure_regret
     index = (hits[:, 0], slice(None), *hits[:, 1:].T)
     payoffs = batch.payoffs[index].tolist() if hits.size else []
     out: list[list[str]] = [[] for _ in range(batch.size)]
-    names = pure.players
-    for row, values in zip(hits.tolist(), payoffs, strict=True):
-        strategies, outcomes = pure.pieces(tuple(row[1:]))
-        pays = ", ".join(f"{n}: {v!r}" for n, v in zip(names, values, strict=True))
-        out[row[0]].append(
-            f'{{"concept": "{PURE_NASH}", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", "regret": 0.0}}'
-        )
+    regrets = batch.pure_regret.tolist()
+    for row, values, regret in zip(hits.tolist(), payoffs, regrets, strict=True):
+        out[row[0]].append(pure.text(tuple(row[1:]), values, regret))
     return out
 
 
@@ -169,7 +173,7 @@ def sweep_csv(result: SweepResult) -> str:
     header += [f"P({p.name}={m})" for p in players for m in p.moves]
     header += [f"payoff({p.name})" for p in players]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(header)
     from sim.analysis.predict import equilibrium_name
 
@@ -236,14 +240,36 @@ def thresholds_text(result: ThresholdResult, current: float | None, *, header: b
             f"Flip points of {result.parameter} between {format_number(result.start)} and "
             f"{format_number(result.stop)} ({how}):"
         )
-    if not result.thresholds:
+    where = f"{result.parameter} in [{format_number(result.start)}, {format_number(result.stop)}]"
+    if not result.thresholds and not result.odds:
         what = "subgame-perfect plan and outcome hold" if sequential else "equilibria hold"
+        lines.append(f"Nothing changes: the same {what} for every {where}.")
+    elif not result.thresholds:
         lines.append(
-            f"Nothing changes: the same {what} for every {result.parameter} in "
-            f"[{format_number(result.start)}, {format_number(result.stop)}]."
+            f"The subgame-perfect plan stays the same for every {where}, and so do the "
+            "outcomes it can lead to, but chance makes them more or less likely:"
         )
+    if result.odds:
+        if result.thresholds:
+            lines.append(f"  The odds of chance-driven outcomes also move across {where}:")
+        for name, first, last, low, high in result.odds:
+            extremes = ""
+            if low < min(first, last) - 1e-9 or high > max(first, last) + 1e-9:
+                extremes = f" (from {low:.1%} to {high:.1%} along the way)"
+            lines.append(
+                f"    {name}: {first:.1%} at {result.parameter} = {format_number(result.start)}, "
+                f"{last:.1%} at {format_number(result.stop)}{extremes}"
+            )
     for t in result.thresholds:
-        lines.append(f"  {threshold_sentence(result, t, current)}")
+        mark = "" if t.exact else " ~"
+        lines.append(f"  {threshold_sentence(result, t, current)}{mark}")
+    if any(not t.exact for t in result.thresholds):
+        cell = format_number(abs(result.stop - result.start) / max(result.steps - 1, 1))
+        lines.append(
+            f"  ~ a grid result: found between points of a {result.steps}-point grid (one step "
+            f"= {cell}) and refined by bisection; a change that reverses within one step "
+            "would not be seen (a finer grid looks closer)."
+        )
     return "\n".join(lines)
 
 
@@ -254,6 +280,7 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
         out.append(
             {
                 "value": t.value,
+                "exact": t.exact,
                 "before": [json.loads(e) for e in point_entries(t.before, 0)],
                 "after": [json.loads(e) for e in point_entries(t.after, 0)],
                 "before_outcome": t.before_name,
@@ -261,9 +288,20 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
                 "sentence": threshold_sentence(result, t),
             }
         )
-    doc: dict[str, Any] = {"parameter": result.parameter, "select": result.rule}
+    doc: dict[str, Any] = {
+        "parameter": result.parameter,
+        "select": result.rule,
+        "from": result.start,
+        "to": result.stop,
+        "method": result.method,
+        "grid_steps": result.steps,
+    }
     if SUBGAME_PERFECT in result.concepts:
         doc["concept"] = SUBGAME_PERFECT
+        doc["outcome_probabilities"] = [
+            {"outcome": name, "from": first, "to": last, "min": low, "max": high}
+            for name, first, last, low, high in result.odds
+        ]
     doc["thresholds"] = out
     return doc
 

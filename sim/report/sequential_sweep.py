@@ -8,14 +8,15 @@ sequential game (:mod:`sim.report.sequential_json`): strategies per
 information set, expected payoffs, and the complete histories reached with
 their probabilities, labels and payoffs. ``ties`` lists the information sets
 where several moves are equally good at that point (other subgame-perfect
-equilibria exist there). Entries are assembled from pieces serialised once
-(strategies per plan, histories per leaf), so that a 10,000-point sweep is
-written in a fraction of a second.
+equilibria exist there); where those equilibria end differently,
+``equilibrium_outcomes`` names the outcome of each (the first is the
+entry's). Entries are assembled from pieces serialised once (strategies per
+plan, histories per leaf), so that a 10,000-point sweep is written in a
+fraction of a second.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from sim.analysis.sequential_batch import MIN_OUTCOME_PROBABILITY, SequentialBat
 from sim.analysis.sweep import SweepResult
 from sim.concepts import SUBGAME_PERFECT
 from sim.formatting import format_number
+from sim.textsafe import SafeCsvWriter
 
 __all__ = [
     "SequentialEntries",
@@ -102,7 +104,10 @@ class SequentialEntries:
             if p > MIN_OUTCOME_PROBABILITY
         )
         ties = json.dumps([batch.game.infosets[h].key for h in batch.tied_infosets(point)])
-        return f'"outcome_probabilities": {{{odds}}}, "ties": {ties}'
+        text = f'"outcome_probabilities": {{{odds}}}, "ties": {ties}'
+        if point in batch.alternatives:
+            text += f', "equilibrium_outcomes": {json.dumps(list(batch.alternatives[point]))}'
+        return text
 
 
 def sequential_sweep_json(result: SweepResult) -> str:
@@ -137,7 +142,7 @@ def sequential_sweep_csv(result: SweepResult) -> str:
     header += [f"P({name})" for name in batch.outcome_names]
     header += ["ties"]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(header)
     moves = [np.array(h.moves, dtype=object) for h in game.infosets]
     chosen = [m[batch.plans[i]] for i, m in enumerate(moves)]
@@ -172,6 +177,7 @@ def tie_note(result: SweepResult, limit: int = 8) -> str | None:
     where = ", ".join(keys[:4]) + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
     return (
         f"At {result.parameter} = {values}{more} several moves are equally good (at {where}): "
-        "other subgame-perfect equilibria exist there; the prediction takes the first best "
-        "move in file order."
+        "other subgame-perfect equilibria exist there. Where they end in different outcomes "
+        "the prediction names each (A | B); the plan, payoffs and odds shown are those of the "
+        "first best move in file order."
     )

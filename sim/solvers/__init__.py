@@ -10,7 +10,7 @@
 Three modules are shared by every family and stay at this level:
 :mod:`~sim.solvers.result` (the result types), :mod:`~sim.solvers.verify`
 (the independent best-response check every equilibrium passes) and
-:mod:`~sim.solvers.tensor` (payoff-tensor validation).
+:mod:`~sim.scales` (payoff-tensor validation).
 
 Each family package re-exports its public functions; its docstring has
 examples that run as doctests (``tests/test_docs.py``).

@@ -9,8 +9,10 @@ others' mixed strategies. This module deliberately shares no code with the
 solvers, so a bug in a solver cannot hide itself here.
 
 Conventions: ``payoffs`` has shape ``(n_players, m_1, ..., m_n)``; a profile is
-one probability vector per player. Regrets are scaled by the payoff range of
-the whole game so that one tolerance suits games in any unit.
+one probability vector per player. Each player's regret is divided by that
+player's own payoff scale (:func:`sim.scales.player_scales`), so that
+one tolerance suits games in any unit, including games where one player's
+payoffs are in billions and another's in points.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from sim.errors import VerificationError
+from sim.scales import payoff_span, player_scales
 from sim.solvers.result import Equilibrium
 
 __all__ = [
@@ -29,12 +32,11 @@ __all__ = [
     "expected_payoffs",
     "max_regret",
     "payoff_range",
+    "pure_regrets_batch",
     "regrets",
+    "scaled_regrets",
     "verified",
 ]
-
-#: Payoff ranges below this are treated as 1.0 so that division is safe.
-_TINY_RANGE = 1e-300
 
 
 def _game(payoffs: np.ndarray) -> np.ndarray:
@@ -76,10 +78,28 @@ def expected_payoffs(payoffs: np.ndarray, strategies: Sequence[np.ndarray]) -> n
         computed by contracting one player axis at a time (``tensordot``).
     """
     u = _game(payoffs)
-    t = u
-    for s in _profile(u, strategies):
+    t, prof = _on_supports(u, _profile(u, strategies), axis0=1)
+    for s in prof:
         t = np.tensordot(t, s, axes=([1], [0]))
     return np.asarray(t, dtype=np.float64)
+
+
+def _on_supports(
+    t: np.ndarray, prof: Sequence[np.ndarray], axis0: int, keep: int | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``t`` cut to the moves played with nonzero probability, and the strategies cut alike.
+
+    Axis ``axis0 + q`` of ``t`` belongs to player ``q``; player ``keep`` keeps
+    every move. Moves of probability exactly 0 add exactly 0 to an expected
+    payoff, so the result is the same, but a pure profile of a large game
+    costs a few entries instead of the whole tensor.
+    """
+    supports = [np.flatnonzero(s) if q != keep else np.arange(s.size) for q, s in enumerate(prof)]
+    if all(len(i) == s.size for i, s in zip(supports, prof, strict=True)):
+        return t, list(prof)
+    lead = (slice(None),) * axis0
+    cut = [s[i] for i, s in zip(supports, prof, strict=True)]
+    return t[lead + np.ix_(*supports)], cut
 
 
 def deviation_payoffs(
@@ -96,7 +116,7 @@ def deviation_payoffs(
     prof = _profile(u, strategies)
     if not 0 <= player < u.shape[0]:
         raise ValueError(f"player {player} out of range for {u.shape[0]} players")
-    t = u[player]
+    t, prof = _on_supports(u[player], prof, axis0=0, keep=player)
     # Contract from the last axis backwards so earlier axis numbers stay valid.
     for q in reversed(range(len(prof))):
         if q != player:
@@ -105,10 +125,11 @@ def deviation_payoffs(
 
 
 def payoff_range(payoffs: np.ndarray) -> float:
-    """Largest minus smallest payoff in the tensor, or 1.0 if that is below 1e-300."""
-    u = np.asarray(payoffs, dtype=np.float64)
-    r = float(u.max() - u.min()) if u.size else 0.0
-    return r if r >= _TINY_RANGE else 1.0
+    """Largest minus smallest payoff of the whole game (1.0 when they are all equal).
+
+    A game-wide unit; regrets are measured per player (:func:`scaled_regrets`).
+    """
+    return payoff_span(np.asarray(payoffs, dtype=np.float64))
 
 
 def regrets(payoffs: np.ndarray, strategies: Sequence[np.ndarray]) -> np.ndarray:
@@ -128,12 +149,20 @@ def regrets(payoffs: np.ndarray, strategies: Sequence[np.ndarray]) -> np.ndarray
     return out
 
 
+def scaled_regrets(payoffs: np.ndarray, strategies: Sequence[np.ndarray]) -> np.ndarray:
+    """Each player's regret (floored at 0) divided by that player's payoff scale."""
+    u = _game(payoffs)
+    return np.maximum(regrets(u, strategies), 0.0) / player_scales(u)
+
+
 def max_regret(
     payoffs: np.ndarray, strategies: Sequence[np.ndarray], relative: bool = True
 ) -> float:
-    """Largest regret over players, floored at 0, divided by the payoff range if ``relative``."""
-    r = max(float(regrets(payoffs, strategies).max()), 0.0)
-    return r / payoff_range(payoffs) if relative else r
+    """Largest regret over players, floored at 0; each divided by its player's payoff
+    scale if ``relative``."""
+    if relative:
+        return float(scaled_regrets(payoffs, strategies).max())
+    return max(float(regrets(payoffs, strategies).max()), 0.0)
 
 
 def _check_probabilities(prof: Sequence[np.ndarray], tol: float, names: Sequence[str]) -> None:
@@ -165,15 +194,16 @@ def check_equilibrium(
     strategies
         One probability vector per player.
     tol
-        Largest accepted regret as a fraction of the payoff range, and the
-        accepted error in each probability and in each probability sum.
+        Largest accepted regret as a fraction of the deviating player's payoff
+        scale, and the accepted error in each probability and in each
+        probability sum.
     player_names, move_names
         Optional labels used in the error message (default: indices).
 
     Returns
     -------
     float
-        The largest regret divided by :func:`payoff_range`.
+        The largest over players of the regret divided by the player's scale.
 
     Raises
     ------
@@ -186,10 +216,10 @@ def check_equilibrium(
     prof = _profile(u, strategies)
     names = list(player_names) if player_names else [f"player {p}" for p in range(len(prof))]
     _check_probabilities(prof, tol, names)
-    scale = payoff_range(u)
     gains = regrets(u, prof)
-    worst = int(np.argmax(gains))
-    scaled = max(float(gains[worst]), 0.0) / scale
+    relative = np.maximum(gains, 0.0) / player_scales(u)
+    worst = int(np.argmax(relative))
+    scaled = float(relative[worst])
     if scaled > tol:
         dev = deviation_payoffs(u, prof, worst)
         k = int(np.argmax(dev))
@@ -208,7 +238,7 @@ def verified(
 
     Besides the best-response test of :func:`check_equilibrium`, the reported
     ``payoffs`` of each equilibrium must equal the expected payoffs of its
-    strategies within ``tol`` times the payoff range.
+    strategies within ``tol`` times each player's payoff scale.
 
     Raises
     ------
@@ -216,7 +246,7 @@ def verified(
         On the first equilibrium that fails.
     """
     u = _game(payoffs)
-    scale = payoff_range(u)
+    scale = player_scales(u)
     out = []
     for i, eq in enumerate(equilibria):
         regret = check_equilibrium(u, eq.strategies, tol)
@@ -249,7 +279,8 @@ def pure_regrets_batch(
     -------
     numpy.ndarray
         For each profile, the largest gain of a unilateral pure deviation over
-        all players, divided by that game's payoff range; shape ``(k,)``.
+        all players, each player's gain divided by that player's payoff scale
+        in that game; shape ``(k,)``.
 
     Notes
     -----
@@ -259,9 +290,7 @@ def pure_regrets_batch(
     """
     u = np.asarray(payoffs_batch, dtype=np.float64)
     n = u.shape[1]
-    flat = u.reshape(u.shape[0], -1)
-    span = flat.max(axis=1) - flat.min(axis=1)
-    span = np.where(span > 1e-300, span, 1.0)[points]
+    scales = player_scales(u, player_axis=1)[points]
     worst = np.zeros(len(points))
     for p in range(n):
         index = [points, np.full(len(points), p)] + [profiles[:, q] for q in range(n)]
@@ -270,5 +299,5 @@ def pure_regrets_batch(
         for k in range(u.shape[2 + p]):
             index[2 + p] = np.full(len(points), k)
             best = np.maximum(best, u[tuple(index)])
-        worst = np.maximum(worst, (best - current) / span)
+        worst = np.maximum(worst, (best - current) / scales[:, p])
     return worst

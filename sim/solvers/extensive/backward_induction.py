@@ -43,6 +43,7 @@ from sim.games.extensive import (
     IntArray,
     PointValues,
 )
+from sim.scales import leaf_scales
 
 __all__ = [
     "METHOD",
@@ -165,7 +166,8 @@ def backward_induction_batch(
     values
         Its payoffs and chance probabilities, from :func:`sim.games.extensive.evaluate`.
     tol
-        Moves within ``tol`` times the point's payoff range of the best count as best.
+        Moves within ``tol`` times the mover's payoff scale at that point
+        (:func:`sim.scales.leaf_scales`) of the best count as best.
 
     Raises
     ------
@@ -209,7 +211,8 @@ def backward_induction_columns(
     probs
         ``(n_nodes, batch)``: probability of the chance move into each node.
     tol
-        Moves within ``tol`` times the point's payoff range of the best count as best.
+        Moves within ``tol`` times the mover's payoff scale at that point
+        (:func:`sim.scales.leaf_scales`) of the best count as best.
     keep_values
         Also return the payoffs at every node (else only at the root).
     """
@@ -243,14 +246,8 @@ def _solve_columns(
     tol: float,
     keep_values: bool,
 ) -> ColumnSolution:
-    n_leaves, n_players, batch = payoffs.shape
-    flat = payoffs.reshape(n_leaves * n_players, batch)
-    if flat.shape[0]:
-        span = flat.max(axis=0) - flat.min(axis=0)
-        span[span <= 1e-300] = 1.0
-    else:
-        span = np.ones(batch)
-    slack = tol * span
+    _, n_players, batch = payoffs.shape
+    slack = tol * leaf_scales(payoffs)  # (n_players, batch): each mover's own scale
     vals = np.empty((game.n_nodes, n_players, batch))
     vals[game.leaves] = payoffs[game.leaf_row[game.leaves]]
     choice: npt.NDArray[np.integer] = np.full((game.n_nodes, batch), -1, layout.code)
@@ -266,7 +263,7 @@ def _solve_columns(
         best = mine[0].copy()
         for m in mine[1:]:
             np.maximum(best, m, out=best)
-        best -= slack
+        best -= slack[g.owner]
         pick: npt.NDArray[np.integer] = np.full(best.shape, len(mine) - 1, layout.code)
         count = np.zeros(best.shape, np.int8)
         for k in range(len(mine) - 1, -1, -1):
@@ -333,7 +330,7 @@ def all_pure_spe(
         If the game has an information set with more than one node.
     """
     _require_perfect_information(game)
-    span = values.payoff_range
+    span = leaf_scales(values.payoffs[..., None])[:, 0]  # each player's own scale
     sols: dict[int, list[_Sol]] = {}
     complete = True
     ties: set[int] = set()
@@ -350,7 +347,7 @@ def all_pure_spe(
                 found.append((values.probs[list(kids)] @ vecs, -1, combo, not found))
             else:
                 mine = vecs[:, game.owner[x]]
-                best = np.flatnonzero(mine >= mine.max() - tol * span)
+                best = np.flatnonzero(mine >= mine.max() - tol * span[game.owner[x]])
                 if best.size > 1:
                     ties.add(int(game.infoset[x]))
                 first = not found

@@ -30,6 +30,7 @@ import numpy as np
 from sim.errors import VerificationError
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, IntArray, PointValues
 from sim.games.reduced_form import mixed_from_behaviour, reduced_form
+from sim.scales import leaf_scales
 from sim.solvers.verify import check_equilibrium
 
 __all__ = ["check_subgame_perfect", "proper_subgames"]
@@ -156,7 +157,7 @@ def check_subgame_perfect(
     profile
         Behaviour at every information set (indexed like ``game.infosets``).
     tol
-        Largest accepted gain, relative to the payoff range; also the accepted
+        Largest accepted gain, relative to the deviating player's payoff scale; also the accepted
         error of each probability vector.
     nash_in_subgames
         Also run the strategic-form Nash check in every subgame that has an
@@ -169,7 +170,7 @@ def check_subgame_perfect(
     """
     _check_distributions(game, profile, tol)
     vals = _values(game, values, profile)
-    span = values.payoff_range
+    span = leaf_scales(values.payoffs[..., None])[:, 0]  # each player's own scale
     layout = _layout(game)
     reaches: dict[int, dict[int, float]] = {}
     worst = _singleton_gains(game, layout.single, vals, span, tol)
@@ -182,7 +183,7 @@ def check_subgame_perfect(
         base = sum(rho.get(n, 0.0) * vals[n, i] for n in h.nodes)
         for a, move in enumerate(h.moves):
             dev = sum(rho.get(n, 0.0) * vals[game.children[n][a], i] for n in h.nodes)
-            gain = (dev - base) / span
+            gain = (dev - base) / span[i]
             if gain > tol:
                 raise VerificationError(
                     f"not subgame perfect: {game.players[i]} gains {dev - base:.6g} by playing "
@@ -195,7 +196,7 @@ def check_subgame_perfect(
 
 
 def _singleton_gains(
-    game: ExtensiveGame, nodes: IntArray, vals: FloatArray, span: float, tol: float
+    game: ExtensiveGame, nodes: IntArray, vals: FloatArray, span: FloatArray, tol: float
 ) -> float:
     """One-shot gains at one-node information sets that start subgames (vectorised)."""
     if not nodes.size:
@@ -203,13 +204,14 @@ def _singleton_gains(
     kids = game.kids_matrix()[nodes]
     own = game.owner[nodes]
     after = np.where(kids >= 0, vals[np.maximum(kids, 0), own[:, None]], -np.inf)
-    gains = (after.max(axis=1) - vals[nodes, own]) / span
+    gains = (after.max(axis=1) - vals[nodes, own]) / span[own]
     worst = int(np.argmax(gains))
     if gains[worst] > tol:
         h = game.infosets[int(game.infoset[nodes[worst]])]
         move = h.moves[int(np.argmax(after[worst]))]
+        gain = gains[worst] * span[own[worst]]
         raise VerificationError(
-            f"not subgame perfect: {game.players[h.player]} gains {gains[worst] * span:.6g} by "
+            f"not subgame perfect: {game.players[h.player]} gains {gain:.6g} by "
             f"playing {move} at {h.key}"
         )
     return max(float(gains[worst]), 0.0)

@@ -27,6 +27,7 @@ import numpy as np
 from sim.games.extensive import DECISION, LEAF, ExtensiveGame, FloatArray, IntArray, PointValues
 from sim.games.profile_values import node_values
 from sim.games.reduced_form import behaviour_from_mixed, reduced_form
+from sim.scales import leaf_scales
 from sim.solvers.extensive.completion import complete
 from sim.solvers.extensive.reduced_nash import solve_reduced_form
 
@@ -212,7 +213,8 @@ def _single_node(
         [cut[c] if c in cut else values.payoffs[game.leaf_row[c]] for c in game.children[root]]
     )
     mine = vecs[:, game.owner[root]]
-    best = np.flatnonzero(mine >= mine.max() - run.tol * values.payoff_range)
+    scale = leaf_scales(values.payoffs[..., None])[game.owner[root], 0]
+    best = np.flatnonzero(mine >= mine.max() - run.tol * scale)
     if best.size > 1:
         run.degenerate = True
     h = int(game.infoset[root])

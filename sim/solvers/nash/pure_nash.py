@@ -9,8 +9,10 @@ broadcast back over the tensor and compared with ``payoffs[p]``. The work is
 one pass over the tensor per player, ``O(n * prod(m))``, and a whole batch of
 games (one parameter sweep) is tested by the same few numpy operations.
 
-Ties are decided with a tolerance relative to the game's payoff range: a move
-within ``tol * range`` of the best reply counts as a best reply.
+Ties are decided with a tolerance relative to each player's own payoff scale
+(:func:`sim.scales.player_scales`): a move within ``tol * scale_p``
+of player ``p``'s best reply counts as a best reply, so that a player whose
+payoffs are small keeps its incentives when another's are large.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.concepts import PURE_NASH
+from sim.scales import player_scales
 from sim.solvers.result import Equilibrium, EquilibriumSet
 
 __all__ = [
@@ -28,7 +31,6 @@ __all__ = [
 ]
 
 _METHOD = "best_response_enumeration"
-_TINY_RANGE = 1e-300
 
 
 def _batch(payoffs_batch: np.ndarray) -> np.ndarray:
@@ -45,26 +47,21 @@ def _batch(payoffs_batch: np.ndarray) -> np.ndarray:
     return u
 
 
-def _ranges(u: np.ndarray) -> np.ndarray:
-    """Payoff range of each game of a batch (1.0 where the range is ~0)."""
-    flat = u.reshape(u.shape[0], -1)
-    r = flat.max(axis=1) - flat.min(axis=1)
-    return np.where(r >= _TINY_RANGE, r, 1.0)
-
-
 def _shortfall_batch(u: np.ndarray) -> np.ndarray:
-    """Largest best-response shortfall over players at every profile, scaled by range.
+    """Largest best-response shortfall over players at every profile, each player's
+    shortfall divided by that player's own payoff scale.
 
     Returns shape ``(batch, m_1..m_n)``; a profile is an equilibrium iff its
     entry is at most the tolerance.
     """
     n = u.shape[1]
+    scales = player_scales(u, player_axis=1)
     worst = np.zeros((u.shape[0], *u.shape[2:]))
     for p in range(n):
         up = u[:, p]
-        gap = up.max(axis=p + 1, keepdims=True) - up
+        gap = (up.max(axis=p + 1, keepdims=True) - up) / scales[:, p].reshape((-1,) + (1,) * n)
         np.maximum(worst, gap, out=worst)
-    return worst / _ranges(u).reshape((-1,) + (1,) * n)
+    return worst
 
 
 def pure_nash_mask_batch(payoffs_batch: np.ndarray, tol: float = 1e-12) -> np.ndarray:
@@ -75,8 +72,8 @@ def pure_nash_mask_batch(payoffs_batch: np.ndarray, tol: float = 1e-12) -> np.nd
     payoffs_batch
         Shape ``(batch, n, m_1, ..., m_n)``.
     tol
-        A move counts as a best reply if it is within ``tol`` times the game's
-        payoff range of the best payoff.
+        A move counts as a best reply if it is within ``tol`` times its
+        player's payoff scale of the best payoff.
 
     Returns
     -------
@@ -91,7 +88,7 @@ def pure_nash_mask(payoffs: np.ndarray, tol: float = 1e-12) -> np.ndarray:
 
     A profile is marked iff for every player ``p``, ``payoffs[p]`` at the
     profile is at least the maximum of ``payoffs[p]`` along ``p``'s axis minus
-    ``tol * payoff_range``.
+    ``tol`` times player ``p``'s payoff scale.
     """
     return pure_nash_mask_batch(np.asarray(payoffs)[None], tol)[0]
 
@@ -112,7 +109,9 @@ def _one_hot(profile: tuple[int, ...], sizes: tuple[int, ...]) -> tuple[np.ndarr
     return tuple(out)
 
 
-def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
+def pure_nash(
+    payoffs: np.ndarray, tol: float = 1e-12, *, limit: int | None = None
+) -> EquilibriumSet:
     """All pure Nash equilibria of a normal-form game.
 
     Parameters
@@ -120,7 +119,10 @@ def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
     payoffs
         Payoff tensor, shape ``(n, m_1, ..., m_n)``.
     tol
-        Tie tolerance relative to the payoff range (see :func:`pure_nash_mask`).
+        Tie tolerance relative to each player's payoff scale (see :func:`pure_nash_mask`).
+    limit
+        Build at most this many equilibria (the first in profile order); the
+        result's ``total`` then counts them all.
 
     Returns
     -------
@@ -134,9 +136,11 @@ def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
     shortfall = _shortfall_batch(u)[0]
     game = u[0]
     sizes = game.shape[1:]
+    flat = np.flatnonzero(shortfall <= tol)
+    total = int(flat.size) if limit is not None and flat.size > limit else None
     eqs = []
-    for row in np.argwhere(shortfall <= tol):
-        profile = tuple(int(i) for i in row)
+    for index in flat[:limit]:
+        profile = tuple(int(i) for i in np.unravel_index(index, sizes))
         eqs.append(
             Equilibrium(
                 strategies=_one_hot(profile, sizes),
@@ -147,4 +151,4 @@ def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
             )
         )
     notes = () if eqs else ("the game has no pure Nash equilibrium",)
-    return EquilibriumSet(equilibria=tuple(eqs), method=_METHOD, tol=tol, notes=notes)
+    return EquilibriumSet(equilibria=tuple(eqs), method=_METHOD, tol=tol, notes=notes, total=total)

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.concepts import nash_concept
+from sim.scales import player_scales
 from sim.solvers.nash.indifference_system import build_batch
 from sim.solvers.nash.pure_nash import pure_nash_profiles
 from sim.solvers.nash.support_pruning import ConditionalDominance, Support, undominated
@@ -171,8 +172,7 @@ def _checked(payoffs: np.ndarray) -> np.ndarray:
 def _rescaled(u: np.ndarray) -> np.ndarray:
     """Each player's payoffs mapped affinely onto ``[0, 1]`` (zeros if constant)."""
     flat = u.reshape(u.shape[0], -1)
-    low, span = flat.min(axis=1), np.ptp(flat, axis=1)
-    span = np.where(span > 1e-300, span, np.inf)
+    low, span = flat.min(axis=1), player_scales(u)
     shape = (-1,) + (1,) * (u.ndim - 1)
     return (u - low.reshape(shape)) / span.reshape(shape)
 

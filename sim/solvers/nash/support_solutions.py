@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.arrays import BoolArray, IndexArray
+from sim.scales import player_scales
 from sim.solvers.nash import bilinear_elimination
 from sim.solvers.nash.homotopy import StartSystem, TrackSettings, refine, start_system, track
 from sim.solvers.nash.indifference_system import IndifferenceBatch, polish
@@ -358,12 +359,13 @@ def _full_profiles(
 
 
 def _relative_regrets(payoffs: np.ndarray, profiles: list[np.ndarray]) -> np.ndarray:
-    """``(K,)`` largest gain from a pure deviation, divided by the payoff range."""
+    """``(K,)`` largest gain from a pure deviation, each divided by its player's payoff scale."""
     n = len(profiles)
     if profiles[0].shape[0] == 0:
         return np.zeros(0)
     letters = "abcdefghijklmnopqrstuvwxy"[:n]
     worst = np.zeros(profiles[0].shape[0])
+    scales = player_scales(payoffs)
     for i in range(n):
         others = [j for j in range(n) if j != i]
         if others:
@@ -372,6 +374,5 @@ def _relative_regrets(payoffs: np.ndarray, profiles: list[np.ndarray]) -> np.nda
         else:  # a one-player game
             dev = np.broadcast_to(payoffs[i], profiles[i].shape)
         gain = dev.max(axis=1) - np.einsum("zk,zk->z", dev, profiles[i])
-        worst = np.maximum(worst, gain)
-    span = float(np.ptp(payoffs))
-    return worst / (span if span > 1e-300 else 1.0)
+        worst = np.maximum(worst, gain / scales[i])
+    return worst

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from sim.solvers.tensor import as_payoff_tensor
+from sim.scales import as_payoff_tensor, player_scales
 
 __all__ = [
     "Dominance",
@@ -140,8 +140,7 @@ def restrict(payoffs: np.ndarray, surviving: Alive | tuple[tuple[int, ...], ...]
 
 def _scaled_matrix(u: np.ndarray, player: int, alive: Alive) -> np.ndarray:
     """Player's payoffs scaled to [0, 1]: rows = alive moves, columns = opponent profiles."""
-    lo, span = float(u.min()), float(u.max() - u.min())
-    span = span if span >= 1e-300 else 1.0
+    lo, span = float(u[player].min()), float(player_scales(u)[player])
     sub = u[player][np.ix_(*alive)]
     mat = np.moveaxis(sub, player, 0).reshape(len(alive[player]), -1)
     return (mat - lo) / span

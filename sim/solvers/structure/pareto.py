@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import linprog
 
-from sim.solvers.tensor import as_payoff_tensor, payoff_span
+from sim.scales import as_payoff_tensor, payoff_span
 
 __all__ = ["is_pareto_optimal", "pareto_optimal_profiles"]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from sim.solvers.tensor import as_payoff_tensor, payoff_span
+from sim.scales import as_payoff_tensor, payoff_span
 
 __all__ = [
     "SecurityLevel",
