@@ -57,9 +57,10 @@ def _texts(ax: Axes) -> str:
 
 
 def _legend_colours(ax: Axes) -> dict[str, tuple[str, str]]:
-    """Legend label -> (kind, colour) over every legend of the axes."""
+    """Legend label -> (kind, colour) over every legend of the axes and of its figure."""
     found: dict[str, tuple[str, str]] = {}
     legends = [ax.get_legend(), *[c for c in ax.artists if hasattr(c, "legend_handles")]]
+    legends += list(ax.figure.legends)
     for legend in legends:
         if legend is None:
             continue

@@ -138,7 +138,8 @@ def plot_sweep(
         found[n].set_xlabel(parameter_label(scenario, result.parameter, 70))
         found[n].set_xlim(float(x.min()), float(x.max()))
         _mark_now(found, result)
-        _outcome_legend(found[n], outcomes, palette, bool(flips), result.predictions.rule)
+        how = rule_text(result.predictions.rule)
+        _outcome_legend(found[n], outcomes, palette, bool(flips), how)
         heading(
             found[0],
             scenario.name,
@@ -219,14 +220,9 @@ def plot_sequential_sweep(
         odds.set_xlabel(parameter_label(batch.scenario, result.parameter, 70))
         odds.set_xlim(float(x.min()), float(x.max()))
         _mark_now(found, result)
-        shading: list[Artist] = [
-            patch(palette[name], wrap(name, 30), alpha=0.5) for name in outcomes
-        ]
-        if flips:
-            shading.append(line("#333333", "flip point", "--", lw=1.3))
-        shading.append(line(HERE_COLOUR, "current value", ":", lw=1.6))
-        side_legend(pays, shading, "Predicted outcome\n(shading)")
         side_legend(odds, styles, "Outcome\n(probability lines)")
+        how = "following the subgame-perfect equilibrium; A | B: several equilibria"
+        _outcome_legend(odds, outcomes, palette, bool(flips), how, below_figure=axes is None)
         heading(
             pays,
             batch.scenario.name,
@@ -237,16 +233,27 @@ def plot_sequential_sweep(
 
 
 def _outcome_legend(
-    ax: Axes, outcomes: list[str], palette: dict[str, str], flips: bool, rule: str
+    ax: Axes,
+    outcomes: list[str],
+    palette: dict[str, str],
+    flips: bool,
+    how: str,
+    *,
+    below_figure: bool = False,
 ) -> None:
-    """Legend of the shading, under the x axis (keeping the axes' own legend)."""
+    """Legend of the shading, under the x axis (keeping the axes' own legend), or under
+    the whole figure when the axes already have a side legend of their own."""
     handles: list[Artist] = [patch(palette[name], wrap(name, 34), alpha=0.5) for name in outcomes]
     if flips:
         handles.append(line("#333333", "flip point", "--", lw=1.3))
     handles.append(line(HERE_COLOUR, "current value", ":", lw=1.6))
+    title = f"Predicted outcome, shading ({how})"
+    ncols = min(3, len(handles))
+    if below_figure:  # laid out by the figure, so the axes' side legend keeps its room
+        ax.figure.legend(handles=handles, title=title, loc="outside lower center", ncols=ncols)
+        return
     gap = 0.52 + 0.2 * ax.get_xlabel().count("\n")  # below a label of several lines
-    title = f"Predicted outcome ({rule_text(rule)})"
-    legend_below(ax, handles, title, gap=gap, ncols=min(3, len(handles)))
+    legend_below(ax, handles, title, gap=gap, ncols=ncols)
 
 
 def _shade(
