@@ -102,10 +102,10 @@ def require_perfect_information(scenario: Scenario) -> ExtensiveGame:
     if scenario.kind != "sequential":
         raise UsageError(f"'{scenario.name}' is a simultaneous game")
     game = game_for(scenario)
-    if not game.perfect_information:
+    if not game.perfect_information or game.has_beliefs:
         raise UsageError(
-            "sweeps of games with imperfect information are not supported yet; "
-            "use sim solve at chosen values"
+            "sweeps of games with imperfect information are not supported yet (nor of games "
+            "where players hold their own beliefs); use sim solve at chosen values"
         )
     return game
 
