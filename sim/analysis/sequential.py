@@ -35,6 +35,7 @@ from sim.games.reduced_form import ReducedForm, behaviour_from_mixed, reduced_fo
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.solvers.backward_induction import all_pure_spe
+from sim.solvers.bayesian import PerfectBayesianSet, perfect_bayesian
 from sim.solvers.completion import complete
 from sim.solvers.credibility import Finding, credibility_findings
 from sim.solvers.reduced_nash import FormEquilibrium, solve_reduced_form
@@ -48,7 +49,7 @@ __all__ = [
     "solve_sequential",
 ]
 
-SEQUENTIAL_CONCEPTS = ("subgame_perfect", "pure_nash", "mixed_nash")
+SEQUENTIAL_CONCEPTS = ("subgame_perfect", "pure_nash", "mixed_nash", "perfect_bayesian")
 #: Equilibria times tree nodes verified at most (keeps large trees fast).
 WORK_BUDGET = 2_000_000
 
@@ -141,6 +142,8 @@ class SequentialAnalysis:
     notes: tuple[str, ...] = ()
     spe_complete: bool = True
     nash_complete: bool = True
+    #: Perfect Bayesian equilibria (games with hidden information or beliefs), if asked for.
+    bayesian: PerfectBayesianSet | None = None
 
     @property
     def parameters(self) -> Mapping[str, float]:
@@ -183,7 +186,7 @@ def solve_sequential(
     overrides
         Parameter values replacing the defaults (scalars).
     concepts
-        Any of ``subgame_perfect``, ``pure_nash``, ``mixed_nash`` (default:
+        Any of ``subgame_perfect``, ``pure_nash``, ``mixed_nash``, ``perfect_bayesian`` (default:
         the scenario's ``solve.concepts`` among these, else all three).
     tol
         Tolerance for ties and supports, relative to the payoff range.
@@ -215,6 +218,9 @@ def solve_sequential(
     shape = None
     if "pure_nash" in chosen or "mixed_nash" in chosen:
         nash, shape = _nash(game, values, chosen, state, must="subgame_perfect" not in chosen)
+    bayes = None
+    if "perfect_bayesian" in chosen and (game.has_beliefs or not game.perfect_information):
+        bayes = perfect_bayesian(game, values, tol)
     n_subgames = int(subgame_roots(game).size)
     _structure_notes(scenario, game, n_subgames, state)
     return SequentialAnalysis(
@@ -234,6 +240,7 @@ def solve_sequential(
         tuple(dict.fromkeys(state.notes)),
         state.spe_complete,
         state.nash_complete,
+        bayes,
     )
 
 

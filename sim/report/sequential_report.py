@@ -18,6 +18,7 @@ from fractions import Fraction
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
+from sim.report.bayesian_text import bayesian_section
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
 from sim.report.table import format_number
 from sim.scenario.model import Scenario
@@ -53,6 +54,7 @@ def sequential_text(scenario: Scenario, analysis: SequentialAnalysis) -> str:
         parts.append(_spe_section(scenario, analysis))
     if {"pure_nash", "mixed_nash"} & set(analysis.concepts):
         parts.append(_nash_section(analysis))
+    parts.append(bayesian_section(analysis))
     return "\n\n".join(p for p in parts if p)
 
 

@@ -10,7 +10,7 @@ from sim.yamlio import Node
 
 __all__ = ["CONCEPTS", "read_analysis", "read_solve"]
 
-CONCEPTS = ("pure_nash", "mixed_nash", "subgame_perfect", "qre")
+CONCEPTS = ("pure_nash", "mixed_nash", "subgame_perfect", "perfect_bayesian", "qre")
 MAX_STEPS = 1_000_000
 MAX_SAMPLES = 10_000_000
 

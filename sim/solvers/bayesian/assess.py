@@ -1,0 +1,152 @@
+"""Beliefs and sequential rationality of one behaviour profile (the solver's side).
+
+Given a behaviour profile, :func:`assess` finds the belief system that makes
+it a perfect Bayesian equilibrium, or shows there is none:
+
+* at an information set of player ``i`` reached with positive probability
+  from the smallest proper subgame containing it (under the profile and
+  ``i``'s own chance probabilities), the belief is given by Bayes' rule;
+* elsewhere (off the path) any belief is allowed, and the set of beliefs
+  under which the profile's moves are best replies is computed as a linear
+  feasibility problem (:mod:`sim.solvers.bayesian.belief_lp`);
+* at every information set the moves played must be best replies to the
+  belief, given the continuation play (sequential rationality, checked
+  agent by agent: one-shot deviations, Hendon, Jacobsen & Sloth 1996).
+
+Requiring Bayes' rule in every subgame makes every such assessment subgame
+perfect (Fudenberg & Tirole 1991, *Game Theory*, sec. 8.2; for games with
+non-common priors each player updates its own prior, Morris 1995).
+Tolerances are scaled by each player's own payoff range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
+from sim.games.profile_values import node_values, reach
+from sim.solvers.bayesian.belief_lp import supporting_beliefs
+from sim.solvers.subgames import subgame_roots
+
+__all__ = ["InfoSetBelief", "assess", "player_spans", "smallest_roots"]
+
+#: Reach probabilities below this count as zero (off the path).
+REACH_TOL = 1e-12
+
+
+@dataclass(frozen=True)
+class InfoSetBelief:
+    """The belief at one information set.
+
+    Attributes
+    ----------
+    on_path
+        True when Bayes' rule fixes the belief.
+    belief
+        On the path: the Bayes belief. Off it: one supporting belief (the
+        midpoint of the witnesses).
+    low, high
+        Range of each node's probability over the supporting beliefs (equal
+        to ``belief`` on the path).
+    witnesses
+        Off the path: supporting beliefs attaining each ``low`` and ``high``.
+    """
+
+    on_path: bool
+    belief: FloatArray
+    low: FloatArray
+    high: FloatArray
+    witnesses: tuple[FloatArray, ...] = ()
+
+
+def player_spans(game: ExtensiveGame, values: PointValues) -> FloatArray:
+    """Each player's payoff range (1.0 where all its payoffs are equal)."""
+    if values.payoffs.size == 0:
+        return np.ones(game.n_players)
+    span = np.ptp(values.payoffs, axis=0)
+    return np.where(span > 1e-300, span, 1.0)
+
+
+def smallest_roots(game: ExtensiveGame) -> tuple[int, ...]:
+    """For each information set, the root of the smallest proper subgame containing it."""
+    cached = game._cache.get("bayes_smallest_roots")
+    if isinstance(cached, tuple):
+        return cached
+    roots = [int(r) for r in subgame_roots(game)]
+    out = []
+    for h in game.infosets:
+        first, last = min(h.nodes), max(h.nodes)
+        inside = [r for r in roots if r <= first and game.end[r] > last]
+        out.append(max(inside))
+    result = tuple(out)
+    game._cache["bayes_smallest_roots"] = result
+    return result
+
+
+def assess(
+    game: ExtensiveGame,
+    values: PointValues,
+    behaviour: Sequence[FloatArray],
+    tol: float = 1e-9,
+) -> tuple[InfoSetBelief, ...] | None:
+    """The beliefs that make ``behaviour`` a perfect Bayesian equilibrium, or ``None``.
+
+    Parameters
+    ----------
+    game, values
+        The game and its numbers at one parameter point.
+    behaviour
+        A probability vector per information set.
+    tol
+        A move is a best reply when it is within ``tol`` times its player's
+        payoff range of the best; moves with probability above ``tol`` must be.
+
+    Returns
+    -------
+    tuple of InfoSetBelief or None
+        Indexed like ``game.infosets``; ``None`` when some information set
+        has no belief under which its moves are best replies.
+    """
+    vals = node_values(game, values, behaviour)
+    spans = player_spans(game, values)
+    roots = smallest_roots(game)
+    reaches: dict[tuple[int, int], FloatArray] = {}
+    out: list[InfoSetBelief] = []
+    for index, h in enumerate(game.infosets):
+        i = h.player
+        key = (roots[index], i)
+        if key not in reaches:
+            reaches[key] = reach(game, values.as_seen_by(i), behaviour, roots[index])
+        w = reaches[key][list(h.nodes)]
+        q = np.array([[vals[game.children[x][a], i] for a in range(len(h.moves))] for x in h.nodes])
+        support = [a for a, p in enumerate(behaviour[index]) if p > tol]
+        slack = tol * float(spans[i])
+        found = _belief(q, w, support, slack)
+        if found is None:
+            return None
+        out.append(found)
+    return tuple(out)
+
+
+def _belief(q: FloatArray, w: FloatArray, support: list[int], slack: float) -> InfoSetBelief | None:
+    total = float(w.sum())
+    if total > REACH_TOL:
+        mu = w / total
+        expected = mu @ q
+        if any(expected[a] < expected.max() - slack for a in support):
+            return None
+        return InfoSetBelief(True, mu, mu, mu)
+    if q.shape[0] == 1:
+        expected = q[0]
+        if any(expected[a] < expected.max() - slack for a in support):
+            return None
+        one = np.ones(1)
+        return InfoSetBelief(False, one, one, one, (one, one))
+    rng = supporting_beliefs(q, support, slack)
+    if rng is None:
+        return None
+    middle = np.mean(rng.witnesses, axis=0)
+    return InfoSetBelief(False, middle, rng.low, rng.high, rng.witnesses)
