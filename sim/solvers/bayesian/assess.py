@@ -6,9 +6,12 @@ it a perfect Bayesian equilibrium, or shows there is none:
 * at an information set of player ``i`` reached with positive probability
   from the smallest proper subgame containing it (under the profile and
   ``i``'s own chance probabilities), the belief is given by Bayes' rule;
-* elsewhere (off the path) any belief is allowed, and the set of beliefs
-  under which the profile's moves are best replies is computed as a linear
-  feasibility problem (:mod:`sim.solvers.bayesian.belief_lp`);
+* elsewhere (off the path) any belief is allowed that respects chance
+  (histories that differ only in chance moves keep the odds the mover's own
+  chance probabilities give them: a necessary condition for consistency,
+  Kreps & Wilson 1982), and the set of beliefs under which the profile's
+  moves are best replies is computed as a linear feasibility problem
+  (:mod:`sim.solvers.bayesian.belief_lp`);
 * at every information set the moves played must be best replies to the
   belief, given the continuation play (sequential rationality, checked
   agent by agent: one-shot deviations, Hendon, Jacobsen & Sloth 1996).
@@ -26,12 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
+from sim.games.extensive import CHANCE, DECISION, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
-from sim.solvers.bayesian.belief_lp import supporting_beliefs
+from sim.solvers.bayesian.belief_lp import supported_somewhere, supporting_beliefs
 from sim.solvers.subgames import subgame_roots
 
-__all__ = ["InfoSetBelief", "assess", "player_spans", "smallest_roots"]
+__all__ = ["InfoSetBelief", "assess", "belief_groups", "player_spans", "smallest_roots"]
 
 #: Reach probabilities below this count as zero (off the path).
 REACH_TOL = 1e-12
@@ -86,6 +89,50 @@ def smallest_roots(game: ExtensiveGame) -> tuple[int, ...]:
     return result
 
 
+def _signature(game: ExtensiveGame, x: int) -> tuple[tuple[int, int], ...]:
+    """The players' moves (information set, move) on the path to ``x``, chance left out."""
+    out = []
+    while game.parent[x] >= 0:
+        up = int(game.parent[x])
+        if game.kind[up] == DECISION:
+            out.append((int(game.infoset[up]), int(game.edge[x])))
+        x = up
+    return tuple(reversed(out))
+
+
+def _chance_weight(game: ExtensiveGame, probs: FloatArray, x: int) -> float:
+    """Product of the chance probabilities on the path to ``x``."""
+    w = 1.0
+    while game.parent[x] >= 0:
+        if game.kind[int(game.parent[x])] == CHANCE:
+            w *= float(probs[x])
+        x = int(game.parent[x])
+    return w
+
+
+def belief_groups(game: ExtensiveGame, values: PointValues, index: int) -> FloatArray:
+    """``(n_nodes, n_groups)``: the chance-consistent belief vertices of an information set.
+
+    Nodes reached by the same players' moves form a group; its column gives
+    them the odds of the mover's own chance probabilities. Groups the mover
+    thinks impossible are dropped (unless all are; then any belief is allowed).
+    """
+    h = game.infosets[index]
+    probs = values.probs_of(h.player)
+    by_sig: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for k, x in enumerate(h.nodes):
+        by_sig.setdefault(_signature(game, x), []).append(k)
+    weights = np.array([_chance_weight(game, probs, x) for x in h.nodes])
+    columns = []
+    for members in by_sig.values():
+        total = float(weights[members].sum())
+        if total > REACH_TOL:
+            col = np.zeros(len(h.nodes))
+            col[members] = weights[members] / total
+            columns.append(col)
+    return np.array(columns).T if columns else np.eye(len(h.nodes))
+
+
 def assess(
     game: ExtensiveGame,
     values: PointValues,
@@ -108,13 +155,15 @@ def assess(
     -------
     tuple of InfoSetBelief or None
         Indexed like ``game.infosets``; ``None`` when some information set
-        has no belief under which its moves are best replies.
+        has no belief under which its moves are best replies. Every
+        information set is screened first (Bayes' rule, or a supporting
+        belief exists); only then are off-path ranges computed.
     """
     vals = node_values(game, values, behaviour)
     spans = player_spans(game, values)
     roots = smallest_roots(game)
     reaches: dict[tuple[int, int], FloatArray] = {}
-    out: list[InfoSetBelief] = []
+    screened: list[tuple[FloatArray, FloatArray, list[int], float]] = []
     for index, h in enumerate(game.infosets):
         i = h.player
         key = (roots[index], i)
@@ -124,28 +173,39 @@ def assess(
         q = np.array([[vals[game.children[x][a], i] for a in range(len(h.moves))] for x in h.nodes])
         support = [a for a, p in enumerate(behaviour[index]) if p > tol]
         slack = tol * float(spans[i])
-        found = _belief(q, w, support, slack)
+        if float(w.sum()) > REACH_TOL:
+            expected = (w / w.sum()) @ q
+            if any(expected[a] < expected.max() - slack for a in support):
+                return None
+        elif not supported_somewhere(q, belief_groups(game, values, index), support, slack):
+            return None
+        screened.append((q, w, support, slack))
+    out = []
+    for index, (q, w, support, slack) in enumerate(screened):
+        found = _belief(q, w, support, slack, game, values, index)
         if found is None:
             return None
         out.append(found)
     return tuple(out)
 
 
-def _belief(q: FloatArray, w: FloatArray, support: list[int], slack: float) -> InfoSetBelief | None:
+def _belief(
+    q: FloatArray,
+    w: FloatArray,
+    support: list[int],
+    slack: float,
+    game: ExtensiveGame,
+    values: PointValues,
+    index: int,
+) -> InfoSetBelief | None:
     total = float(w.sum())
     if total > REACH_TOL:
         mu = w / total
-        expected = mu @ q
-        if any(expected[a] < expected.max() - slack for a in support):
-            return None
         return InfoSetBelief(True, mu, mu, mu)
     if q.shape[0] == 1:
-        expected = q[0]
-        if any(expected[a] < expected.max() - slack for a in support):
-            return None
         one = np.ones(1)
         return InfoSetBelief(False, one, one, one, (one, one))
-    rng = supporting_beliefs(q, support, slack)
+    rng = supporting_beliefs(q, support, slack, belief_groups(game, values, index))
     if rng is None:
         return None
     middle = np.mean(rng.witnesses, axis=0)

@@ -7,11 +7,15 @@ each of them is a best reply to ``mu``::
 
     sum_k mu_k (Q[k, a] - Q[k, s]) <= slack     for every s in support, every a.
 
-The set of supporting beliefs is a polytope; its range in each coordinate
-(the lowest and highest probability of each node) is found by two linear
-programs per node (``scipy.optimize.linprog``, HiGHS). This is how
-off-path beliefs of a perfect Bayesian equilibrium are reported
-(Fudenberg & Tirole 1991, *Game Theory*, sec. 8.2).
+Off the equilibrium path beliefs are free except that they must respect
+chance: nodes reached by the same moves of the players and different chance
+moves keep the odds that the mover's chance probabilities give them (a
+necessary condition for consistent beliefs, Kreps & Wilson 1982). So a
+belief is a mixture ``mu = V @ lam`` of *group* distributions (the columns
+of ``V``, one per group of such nodes) with weights ``lam`` in a simplex.
+The range of each node's probability over the supporting beliefs is found
+by two linear programs per node (``scipy.optimize.linprog``, HiGHS;
+Fudenberg & Tirole 1991, *Game Theory*, sec. 8.2).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from scipy.optimize import linprog
 
 from sim.games.extensive import FloatArray
 
-__all__ = ["BeliefRange", "supporting_beliefs"]
+__all__ = ["BeliefRange", "supported_somewhere", "supporting_beliefs"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,8 @@ class BeliefRange:
         Lowest and highest probability of each node over the supporting beliefs.
     witnesses
         Supporting beliefs attaining ``low[k]`` and ``high[k]`` for every node
-        ``k`` (``2 n`` vectors, in that order), for an independent check.
+        ``k`` (``2 n`` vectors: low of node 0, high of node 0, ...), for an
+        independent check.
     """
 
     low: FloatArray
@@ -45,7 +50,49 @@ class BeliefRange:
     witnesses: tuple[FloatArray, ...]
 
 
-def supporting_beliefs(q: FloatArray, support: Sequence[int], slack: float) -> BeliefRange | None:
+def _rows(qg: FloatArray, support: Sequence[int]) -> FloatArray:
+    m = qg.shape[1]
+    rows = [qg[:, a] - qg[:, s] for s in support for a in range(m) if a != s]
+    return np.array(rows) if rows else np.zeros((0, qg.shape[0]))
+
+
+def supported_somewhere(
+    q: FloatArray, groups: FloatArray, support: Sequence[int], slack: float
+) -> bool:
+    """True when some belief ``groups @ lam`` makes every move in ``support`` a best reply.
+
+    Tries each group distribution first (no LP); then one feasibility LP.
+    """
+    qg = groups.T @ np.asarray(q, float)
+    rows = _rows(qg, support)
+    if rows.shape[0] == 0 or np.any(np.all(rows <= slack, axis=0)):
+        return True
+    res = _solve(np.zeros(qg.shape[0]), rows, slack)
+    return res is not None
+
+
+def _solve(c: FloatArray, rows: FloatArray, slack: float) -> FloatArray | None:
+    g = c.shape[0]
+    res = linprog(
+        c,
+        A_ub=rows if rows.shape[0] else None,
+        b_ub=np.full(rows.shape[0], slack) if rows.shape[0] else None,
+        A_eq=np.ones((1, g)),
+        b_eq=np.array([1.0]),
+        bounds=(0, 1),
+        method="highs",
+    )
+    if res.status == 2:
+        return None
+    if res.status != 0:
+        raise RuntimeError(f"belief LP failed: {res.message}")
+    lam = np.clip(np.asarray(res.x, float), 0.0, 1.0)
+    return lam / lam.sum()
+
+
+def supporting_beliefs(
+    q: FloatArray, support: Sequence[int], slack: float, groups: FloatArray | None = None
+) -> BeliefRange | None:
     """The range of beliefs under which every move in ``support`` is a best reply.
 
     Parameters
@@ -55,7 +102,11 @@ def supporting_beliefs(q: FloatArray, support: Sequence[int], slack: float) -> B
     support
         Indices of the moves that must be best replies.
     slack
-        Accepted shortfall of a supported move (tolerance times payoff range).
+        Accepted shortfall of a supported move (tolerance times payoff range);
+        exact ranges are tried first, the slack used only when they are empty.
+    groups
+        ``(n_nodes, n_groups)``: the allowed group distributions (columns
+        summing to 1); default: every node on its own (any belief).
 
     Returns
     -------
@@ -74,32 +125,23 @@ def supporting_beliefs(q: FloatArray, support: Sequence[int], slack: float) -> B
     True
     """
     q = np.asarray(q, float)
-    if slack > 0:  # exact ranges where exact ties allow them; the slack only where needed
-        exact = supporting_beliefs(q, support, 0.0)
+    n = q.shape[0]
+    v = np.eye(n) if groups is None else np.asarray(groups, float)
+    if slack > 0:
+        exact = supporting_beliefs(q, support, 0.0, v)
         if exact is not None:
             return exact
-    n, m = q.shape
-    rows = [q[:, a] - q[:, s] for s in support for a in range(m) if a != s]
-    a_ub = np.array(rows) if rows else None
-    b_ub = np.full(len(rows), slack) if rows else None
-    a_eq, b_eq = np.ones((1, n)), np.array([1.0])
+    rows = _rows(v.T @ q, support)
     low, high = np.zeros(n), np.zeros(n)
     witnesses: list[FloatArray] = []
-    for sign, out in ((1.0, low), (-1.0, high)):
-        for k in range(n):
-            c = np.zeros(n)
-            c[k] = sign
-            res = linprog(
-                c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, 1), method="highs"
-            )
-            if res.status == 2:
+    for k in range(n):
+        for sign, out in ((1.0, low), (-1.0, high)):
+            lam = _solve(sign * v[k], rows, slack)
+            if lam is None:
                 return None
-            if res.status != 0:
-                raise RuntimeError(f"belief LP failed: {res.message}")
-            mu = np.clip(np.asarray(res.x, float), 0.0, 1.0)
-            mu = mu / mu.sum()
+            mu = v @ lam
             mu[mu < 1e-12] = 0.0
+            mu = mu / mu.sum()
             out[k] = mu[k]
             witnesses.append(mu)
-    order = [w for pair in zip(witnesses[:n], witnesses[n:], strict=True) for w in pair]
-    return BeliefRange(low, high, tuple(order))
+    return BeliefRange(low, high, tuple(witnesses))

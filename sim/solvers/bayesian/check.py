@@ -5,7 +5,9 @@ everything node by node, in plain Python:
 
 * every behaviour vector is a probability vector;
 * every stated belief (and every witness of an off-path range) is a
-  probability vector; where the information set is reached with positive
+  probability vector that keeps the odds chance gives to histories reached
+  by the same players' moves (under the mover's own chance probabilities);
+  where the information set is reached with positive
   probability from the smallest proper subgame containing it (under the
   profile and the mover's own chance probabilities) the belief equals
   Bayes' rule;
@@ -28,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.errors import VerificationError
-from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
+from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, InfoSet, PointValues
 
 __all__ = ["check_pbe"]
 
@@ -100,6 +102,35 @@ def _is_distribution(vec: FloatArray, size: int, tol: float) -> bool:
     )
 
 
+def _check_chance_odds(
+    game: ExtensiveGame, values: PointValues, h: InfoSet, beliefs: Sequence[FloatArray], tol: float
+) -> None:
+    """Nodes reached by the same players' moves keep the odds chance gives them (mover's prior)."""
+    moves_and_odds = []
+    for x in h.nodes:
+        own, odds, y = [], 1.0, x
+        while game.parent[y] >= 0:
+            up = int(game.parent[y])
+            if game.kind[up] == CHANCE:
+                odds *= float(_probs(values, h.player)[y])
+            else:
+                own.append((int(game.infoset[up]), int(game.edge[y])))
+            y = up
+        moves_and_odds.append((tuple(own), odds))
+    for mu in beliefs:
+        for a, (sig_a, odds_a) in enumerate(moves_and_odds):
+            for b, (sig_b, odds_b) in enumerate(moves_and_odds):
+                if (
+                    a < b
+                    and sig_a == sig_b
+                    and abs(mu[a] * odds_b - mu[b] * odds_a) > 10 * max(tol, 1e-9)
+                ):
+                    raise VerificationError(
+                        f"belief at {h.key} does not keep the odds chance gives to histories "
+                        "that differ only in chance moves"
+                    )
+
+
 def check_pbe(
     game: ExtensiveGame,
     values: PointValues,
@@ -158,6 +189,7 @@ def check_pbe(
                 raise VerificationError(
                     f"belief at {h.key} is not given by Bayes' rule: {list(bayes)}"
                 )
+        _check_chance_odds(game, values, h, (belief, *witnesses), tol)
         q = [
             [
                 _value(game, values, behaviour, game.children[x][a], i, memo)
