@@ -26,12 +26,14 @@ SEQUENTIAL = [p for p in bundled_scenarios() if load_scenario(p).kind == "sequen
 def _tree_with_beliefs(node: TreeNode, players: tuple[str, ...]) -> TreeNode:
     kids = tuple((m, _tree_with_beliefs(c, players)) for m, c in node.children)
     beliefs = tuple((p, node.chance) for p in players) if node.chance is not None else ()
+    if node.chance is None:
+        beliefs = ()
     return dataclasses.replace(node, children=kids, beliefs=beliefs)
 
 
-def with_equal_beliefs(scenario: Scenario) -> Scenario:
-    """The scenario with every player believing ``outcomes`` explicitly."""
-    players = scenario.player_names
+def with_equal_beliefs(scenario: Scenario, *, strip: bool = False) -> Scenario:
+    """The scenario with every player believing ``outcomes`` explicitly (or no beliefs at all)."""
+    players = () if strip else scenario.player_names
     if scenario.sequence is not None:
         stages = tuple(
             dataclasses.replace(s, beliefs=tuple((p, s.chance_cases()) for p in players))
@@ -46,13 +48,11 @@ def with_equal_beliefs(scenario: Scenario) -> Scenario:
 
 @pytest.mark.parametrize("path", SEQUENTIAL, ids=lambda p: p.stem)
 def test_equal_beliefs_give_todays_equilibria(path) -> None:  # type: ignore[no-untyped-def]
-    scenario = load_scenario(path)
+    scenario = with_equal_beliefs(load_scenario(path), strip=True)
     same = with_equal_beliefs(scenario)
     game = build_extensive(same)
-    has_chance = any(s.is_chance for s in scenario.sequence or ()) or bool(
-        build_extensive(scenario).chance_terms
-    )
-    assert game.has_beliefs == has_chance
+    assert not build_extensive(scenario).has_beliefs
+    assert game.has_beliefs == bool(game.chance_terms)
     before = sequential_document(scenario, solve_sequential(scenario))
     after = sequential_document(same, solve_sequential(same))
     assert after == before

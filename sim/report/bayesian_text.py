@@ -59,6 +59,7 @@ def bayesian_section(analysis: SequentialAnalysis) -> str:
             f"({', '.join(sg.types)}) and sends {', '.join(sg.messages)}; "
             f"{game.players[sg.receiver]} sees only the message."
         )
+    lines.extend(_against_spe(analysis, found))
     if not eqs and found.complete_pure:
         lines.append("There is none in pure strategies, and no mixed one was found.")
     for n, eq in enumerate(eqs[:MAX_TOLD], start=1):
@@ -67,6 +68,23 @@ def bayesian_section(analysis: SequentialAnalysis) -> str:
     if len(eqs) > MAX_TOLD:
         lines.append(f"... and {len(eqs) - MAX_TOLD} more (see --json).")
     return "\n".join(lines)
+
+
+def _against_spe(analysis: SequentialAnalysis, found: PerfectBayesianSet) -> list[str]:
+    """How many of the listed pure subgame-perfect equilibria are perfect Bayesian."""
+    spes = [e for e in analysis.subgame_perfect if e.is_pure]
+    if not spes or not found.complete_pure:
+        return []
+    pbe = {tuple(int(np.argmax(b)) for b in e.behaviour) for e in found.equilibria if e.pure}
+    kept = sum(tuple(int(np.argmax(b)) for b in e.behaviour) in pbe for e in spes)
+    if kept == len(spes):
+        return []
+    return [
+        f"Of the {len(spes)} pure subgame-perfect equilibria above, {kept} "
+        f"{'is' if kept == 1 else 'are'} perfect Bayesian: "
+        f"{'the other asks' if len(spes) - kept == 1 else 'the others ask'} some player to make "
+        "a move that is a best reply to no belief it could hold where it moves."
+    ]
 
 
 def _title(n: int, game: ExtensiveGame, eq: PerfectBayesian, found: PerfectBayesianSet) -> str:
