@@ -164,7 +164,7 @@ def assess(
     roots = smallest_roots(game)
     reaches: dict[tuple[int, int], FloatArray] = {}
     screened: list[tuple[FloatArray, FloatArray, list[int], float]] = []
-    for index, h in enumerate(game.infosets):
+    for index, h in enumerate(game.infosets):  # pass 1: the cheap checks on the path
         i = h.player
         key = (roots[index], i)
         if key not in reaches:
@@ -177,9 +177,11 @@ def assess(
             expected = (w / w.sum()) @ q
             if any(expected[a] < expected.max() - slack for a in support):
                 return None
-        elif not supported_somewhere(q, belief_groups(game, values, index), support, slack):
-            return None
         screened.append((q, w, support, slack))
+    for index, (q, w, support, slack) in enumerate(screened):  # pass 2: off the path
+        groups = belief_groups(game, values, index) if float(w.sum()) <= REACH_TOL else None
+        if groups is not None and not supported_somewhere(q, groups, support, slack):
+            return None
     out = []
     for index, (q, w, support, slack) in enumerate(screened):
         found = _belief(q, w, support, slack, game, values, index)

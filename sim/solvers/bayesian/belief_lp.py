@@ -67,8 +67,25 @@ def supported_somewhere(
     rows = _rows(qg, support)
     if rows.shape[0] == 0 or np.any(np.all(rows <= slack, axis=0)):
         return True
+    if qg.shape[0] == 2:  # one weight t in [0, 1]: intersect the intervals of t directly
+        return _segment_feasible(rows, slack)
     res = _solve(np.zeros(qg.shape[0]), rows, slack)
     return res is not None
+
+
+def _segment_feasible(rows: FloatArray, slack: float) -> bool:
+    """Is there t in [0, 1] with ``r0 t + r1 (1 - t) <= slack`` for every row ``(r0, r1)``?"""
+    low, high = 0.0, 1.0
+    for r0, r1 in rows:
+        slope, const = float(r0 - r1), float(r1) - slack
+        if abs(slope) < 1e-15:
+            if const > 0:
+                return False
+        elif slope > 0:
+            high = min(high, -const / slope)
+        else:
+            low = max(low, -const / slope)
+    return low <= high + 1e-12
 
 
 def _solve(c: FloatArray, rows: FloatArray, slack: float) -> FloatArray | None:

@@ -1,6 +1,8 @@
 """Every pure-strategy perfect Bayesian equilibrium, by enumeration of pure behaviour profiles.
 
-Each pure behaviour profile (one move per information set) is assessed by
+Each pure behaviour profile (one move per information set) is first screened
+on the path for a whole block of profiles at once
+(:mod:`sim.solvers.bayesian.screen`); the survivors are assessed by
 :func:`sim.solvers.bayesian.assess.assess`: beliefs by Bayes' rule on the
 path, the range of supporting beliefs off it, sequential rationality
 everywhere. The enumeration is bounded: a game with more than ``limit``
@@ -11,7 +13,6 @@ pure profiles is not enumerated and the (empty) list is marked incomplete
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ import numpy as np
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values
 from sim.solvers.bayesian.assess import InfoSetBelief, assess
+from sim.solvers.bayesian.screen import screen
 
 __all__ = ["MAX_PURE_PROFILES", "Assessment", "PureSearch", "pure_pbe"]
 
@@ -87,7 +89,7 @@ def pure_pbe(
     if count > limit:
         return PureSearch((), False, count, limit)
     found = []
-    for choices in itertools.product(*(range(k) for k in sizes)):
+    for choices in screen(game, values, tol):
         behaviour = game.pure_behaviour(choices)
         beliefs = assess(game, values, behaviour, tol)
         if beliefs is not None:
