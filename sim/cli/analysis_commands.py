@@ -287,6 +287,7 @@ def _check_outcome(scenario: Scenario, name: str) -> None:
 
 def _commands():  # type: ignore[no-untyped-def]
     from sim.cli.commands import Command
+    from sim.cli.hidden_commands import hidden_aware, information_arguments, run_information
 
     return (
         Command(
@@ -302,7 +303,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "  sim sweep chicken crash=-20:-1 --concept pure_nash,mixed_nash --csv > chicken.csv\n"
             "  sim sweep missile_shield_deal sanction_cost -o deal.png",
             _sweep_args,
-            _run_sweep,
+            hidden_aware("sweep", _run_sweep),
         ),
         Command(
             "thresholds",
@@ -315,7 +316,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "  sim thresholds missile_shield sanction_cost --from 0 --to 20 --json\n"
             "  sim thresholds entry_deterrence shared_profit",
             _thresholds_args,
-            _run_thresholds,
+            hidden_aware("thresholds", _run_thresholds),
         ),
         Command(
             "grid",
@@ -335,7 +336,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "examples:\n  sim montecarlo missile_shield --samples 10000 --seed 1\n"
             "  sim montecarlo missile_shield -o odds.png",
             _mc_args,
-            _run_mc,
+            hidden_aware("montecarlo", _run_mc),
         ),
         Command(
             "tornado",
@@ -347,6 +348,17 @@ def _commands():  # type: ignore[no-untyped-def]
             "-o tornado.png\n  sim tornado missile_shield --outcome 'Grand bargain'",
             _tornado_args,
             _run_tornado,
+        ),
+        Command(
+            "information",
+            "what a signal (an inspection, an assessment) is worth to each player",
+            "Solve a game with hidden information three times - with its signal as it is,\n"
+            "with the settings of a perfect signal and with those of a useless one - and\n"
+            "show the predictions and each player's payoff side by side.",
+            "examples:\n  sim information missile_shield_verification "
+            "--perfect detection=1,false_alarm=0 --useless detection=0.5,false_alarm=0.5",
+            information_arguments,
+            run_information,
         ),
     )
 
