@@ -82,6 +82,23 @@ def belief_drivers(
     beliefs) and where it does not mix are examined; for each, the first
     other view (the analyst's, then each player's) under which the player
     would strictly prefer another move gives one :class:`BeliefDriver`.
+
+
+    Examples
+    --------
+    >>> from sim.scenario.loader import load_scenario
+    >>> from sim.scenario.parameters import parameter_env
+    >>> from sim.games.extensive_build import build_extensive
+    >>> from sim.games.extensive import evaluate
+    >>> from sim.solvers.bayesian import perfect_bayesian
+    >>> scenario = load_scenario("missile_shield_verification")
+    >>> game = build_extensive(scenario)
+    >>> env = parameter_env(scenario.parameters, None)
+    >>> values = evaluate(game, env).point(0, env)
+    >>> (eq,) = perfect_bayesian(game, values).equilibria
+    >>> drivers = belief_drivers(game, values, eq.behaviour)
+    >>> [(d.player, d.move, d.view, d.alternative) for d in drivers]
+    [('Russia', 'veto_sanctions', 'the US estimate', 'support_sanctions')]
     """
     if values.beliefs is None:
         return ()

@@ -109,7 +109,18 @@ def _outcome_name(game: ExtensiveGame, leaf: int) -> str:
 
 
 def solve_point(game: ExtensiveGame, values: PointValues, tol: float = 1e-9) -> HiddenPoint:
-    """Solve one point and summarise its prediction (see the module docstring)."""
+    """Solve one point and summarise its prediction (see the module docstring).
+
+    Examples
+    --------
+    >>> from sim.scenario.loader import load_scenario
+    >>> from sim.games.extensive_build import build_extensive
+    >>> from sim.games.extensive import evaluate
+    >>> game = build_extensive(load_scenario("beer_quiche"))
+    >>> point = solve_point(game, evaluate(game, {"p_strong": 0.9}).point(0))
+    >>> point.equilibria, {k: round(v, 6) for k, v in point.outcomes.items()}
+    (2, {'No duel': 1.0})
+    """
     found = perfect_bayesian(game, values, tol)
     outcomes: dict[str, float] = {}
     payoffs = np.zeros(game.n_players)

@@ -158,6 +158,20 @@ def assess(
         has no belief under which its moves are best replies. Every
         information set is screened first (Bayes' rule, or a supporting
         belief exists); only then are off-path ranges computed.
+
+    Examples
+    --------
+    Beer-quiche: both types drink beer, the bully duels only after quiche.
+
+    >>> from sim.scenario.loader import load_scenario
+    >>> from sim.games.extensive_build import build_extensive
+    >>> from sim.games.extensive import evaluate
+    >>> game = build_extensive(load_scenario("beer_quiche"))
+    >>> values = evaluate(game, {"p_strong": 0.9}).point(0)
+    >>> beliefs = assess(game, values, game.pure_behaviour([0, 1, 0, 0]))
+    >>> quiche = beliefs[game.infoset_by_key("Bully@Patron=quiche")]
+    >>> quiche.on_path, [float(x) for x in quiche.high]
+    (False, [0.5, 1.0])
     """
     vals = node_values(game, values, behaviour)
     spans = player_spans(game, values)

@@ -151,6 +151,19 @@ def check_pbe(
     tol
         Tolerance, relative to each player's payoff range (and absolute for
         probabilities).
+
+    Examples
+    --------
+    >>> from sim.scenario.loader import load_scenario
+    >>> from sim.games.extensive_build import build_extensive
+    >>> from sim.games.extensive import evaluate
+    >>> game = build_extensive(load_scenario("seltens_horse"))
+    >>> values = evaluate(game, {}).point(0)
+    >>> across = game.pure_behaviour([0, 0, 1])  # both across, player 3 right
+    >>> mu = np.array([0.8, 0.2])  # player 3 thinks player 2 went down
+    >>> stated = [(True, np.ones(1), ()), (True, np.ones(1), ()), (False, mu, ())]
+    >>> check_pbe(game, values, across, stated)
+    0.0
     """
     if len(behaviour) != len(game.infosets) or len(beliefs) != len(game.infosets):
         raise VerificationError("one behaviour vector and one belief per information set needed")

@@ -51,6 +51,17 @@ def mixed_pbe(
     """Perfect Bayesian equilibria that mix, for games with a small strategic form.
 
     Returns an empty search with a note when the strategic form is too large.
+
+
+    Examples
+    --------
+    >>> from sim.scenario.loader import load_scenario
+    >>> from sim.games.extensive_build import build_extensive
+    >>> from sim.games.extensive import evaluate
+    >>> game = build_extensive(load_scenario("one_card_poker"))
+    >>> found = mixed_pbe(game, evaluate(game, {}).point(0))
+    >>> [round(float(p), 4) for p in found.equilibria[0].behaviour[1]]
+    [0.6667, 0.3333]
     """
     try:
         rf = reduced_form(game, values, max_profiles=MAX_MIXED_PROFILES)

@@ -70,7 +70,17 @@ def _reach_from(game: ExtensiveGame, w: FloatArray, root: int, player: int) -> F
 
 
 def screen(game: ExtensiveGame, values: PointValues, tol: float) -> Iterator[tuple[int, ...]]:
-    """Yield the pure profiles (a move index per information set) that pass the on-path checks."""
+    """Yield the pure profiles (a move index per information set) that pass the on-path checks.
+
+    Examples
+    --------
+    >>> from sim.scenario.loader import load_scenario
+    >>> from sim.games.extensive_build import build_extensive
+    >>> from sim.games.extensive import evaluate
+    >>> game = build_extensive(load_scenario("seltens_horse"))
+    >>> len(list(screen(game, evaluate(game, {}).point(0), 1e-9))) <= 8
+    True
+    """
     sizes = [len(h.moves) for h in game.infosets]
     spans = player_spans(game, values)
     roots = smallest_roots(game)
