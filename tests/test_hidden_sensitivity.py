@@ -75,3 +75,20 @@ def test_value_of_information(capsys: pytest.CaptureFixture[str]) -> None:
     assert "A perfect signal is worth" in capsys.readouterr().out
     assert main([*args, "--useless", "detektion=0.5"]) == 2
     assert "unknown parameter 'detektion'" in capsys.readouterr().err
+
+
+def test_grid_and_tornado(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.analysis.hidden import hidden_grid, hidden_tornado
+
+    scenario = load_scenario("missile_shield_verification")
+    rows = hidden_grid(
+        scenario, ("detection", np.array([0.6, 0.9])), ("russia_estimate", np.array([0.1, 0.5]))
+    )
+    # Low estimate: Russia vetoes (arms race at poor detection, deal at good); high: it backs.
+    top = [[max(p.outcomes, key=p.outcomes.get) for p in row] for row in rows]
+    assert top == [["Arms race", "Deal, Iran enriches, shield off"], ["Grand bargain"] * 2]
+    centre, bars = hidden_tornado(scenario, "Russia")
+    assert centre == pytest.approx(-0.66)
+    assert [b.swing for b in bars] == sorted((b.swing for b in bars), reverse=True)
+    assert main(["tornado", "inspection_false_alarm", "--player", "State"]) == 0
+    assert "State's expected payoff" in capsys.readouterr().out

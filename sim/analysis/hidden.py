@@ -18,6 +18,8 @@ is averaged the same way (each under its own beliefs).
 * :func:`hidden_montecarlo` - parameters drawn from their distributions:
   the mean probability of each outcome with a 95% interval (normal
   approximation of the mean);
+* :func:`hidden_grid` and :func:`hidden_tornado` - two parameters on a
+  grid; each ranged parameter at its ends (a player's averaged payoff);
 * :func:`value_of_information` - the game with a signal as it is, made
   perfect and made useless, side by side (what the signal is worth to each
   player; Blackwell 1953 - with strategic players a better signal can be
@@ -41,13 +43,16 @@ from sim.scenario.parameters import parameter_env
 from sim.solvers.bayesian import perfect_bayesian
 
 __all__ = [
+    "HiddenBar",
     "HiddenFlip",
     "HiddenPoint",
     "InformationValue",
+    "hidden_grid",
     "hidden_information",
     "hidden_montecarlo",
     "hidden_sweep",
     "hidden_thresholds",
+    "hidden_tornado",
     "value_of_information",
 ]
 
@@ -288,3 +293,71 @@ def value_of_information(
         env = parameter_env(scenario.parameters, {**fixed, **extra})
         points[variant] = solve_point(game, evaluate(game, env).point(0, env), tol)
     return InformationValue(settings, points)
+
+
+def hidden_grid(
+    scenario: Scenario,
+    x: tuple[str, np.ndarray],
+    y: tuple[str, np.ndarray],
+    *,
+    base: Mapping[str, float] | None = None,
+    tol: float = 1e-9,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[list[HiddenPoint]]:
+    """The prediction on a grid of two parameters: ``rows[j][i]`` at ``y[j]``, ``x[i]``."""
+    fixed = {k: v for k, v in (base or {}).items() if k not in (x[0], y[0])}
+    xx, yy = np.meshgrid(np.asarray(x[1], float), np.asarray(y[1], float))
+    draws = {x[0]: xx.ravel(), y[0]: yy.ravel()}
+    points = _points(scenario, _game(scenario), draws, fixed, tol, progress)
+    width = len(x[1])
+    return [points[j * width : (j + 1) * width] for j in range(len(y[1]))]
+
+
+@dataclass(frozen=True)
+class HiddenBar:
+    """One parameter of a tornado: the player's averaged payoff at the low and high end."""
+
+    parameter: str
+    low_value: float
+    high_value: float
+    at_low: float
+    at_high: float
+
+    @property
+    def swing(self) -> float:
+        """Distance between the two payoffs."""
+        return abs(self.at_high - self.at_low)
+
+
+def hidden_tornado(
+    scenario: Scenario,
+    player: str,
+    *,
+    base: Mapping[str, float] | None = None,
+    tol: float = 1e-9,
+) -> tuple[float, list[HiddenBar]]:
+    """``player``'s averaged payoff at the base point and with each ranged parameter at its ends.
+
+    Bars are sorted by swing, largest first; each end is one full solve.
+    """
+    game = _game(scenario)
+    index = scenario.player_names.index(player)
+    fixed = dict(base or {})
+    ranged = [p for p in scenario.parameters if p.range is not None and p.name not in fixed]
+    if not ranged:
+        raise UsageError("no parameter has a range to move: add `range:` to some parameters")
+    here = {ranged[0].name: np.array([_base(scenario, fixed, ranged[0].name)])}
+    (centre,) = _points(scenario, game, here, fixed, tol, None)
+    bars = []
+    for param in ranged:
+        low, high = param.range  # type: ignore[misc]
+        ends = _points(scenario, game, {param.name: np.array([low, high])}, fixed, tol, None)
+        bars.append(
+            HiddenBar(param.name, low, high, ends[0].payoffs[index], ends[1].payoffs[index])
+        )
+    bars.sort(key=lambda b: -b.swing if np.isfinite(b.swing) else 0.0)
+    return centre.payoffs[index], bars
+
+
+def _base(scenario: Scenario, fixed: Mapping[str, float], name: str) -> float:
+    return float(parameter_env(scenario.parameters, fixed)[name])

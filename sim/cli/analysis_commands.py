@@ -325,7 +325,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "examples:\n  sim grid missile_shield iran_ties=0:6:61 deal_value=0:6:61 -o map.png\n"
             "  sim grid missile_shield",
             _grid_args,
-            _run_grid,
+            hidden_aware("grid", _run_grid),
         ),
         Command(
             "montecarlo",
@@ -347,7 +347,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "examples:\n  sim tornado missile_shield\n  sim tornado missile_shield --player Russia "
             "-o tornado.png\n  sim tornado missile_shield --outcome 'Grand bargain'",
             _tornado_args,
-            _run_tornado,
+            hidden_aware("tornado", _run_tornado),
         ),
         Command(
             "information",

@@ -199,3 +199,66 @@ def run_information(args: argparse.Namespace) -> int:
     else:
         print(information_text(result, players))
     return 0
+
+
+#: Default points per axis of ``grid`` for these games.
+HIDDEN_GRID = 11
+
+
+def _grid(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]) -> int:
+    import json
+
+    from sim.analysis.hidden import hidden_grid
+    from sim.report.hidden_sensitivity import hidden_grid_text
+
+    if args.x is None or args.y is None:
+        if not scenario.analysis.grids:
+            raise UsageError("give X=A:B[:N] Y=C:D[:N] (the scenario defines no default grid)")
+        g = scenario.analysis.grids[0]
+        x, y = (g.x.parameter, g.x.values()), (g.y.parameter, g.y.values())
+    else:
+        x = parse_range(args.x, scenario, HIDDEN_GRID)
+        y = parse_range(args.y, scenario, HIDDEN_GRID)
+    if len(x[1]) * len(y[1]) > 10_000:
+        raise UsageError(f"the grid has {len(x[1]) * len(y[1]):,} points; at most 10,000 here")
+    bar = ProgressBar("solving")
+    rows = hidden_grid(scenario, x, y, base=overrides, progress=bar)
+    bar.close()
+    if args.json:
+        doc = {
+            "x": {"parameter": x[0], "values": [float(v) for v in x[1]]},
+            "y": {"parameter": y[0], "values": [float(v) for v in y[1]]},
+            "concept": "perfect_bayesian",
+            "outcomes": [[dict(p.outcomes) for p in row] for row in rows],
+        }
+        print(json.dumps(doc, indent=1))
+    else:
+        print(hidden_grid_text(x[0], y[0], rows))
+    return 0
+
+
+def _tornado(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]) -> int:
+    from sim.analysis.hidden import hidden_tornado
+    from sim.report.hidden_sensitivity import hidden_tornado_text
+
+    if args.outcome is not None:
+        raise UsageError(
+            "--outcome is not available for games with hidden information; use --player"
+        )
+    players = [args.player] if args.player else list(scenario.player_names)
+    for player in players:
+        if player not in scenario.player_names:
+            raise UsageError(f"--player {player!r}: players are {', '.join(scenario.player_names)}")
+    texts = []
+    for player in players:
+        centre, bars = hidden_tornado(scenario, player, base=overrides)
+        texts.append(hidden_tornado_text(player, centre, bars))
+    if args.json:
+        raise UsageError(
+            "--json is not available for tornado charts of games with hidden information"
+        )
+    print("\n\n".join(texts))
+    return 0
+
+
+_RUNNERS.update({"grid": _grid, "tornado": _tornado})

@@ -11,14 +11,16 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sim.analysis.hidden import HiddenFlip, HiddenOdds, HiddenPoint, InformationValue
+from sim.analysis.hidden import HiddenBar, HiddenFlip, HiddenOdds, HiddenPoint, InformationValue
 from sim.report.table import format_number
 
 __all__ = [
+    "hidden_grid_text",
     "hidden_montecarlo_text",
     "hidden_points_json",
     "hidden_sweep_text",
     "hidden_thresholds_text",
+    "hidden_tornado_text",
     "information_text",
 ]
 
@@ -132,5 +134,43 @@ def information_text(result: InformationValue, players: Sequence[str]) -> str:
         what = "The signal as it is" if variant == "as is" else "A perfect signal"
         lines.append(
             f"{what} is worth {', '.join(parts[:-1])} and {parts[-1]}, against a useless one."
+        )
+    return "\n".join(lines)
+
+
+def _top(point: HiddenPoint) -> str:
+    if not point.outcomes:
+        return "(none)"
+    return max(point.outcomes.items(), key=lambda kv: kv[1])[0]
+
+
+def hidden_grid_text(x: str, y: str, rows: Sequence[Sequence[HiddenPoint]]) -> str:
+    """A letter map of the most likely outcome, rows from the top (largest ``y``) down."""
+    labels = sorted({_top(p) for row in rows for p in row})
+    letter = {name: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[k % 26] for k, name in enumerate(labels)}
+    lines = [f"Most likely outcome over {x} (across) and {y} (down). {NOTE}", ""]
+    for row in reversed(rows):
+        value = format_number(row[0].parameters[y], 4) if row else ""
+        lines.append(f"{value:>10} " + "".join(letter[_top(p)] for p in row))
+    if rows and rows[0]:
+        first, last = rows[0][0].parameters[x], rows[0][-1].parameters[x]
+        lines.append(f"{'':>10} {format_number(first, 4)} .. {format_number(last, 4)}")
+    lines.append("")
+    lines.extend(f"  {letter[name]}: {name}" for name in labels)
+    return "\n".join(lines)
+
+
+def hidden_tornado_text(player: str, centre: float, bars: Sequence[HiddenBar]) -> str:
+    """One line per parameter, largest swing first."""
+    lines = [
+        f"{player}'s expected payoff (under its own beliefs) is {format_number(centre, 4)} at the "
+        f"base values; each parameter moved to the ends of its range. {NOTE}",
+        "",
+    ]
+    for b in bars:
+        lines.append(
+            f"{b.parameter}: {format_number(b.at_low, 4)} at {format_number(b.low_value, 4)}, "
+            f"{format_number(b.at_high, 4)} at {format_number(b.high_value, 4)} "
+            f"(swing {format_number(b.swing, 4)})"
         )
     return "\n".join(lines)
