@@ -53,8 +53,22 @@ def test_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["thresholds"][0]["value"] == pytest.approx(4 / 13, abs=1e-5)
     assert main(["sweep", "inspection_false_alarm", "gain=1:2:3"]) == 0
     assert "gain = 1.5:" in capsys.readouterr().out
-    assert main(["sweep", "inspection_false_alarm", "gain=1:2:3", "-o", "x.png"]) == 2
+    assert (
+        main(["grid", "inspection_false_alarm", "gain=1:2:3", "penalty=4:5:2", "-o", "x.png"]) == 2
+    )
     assert "not available yet" in capsys.readouterr().err
+
+
+def test_plots(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "sweep.png"
+    assert main(["sweep", "inspection_false_alarm", "gain=1:2:3", "-o", str(out)]) == 0
+    assert out.stat().st_size > 1000
+    out = tmp_path / "odds.png"
+    args = ["montecarlo", "missile_shield_verification", "--samples", "4", "--seed", "1"]
+    assert main([*args, "-o", str(out)]) == 0
+    assert out.stat().st_size > 1000
+    assert main([*args, "-o", str(out)]) != 0  # never overwrites without --force
+    capsys.readouterr()
 
 
 def test_value_of_information(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,8 +3,9 @@
 :func:`hidden_aware` wraps a sensitivity command: a scenario whose game has
 perfect information and one common prior goes to the command as before;
 any other sequential game is solved point by point for its perfect
-Bayesian equilibria (:mod:`sim.analysis.hidden`). Plots of such games are
-not drawn yet; ``-o`` is refused before any solving. ``sim information``
+Bayesian equilibria (:mod:`sim.analysis.hidden`). ``sweep`` and
+``montecarlo`` draw their plots (:mod:`sim.plots.hidden`); ``grid`` and
+``tornado`` refuse ``-o`` before any solving. ``sim information``
 shows the game with a signal as it is, made perfect and made useless.
 """
 
@@ -13,13 +14,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from sim.cli.analysis_args import MAX_POINTS, current_value, parse_range
+from sim.cli.analysis_args import MAX_POINTS, current_value, parse_range, save_plot
+from sim.cli.outputs import check_output
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
 
 __all__ = ["hidden_aware", "information_arguments", "run_information"]
 
+#: Commands that draw a plot (``-o``) for these games.
+_PLOTTED = ("sweep", "montecarlo")
 #: Default grid of ``thresholds`` for these games (each point is a full solve).
 HIDDEN_STEPS = 41
 #: Default number of Monte Carlo draws for these games.
@@ -46,7 +50,9 @@ def hidden_aware(
         scenario, overrides = load_with_overrides(args)
         if not _is_hidden(scenario):
             return run(args)
-        if getattr(args, "output", None):
+        if getattr(args, "output", None) and name in _PLOTTED:
+            check_output(args.output, force=args.force, inputs=(args.scenario,))
+        elif getattr(args, "output", None):
             raise UsageError(
                 f"plots of games with hidden information or players' own beliefs are not "
                 f"available yet; run sim {name} without -o"
@@ -80,6 +86,7 @@ def _sweep(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, fl
         print(hidden_points_json("sweep", players, points=points))
     else:
         print(hidden_sweep_text(name, points, players))
+    save_plot(args, "plot_hidden_sweep", name, points)
     return 0
 
 
@@ -126,6 +133,7 @@ def _montecarlo(args: argparse.Namespace, scenario: Scenario, overrides: dict[st
         print(hidden_points_json("montecarlo", scenario.player_names, odds=odds))
     else:
         print(hidden_montecarlo_text(odds, samples, seed))
+    save_plot(args, "plot_hidden_odds", odds)
     return 0
 
 
