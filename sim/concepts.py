@@ -63,17 +63,16 @@ NASH: Final[tuple[str, ...]] = (PURE_NASH, MIXED_NASH)
 
 #: What one solve of a simultaneous game computes (``sim solve``; default: :data:`NASH`).
 SIMULTANEOUS: Final[tuple[str, ...]] = (PURE_NASH, MIXED_NASH, QRE)
-#: What one solve of a sequential game computes (default: all three).
-SEQUENTIAL: Final[tuple[str, ...]] = (SUBGAME_PERFECT, PURE_NASH, MIXED_NASH)
+#: What one solve of a sequential game computes (default: all four; perfect Bayesian
+#: equilibria only where information is hidden or players hold their own beliefs).
+SEQUENTIAL: Final[tuple[str, ...]] = (SUBGAME_PERFECT, PURE_NASH, MIXED_NASH, PERFECT_BAYESIAN)
 #: What a batch of a simultaneous game computes (sweeps...; default: pure only).
 SIMULTANEOUS_BATCH: Final[tuple[str, ...]] = NASH
 #: What a batch of a sequential game computes.
 SEQUENTIAL_BATCH: Final[tuple[str, ...]] = (SUBGAME_PERFECT,)
 
 #: Concepts of the vocabulary that no computation offers yet, with the reason.
-NOT_YET: Final[dict[str, str]] = {
-    PERFECT_BAYESIAN: "perfect Bayesian equilibria are not computed yet",
-}
+NOT_YET: Final[dict[str, str]] = {}
 
 DISPLAY_NAMES: Final[dict[str, str]] = {
     PURE_NASH: "pure Nash equilibrium",

@@ -196,7 +196,13 @@ def test_plot_function_returns_axes():
     assert axes[0].get_xlabel() == "P's payoff"
 
 
-@pytest.mark.parametrize("name", [p.stem for p in bundled_scenarios()])
+#: Bundled games whose bargaining takes over 20 s (every joint plan of a tree with hidden
+#: information is solved); coalition values are left out of the smoke test for the others
+#: marked here. Known slow: see the closing note of issue 12.
+_SLOW = {"missile_shield_verification"}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in bundled_scenarios() if p.stem not in _SLOW])
 def test_every_bundled_scenario_bargains(name):
     scenario = load_scenario(name)
     a = analyse_bargain(scenario, coalitions=name != "missile_shield_deal")

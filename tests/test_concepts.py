@@ -10,15 +10,10 @@ import pytest
 
 import sim
 from sim import concepts
-from sim.analysis.batch import default_concepts
-from sim.analysis.sequential import solve_sequential
-from sim.analysis.solve import SolveOptions, solve_game
 from sim.cli.main import main
 from sim.concepts import (
     ALL,
     NOT_YET,
-    PERFECT_BAYESIAN,
-    SEQUENTIAL,
     SIMULTANEOUS,
     check_concepts,
     filter_concepts,
@@ -52,7 +47,7 @@ def test_check_keeps_order_and_drops_repeats() -> None:
         ([], "no concept given; choose from pure_nash, mixed_nash, qre"),
         (["nash"], "unknown concept 'nash' (did you mean 'pure_nash'?); choose from"),
         (["subgame_perfect"], "not available for simultaneous games; choose from"),
-        (["perfect_bayesian"], "(perfect Bayesian equilibria are not computed yet)"),
+        (["perfect_bayesian"], "concept perfect_bayesian is not available for simultaneous games"),
     ],
 )
 def test_check_refuses_clearly(names: list[str], message: str) -> None:
@@ -82,23 +77,10 @@ def test_a_file_may_name_every_concept(tmp_path: Path, capsys: pytest.CaptureFix
     assert {e["concept"] for e in doc["equilibria"]} == {"pure_nash", "mixed_nash", "qre"}
 
 
-def test_perfect_bayesian_is_declared_and_refused_until_implemented() -> None:
-    entry = sim.load_scenario("entry_deterrence")
-    if PERFECT_BAYESIAN in SEQUENTIAL:  # pragma: no cover - once it is implemented
-        pytest.skip("perfect Bayesian equilibria are computed")
-    with pytest.raises(RequestError, match="not computed yet"):
-        solve_sequential(entry, concepts=[PERFECT_BAYESIAN])
-    with pytest.raises(RequestError, match="not computed yet"):
-        default_concepts(entry, [PERFECT_BAYESIAN])
-    game = sim.build_game(sim.load_scenario("prisoners_dilemma"))
-    with pytest.raises(RequestError, match="not computed yet"):
-        solve_game(game, SolveOptions(concepts=(PERFECT_BAYESIAN,)))
-
-
 @pytest.mark.parametrize(
     "argv",
     [
-        ["solve", "entry_deterrence", "--concept", "perfect_bayesian"],
+        ["solve", "prisoners_dilemma", "--concept", "perfect_bayesian"],
         ["solve", "prisoners_dilemma", "--concept", "subgame_perfect"],
         ["solve", "prisoners_dilemma", "--concept", ","],
         ["sweep", "missile_shield", "--concept", "qre"],

@@ -378,8 +378,10 @@ def test_cli_other_commands_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_refusals(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sweep", "one_card_poker"]) != 0
-    assert "imperfect information are not supported yet" in capsys.readouterr().err
+    # Games with hidden information are solved point by point
+    # (tests/test_hidden_sensitivity.py), but their maps are not drawn yet.
+    assert main(["grid", "one_card_poker", "-o", "map.png"]) != 0
+    assert "not available yet" in capsys.readouterr().err
     assert main(["sweep", ENTRY, "--concept", "pure_nash"]) != 0
     assert "subgame_perfect" in capsys.readouterr().err
     assert main(["sweep", "missile_shield", "--concept", "subgame_perfect"]) != 0

@@ -253,6 +253,7 @@ def test_json_document_follows_the_contract(name: str) -> None:
         "subgame_perfect",
         "pure_nash",
         "mixed_nash",
+        "perfect_bayesian",  # games with hidden information (contract version 2)
     }
     stage_ids = {s.id for s in scenario.sequence or ()}
     for entry in doc["equilibria"]:

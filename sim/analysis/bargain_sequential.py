@@ -7,7 +7,7 @@ deviation: following the plan is then strictly best for it at every
 information set, whatever the others do, so the subgame-perfect equilibria of
 the penalised game are exactly the responses of the others to the plan.
 Every equilibrium found is re-checked on the penalised game
-(:func:`sim.solvers.spe_check.check_subgame_perfect`) and its payoffs are
+(:func:`sim.solvers.extensive.spe_check.check_subgame_perfect`) and its payoffs are
 computed from the original numbers.
 """
 

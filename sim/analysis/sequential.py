@@ -30,6 +30,7 @@ import numpy as np
 from sim.concepts import (
     MIXED_NASH,
     NASH,
+    PERFECT_BAYESIAN,
     PURE_NASH,
     SEQUENTIAL,
     SUBGAME_PERFECT,
@@ -44,6 +45,7 @@ from sim.games.profile_values import node_values
 from sim.games.reduced_form import ReducedForm, behaviour_from_mixed, reduced_form
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
+from sim.solvers.bayesian import PerfectBayesianSet, perfect_bayesian
 from sim.solvers.extensive.backward_induction import all_pure_spe
 from sim.solvers.extensive.completion import complete
 from sim.solvers.extensive.credibility import Finding, credibility_findings
@@ -149,6 +151,8 @@ class SequentialAnalysis:
     notes: tuple[str, ...] = ()
     spe_complete: bool = True
     nash_complete: bool = True
+    #: Perfect Bayesian equilibria (games with hidden information or beliefs), if asked for.
+    bayesian: PerfectBayesianSet | None = None
 
     @property
     def parameters(self) -> Mapping[str, float]:
@@ -184,7 +188,7 @@ def solve_sequential(
     overrides
         Parameter values replacing the defaults (scalars).
     concepts
-        Any of ``subgame_perfect``, ``pure_nash``, ``mixed_nash`` (default:
+        Any of ``subgame_perfect``, ``pure_nash``, ``mixed_nash``, ``perfect_bayesian`` (default:
         the scenario's ``solve.concepts`` among these, else all three).
     tol
         Tolerance for ties and supports, relative to the payoff range.
@@ -210,12 +214,23 @@ def solve_sequential(
     values = evaluate(game, env).point(0, env)
     state = _State(tol=tol, limit=limit)
     spes: tuple[SequentialEquilibrium, ...] = ()
+    hidden = game.has_beliefs or not game.perfect_information
+    if PERFECT_BAYESIAN in chosen and not hidden and SUBGAME_PERFECT not in chosen:
+        chosen = (SUBGAME_PERFECT, *chosen)
     if SUBGAME_PERFECT in chosen:
         spes = _spe(game, values, state)
+    if PERFECT_BAYESIAN in chosen and not hidden:
+        state.notes.append(
+            "with perfect information and common beliefs every information set is a single "
+            "node, so the perfect Bayesian equilibria are the subgame-perfect ones listed"
+        )
     nash: tuple[SequentialEquilibrium, ...] = ()
     shape = None
     if PURE_NASH in chosen or MIXED_NASH in chosen:
         nash, shape = _nash(game, values, chosen, state, must=SUBGAME_PERFECT not in chosen)
+    bayes = None
+    if PERFECT_BAYESIAN in chosen and hidden:
+        bayes = perfect_bayesian(game, values, tol)
     n_subgames = int(subgame_roots(game).size)
     _structure_notes(scenario, game, n_subgames, state)
     return SequentialAnalysis(
@@ -235,6 +250,7 @@ def solve_sequential(
         tuple(dict.fromkeys(state.notes)),
         state.spe_complete,
         state.nash_complete,
+        bayes,
     )
 
 

@@ -108,10 +108,10 @@ def require_perfect_information(scenario: Scenario) -> ExtensiveGame:
     if scenario.kind != "sequential":
         raise RequestError(f"'{scenario.name}' is a simultaneous game")
     game = game_for(scenario)
-    if not game.perfect_information:
+    if not game.perfect_information or game.has_beliefs:
         raise RequestError(
-            "sweeps of games with imperfect information are not supported yet; "
-            "solve chosen points one at a time"
+            "sweeps of games with imperfect information are not supported yet (nor of games "
+            "where players hold their own beliefs); solve chosen points one at a time"
         )
     return game
 

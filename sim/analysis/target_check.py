@@ -9,8 +9,8 @@ Two tests, used differently:
 * :func:`verify_point` is the independent check of every answer printed: the
   parameters are set to the answer, the payments added where the outcome is
   played, the game re-solved by the normal solvers
-  (:func:`sim.solvers.pure_nash.pure_nash_profiles`, or
-  :func:`sim.solvers.backward_induction.all_pure_spe`, every pure
+  (:func:`sim.solvers.nash.pure_nash.pure_nash_profiles`, or
+  :func:`sim.solvers.extensive.backward_induction.all_pure_spe`, every pure
   subgame-perfect equilibrium), and some equilibrium must be the target with
   every deviation losing at least the margin (less ``tol`` times the payoff
   range).

@@ -310,6 +310,7 @@ def _check_outcome(scenario: Scenario, name: str) -> None:
 
 def _commands():  # type: ignore[no-untyped-def]
     from sim.cli.commands import Command
+    from sim.cli.hidden_commands import hidden_aware, information_arguments, run_information
 
     return (
         Command(
@@ -325,7 +326,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "  sim sweep chicken crash=-20:-1 --concept pure_nash,mixed_nash --csv > chicken.csv\n"
             "  sim sweep missile_shield_deal sanction_cost -o deal.png",
             _sweep_args,
-            _run_sweep,
+            hidden_aware("sweep", _run_sweep),
         ),
         Command(
             "thresholds",
@@ -338,7 +339,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "  sim thresholds missile_shield sanction_cost --from 0 --to 20 --json\n"
             "  sim thresholds entry_deterrence shared_profit",
             _thresholds_args,
-            _run_thresholds,
+            hidden_aware("thresholds", _run_thresholds),
         ),
         Command(
             "grid",
@@ -347,7 +348,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "examples:\n  sim grid missile_shield iran_ties=0:6:61 deal_value=0:6:61 -o map.png\n"
             "  sim grid missile_shield",
             _grid_args,
-            _run_grid,
+            hidden_aware("grid", _run_grid),
         ),
         Command(
             "montecarlo",
@@ -358,7 +359,7 @@ def _commands():  # type: ignore[no-untyped-def]
             "examples:\n  sim montecarlo missile_shield --samples 10000 --seed 1\n"
             "  sim montecarlo missile_shield -o odds.png",
             _mc_args,
-            _run_mc,
+            hidden_aware("montecarlo", _run_mc),
         ),
         Command(
             "tornado",
@@ -369,7 +370,18 @@ def _commands():  # type: ignore[no-untyped-def]
             "examples:\n  sim tornado missile_shield\n  sim tornado missile_shield --player Russia "
             "-o tornado.png\n  sim tornado missile_shield --outcome 'Grand bargain'",
             _tornado_args,
-            _run_tornado,
+            hidden_aware("tornado", _run_tornado),
+        ),
+        Command(
+            "information",
+            "what a signal (an inspection, an assessment) is worth to each player",
+            "Solve a game with hidden information three times - with its signal as it is,\n"
+            "with the settings of a perfect signal and with those of a useless one - and\n"
+            "show the predictions and each player's payoff side by side.",
+            "examples:\n  sim information missile_shield_verification "
+            "--perfect detection=1,false_alarm=0 --useless detection=0.5,false_alarm=0.5",
+            information_arguments,
+            run_information,
         ),
     )
 

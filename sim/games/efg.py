@@ -37,7 +37,14 @@ def to_efg(game: ExtensiveGame, values: PointValues, root: int = 0) -> str:
 
     With ``root`` the subtree of that node is written; it is a game of its own
     when ``root`` starts a proper subgame.
+
+    Raises
+    ------
+    ValueError
+        If players hold their own chance probabilities (an ``.efg`` file has one prior).
     """
+    if values.beliefs is not None:
+        raise ValueError("a Gambit .efg file has one prior; players' own beliefs cannot be written")
     players = " ".join(_quote(p) for p in game.players)
     lines = [f"EFG 2 R {_quote(game.title)} {{ {players} }}", '""', ""]
     nodes = range(root, int(game.end[root]))

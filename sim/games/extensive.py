@@ -24,17 +24,15 @@ set (indexed like ``game.infosets``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.arrays import FloatArray, IntArray
-from sim.errors import Location, ScenarioError
-from sim.scenario.model import Formula, Label, Value
-from sim.scenario.parameters import batch_size
-from sim.scenario.payoffs import MAX_PAYOFF
+from sim.errors import Location
+from sim.scenario.model import Formula, Label
 
 __all__ = [
     "CHANCE",
@@ -55,10 +53,6 @@ __all__ = [
 LEAF, CHANCE, DECISION = 0, 1, 2
 #: Largest game tree that is built (nodes).
 MAX_NODES = 100_000
-#: A batch of payoffs and probabilities larger than this is refused (bytes).
-MAX_VALUE_BYTES = 1024**3
-#: Chance probabilities may be this far below 0 or their sum this far from 1.
-PROB_TOL = 1e-9
 
 Behaviour = tuple[FloatArray, ...]
 
@@ -168,6 +162,8 @@ class ExtensiveGame:
     chance_base: FloatArray
     chance_terms: tuple[ChanceTerm, ...]
     labels: tuple[Label, ...] = ()
+    #: Players' own chance probabilities: (player index, term replacing the analyst's).
+    belief_terms: tuple[tuple[int, ChanceTerm], ...] = ()
     leaf_labels: tuple[str | None, ...] = ()
     locations: tuple[Location | None, ...] = ()
     paths: tuple[str, ...] = ()
@@ -184,6 +180,11 @@ class ExtensiveGame:
     def n_players(self) -> int:
         """Number of players (chance excluded)."""
         return len(self.players)
+
+    @property
+    def has_beliefs(self) -> bool:
+        """True when some player holds its own chance probabilities (non-common priors)."""
+        return bool(self.belief_terms)
 
     @property
     def perfect_information(self) -> bool:
@@ -283,131 +284,10 @@ class ExtensiveGame:
         return tuple(np.split(flat, starts[1:]))
 
 
-@dataclass(frozen=True)
-class PointValues:
-    """Payoffs ``(n_leaves, n_players)`` and chance-edge probabilities ``(n_nodes,)``."""
-
-    payoffs: FloatArray
-    probs: FloatArray
-    parameters: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def payoff_range(self) -> float:
-        """The largest player's payoff scale (see :func:`sim.scales.leaf_scales`)."""
-        from sim.scales import leaf_scales
-
-        return float(leaf_scales(self.payoffs[..., None]).max()) if self.payoffs.size else 1.0
-
-
-@dataclass(frozen=True)
-class GameValues:
-    """Payoffs ``(batch, n_leaves, n_players)`` and probabilities ``(batch, n_nodes)``."""
-
-    payoffs: FloatArray
-    probs: FloatArray
-    batched: bool
-
-    @property
-    def batch(self) -> int:
-        """Number of parameter points."""
-        return int(self.payoffs.shape[0])
-
-    def point(self, index: int = 0, parameters: Mapping[str, Value] | None = None) -> PointValues:
-        """One parameter point (parameter values from ``parameters``, if given)."""
-        params = {
-            k: float(np.ravel(v)[index] if np.ndim(v) else v) for k, v in (parameters or {}).items()
-        }
-        return PointValues(self.payoffs[index], self.probs[index], params)
-
-
-def evaluate(game: ExtensiveGame, env: Mapping[str, Value]) -> GameValues:
-    """Payoffs and chance probabilities at one parameter point or a batch.
-
-    Every payoff and probability formula is evaluated once on the whole batch.
-
-    Parameters
-    ----------
-    game
-        The game.
-    env
-        Parameter values (scalars, or 1-D arrays of one common length), e.g.
-        from :func:`sim.scenario.parameters.parameter_env`.
-
-    Returns
-    -------
-    GameValues
-        With a batch axis of length 1 when every value is a scalar.
-
-    Raises
-    ------
-    ScenarioError
-        If a value is NaN or infinite, or chance probabilities are negative or
-        do not sum to 1 at some point (located at the chance move, naming the
-        point), or the batch would need more than 1 GiB.
-    """
-    size = batch_size(env)
-    batch = size or 1
-    needed = batch * (game.payoff_base.size + game.n_nodes) * 8
-    if needed > MAX_VALUE_BYTES:
-        msg = f"{batch:,} parameter points of this game need {needed / 1024**3:.1f} GiB; use fewer"
-        raise ScenarioError.single(_first_location(game), "", msg)
-    payoffs = np.repeat(game.payoff_base[None], batch, axis=0)
-    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-        for term in game.payoff_terms:
-            column = np.broadcast_to(np.asarray(term.formula.evaluate(env), float), (batch,))
-            payoffs[:, term.rows, term.player] += column[:, None]
-    _check_payoffs(game, payoffs, env)
-    probs = np.repeat(game.chance_base[None], batch, axis=0)
-    for cterm in game.chance_terms:
-        column = np.broadcast_to(np.asarray(cterm.formula.evaluate(env), float), (batch,))
-        probs[:, cterm.nodes] = column[:, None]
-    _check_probabilities(game, probs, env)
-    return GameValues(payoffs, probs, size is not None)
-
-
-def _check_payoffs(game: ExtensiveGame, payoffs: FloatArray, env: Mapping[str, Value]) -> None:
-    """Refuse payoffs that overflowed or lie beyond +-``MAX_PAYOFF`` (located at the leaf)."""
-    if payoffs.size == 0 or float(np.max(np.abs(payoffs))) <= MAX_PAYOFF:
-        return
-    b, leaf, player = (int(i) for i in np.argwhere(~(np.abs(payoffs) <= MAX_PAYOFF))[0])
-    node = int(game.leaves[leaf])
-    where = (game.locations[node] if node < len(game.locations) else None) or _first_location(game)
-    path = game.paths[node] if node < len(game.paths) else ""
-    after = ",".join(f"{k}={m}" for k, m in game.history(node)) or "the start"
-    msg = (
-        f"the payoff of {game.players[player]} after {after} is {payoffs[b, leaf, player]:g}"
-        f"{_at(env, b)}; payoffs must stay within +-{MAX_PAYOFF:g}"
-    )
-    raise ScenarioError.single(where, path or "payoffs", msg)
-
-
-def _first_location(game: ExtensiveGame) -> Location:
-    first = game.locations[0] if game.locations else None
-    return first or Location("<game>")
-
-
-def _check_probabilities(game: ExtensiveGame, probs: FloatArray, env: Mapping[str, Value]) -> None:
-    """Probabilities of each chance node: not negative, summing to 1 (within 1e-9)."""
-    for cterm in game.chance_terms:
-        values = probs[:, cterm.nodes[0]]
-        low = int(np.argmin(values))
-        if values[low] < -PROB_TOL:
-            msg = f"probability of '{cterm.outcome}' is {values[low]:g}{_at(env, low)}"
-            raise ScenarioError.single(cterm.location, cterm.path, msg + "; it cannot be negative")
-    chance_nodes = np.flatnonzero(game.kind == CHANCE)
-    for node in chance_nodes:
-        kids = list(game.children[int(node)])
-        total = probs[:, kids].sum(axis=1)
-        worst = int(np.argmax(np.abs(total - 1.0)))
-        if abs(total[worst] - 1.0) > PROB_TOL:
-            term = next(t for t in game.chance_terms if np.isin(kids, t.nodes).any())
-            msg = f"chance probabilities sum to {total[worst]:.12g}{_at(env, worst)}, not 1"
-            raise ScenarioError.single(term.location, term.path, msg)
-
-
-def _at(env: Mapping[str, Value], index: int) -> str:
-    arrays = {k: v for k, v in env.items() if np.ndim(v) > 0}
-    if not arrays:
-        return ""
-    text = ", ".join(f"{k}={float(np.ravel(v)[index]):g}" for k, v in arrays.items())
-    return f" (at {text})"
+# The numbers of a game at parameter points live in their own module (re-exported here).
+from sim.games.extensive_values import (  # noqa: E402
+    GameValues,
+    PointValues,
+    evaluate,
+)
+from sim.games.extensive_values import check_probabilities as _check_probabilities  # noqa: E402, F401

@@ -119,8 +119,16 @@ def _from_sequence(scenario: Scenario, stages: Sequence[Stage]) -> ExtensiveGame
     infosets = _sequence_infosets(nodes, stages, players)
     leaves = [x for x, k in enumerate(nodes.kind) if k == LEAF]
     base, terms, labels = _sequence_payoffs(scenario, stages, [nodes.histories[x] for x in leaves])
-    chance_terms = _sequence_chance(nodes, stages)
-    return finish(scenario, nodes, infosets, base, terms, chance_terms, labels, "sequence")
+    chance_terms = _sequence_chance(nodes, stages, None)
+    belief_terms = [
+        (players.index(player), term)
+        for player in players
+        if any(player in dict(s.beliefs) for s in stages)
+        for term in _sequence_chance(nodes, stages, player)
+    ]
+    return finish(
+        scenario, nodes, infosets, base, terms, chance_terms, labels, "sequence", belief_terms
+    )
 
 
 class _Knowledge:
@@ -224,7 +232,13 @@ def _sequence_payoffs(
     return base, terms, labels
 
 
-def _sequence_chance(nodes: NodeList, stages: Sequence[Stage]) -> list[ChanceTerm]:
+def _sequence_chance(
+    nodes: NodeList, stages: Sequence[Stage], player: str | None
+) -> list[ChanceTerm]:
+    """Chance terms of ``player``'s view (``None``: the analyst's ``outcomes``).
+
+    Each chance node takes the first case whose ``when`` holds on its history.
+    """
     terms = []
     for stage in stages:
         if stage.chance is None:
@@ -233,7 +247,18 @@ def _sequence_chance(nodes: NodeList, stages: Sequence[Stage]) -> list[ChanceTer
         if not parents:
             continue
         where, path = chance_site(stage, stage.location, f"sequence.{stage.id}")
-        for k, (outcome, formula) in enumerate(stage.chance):
-            kids = np.array([nodes.children[x][k] for x in parents], np.int64)
-            terms.append(ChanceTerm(kids, formula, where, path, outcome))
+        cases = stage.chance_cases(player)
+        groups: dict[int, list[int]] = {}
+        for x in parents:
+            history = dict(nodes.histories[x])
+            index = next((i for i, c in enumerate(cases) if c.when.holds(history)), None)
+            if index is None:
+                raise InternalError(f"no chance case of stage '{stage.id}' matches {history}")
+            groups.setdefault(index, []).append(x)
+        for index, members in groups.items():
+            case = cases[index]
+            for k, (outcome, formula) in enumerate(case.probabilities):
+                kids = np.array([nodes.children[x][k] for x in members], np.int64)
+                site = case.location or where
+                terms.append(ChanceTerm(kids, formula, site, case.path or path, outcome))
     return terms

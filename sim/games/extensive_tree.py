@@ -31,6 +31,7 @@ def from_tree(scenario: Scenario, root: TreeNode) -> ExtensiveGame:
     nodes = NodeList()
     error_at = root.location or Location(scenario.path)
     chance_terms: list[ChanceTerm] = []
+    belief_terms: list[tuple[int, ChanceTerm]] = []
     leaf_nodes: list[TreeNode] = []
     own: dict[int, Pairs] = {}
     stack: list[tuple[TreeNode, int, int, dict[str, Pairs]]] = [(root, -1, -1, {})]
@@ -47,7 +48,12 @@ def from_tree(scenario: Scenario, root: TreeNode) -> ExtensiveGame:
             where, path = chance_site(tnode, tnode.location, f"{tnode.path}.chance")
             probs = dict(tnode.chance)
             for name, _ in tnode.children:
-                chance_terms.append(ChanceTerm(np.array([-1]), probs[name], where, path, name))
+                term = ChanceTerm(np.array([-1]), probs[name], where, path, name)
+                chance_terms.append(term)
+                for player, own_probs in tnode.beliefs:
+                    bpath = f"{tnode.path}.beliefs.{player}"
+                    mine = ChanceTerm(term.nodes, dict(own_probs)[name], where, bpath, name)
+                    belief_terms.append((players.index(player), mine))
         else:
             player = tnode.player or ""
             nodes.kind[x], nodes.movers[x] = DECISION, player
@@ -64,7 +70,9 @@ def from_tree(scenario: Scenario, root: TreeNode) -> ExtensiveGame:
     _check_perfect_recall(nodes, own, players)
     infosets = _tree_infosets(nodes, players)
     base, terms, labels = _tree_payoffs(leaf_nodes, players)
-    return finish(scenario, nodes, infosets, base, terms, chance_terms, labels, "tree")
+    return finish(
+        scenario, nodes, infosets, base, terms, chance_terms, labels, "tree", belief_terms
+    )
 
 
 def _tree_history(nodes: NodeList, x: int) -> Pairs:

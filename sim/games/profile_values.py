@@ -70,11 +70,20 @@ def node_values(
 ) -> FloatArray:
     """Expected payoff vector at every node of the region under ``profile``.
 
+    With non-common priors (``values.beliefs``) column ``i`` is player
+    ``i``'s payoff expected under its own chance probabilities.
+
     Returns
     -------
     numpy.ndarray
         Shape ``(n_nodes, n_players)``; rows outside the region are 0.
     """
+    if values.beliefs is not None:
+        columns = [
+            node_values(game, values.as_seen_by(i), profile, root, cut)[:, i]
+            for i in range(game.n_players)
+        ]
+        return np.stack(columns, axis=1)
     if _whole(game, profile, root, cut):
         return _all_values(game, values, profile)  # type: ignore[arg-type]
     cut = cut or {}

@@ -172,6 +172,10 @@ def reduced_form(
         )
     plans = [_plans(game, seqs, m, kids) for m, kids in zip(mine, trees, strict=True)]
     tensor = _tensor(game, values, root, cut, players, plans, set(region_sets))
+    if values.beliefs is not None:  # non-common priors: each player's payoffs under its own
+        for i in range(game.n_players):
+            seen = values.as_seen_by(i)
+            tensor[i] = _tensor(game, seen, root, cut, players, plans, set(region_sets))[i]
     n_seq = int(seqs.infoset.size)
     return ReducedForm(root, players, tuple(plans), tuple(region_sets), tensor, n_seq)
 

@@ -83,6 +83,7 @@ def finish(
     chance_terms: list[ChanceTerm],
     labels: list[str | None],
     source: str,
+    belief_terms: list[tuple[int, ChanceTerm]] | None = None,
 ) -> ExtensiveGame:
     n = len(nodes.kind)
     infoset_of = np.full(n, -1, np.int64)
@@ -115,6 +116,7 @@ def finish(
         payoff_terms=tuple(terms),
         chance_base=np.ones(n),
         chance_terms=tuple(chance_terms),
+        belief_terms=tuple(belief_terms or ()),
         labels=scenario.labels,
         leaf_labels=tuple(labels),
         locations=tuple(nodes.locations),

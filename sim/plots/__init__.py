@@ -17,6 +17,7 @@ are also told apart by line style.
 from sim.plots.bargain import plot_bargain
 from sim.plots.common import save_figure
 from sim.plots.grid import plot_grid
+from sim.plots.hidden import plot_hidden_odds, plot_hidden_sweep
 from sim.plots.montecarlo import plot_montecarlo
 from sim.plots.qre import plot_qre
 from sim.plots.sweep import plot_sweep
@@ -26,6 +27,8 @@ from sim.plots.tree import plot_tree
 __all__ = [
     "plot_bargain",
     "plot_grid",
+    "plot_hidden_odds",
+    "plot_hidden_sweep",
     "plot_montecarlo",
     "plot_qre",
     "plot_sweep",

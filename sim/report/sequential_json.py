@@ -25,6 +25,7 @@ from typing import Any
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import reach
+from sim.report.bayesian_json import bayesian_entries
 from sim.scenario.model import Scenario
 from sim.solvers.extensive.credibility import Finding
 
@@ -69,9 +70,12 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
 
 
-def _entry(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) -> dict[str, Any]:
+def _common(
+    game: ExtensiveGame, values: PointValues, behaviour: Sequence[FloatArray], payoffs: FloatArray
+) -> dict[str, Any]:
+    """``strategies``, ``payoffs`` and ``outcomes`` of one equilibrium."""
     outcomes = []
-    for leaf, prob in equilibrium_outcomes(game, values, eq.behaviour):
+    for leaf, prob in equilibrium_outcomes(game, values, behaviour):
         pays = values.payoffs[game.leaf_row[leaf]]
         outcomes.append(
             {
@@ -81,11 +85,17 @@ def _entry(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) 
                 "payoffs": {p: _float(v) for p, v in zip(game.players, pays, strict=True)},
             }
         )
+    return {
+        "strategies": _strategies(game, behaviour),
+        "payoffs": {p: _float(v) for p, v in zip(game.players, payoffs, strict=True)},
+        "outcomes": outcomes,
+    }
+
+
+def _entry(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "concept": eq.concept,
-        "strategies": _strategies(game, eq.behaviour),
-        "payoffs": {p: _float(v) for p, v in zip(game.players, eq.payoffs, strict=True)},
-        "outcomes": outcomes,
+        **_common(game, values, eq.behaviour, eq.payoffs),
         "method": eq.method,
         "regret": _float(eq.regret),
         "subgame_perfect": bool(eq.subgame_perfect),
@@ -103,7 +113,10 @@ def sequential_document(scenario: Scenario, analysis: SequentialAnalysis) -> dic
         "kind": "sequential",
         "parameters": {k: _float(v) for k, v in analysis.parameters.items()},
         "players": list(game.players),
-        "equilibria": [_entry(game, values, eq) for eq in analysis.equilibria],
+        "equilibria": [_entry(game, values, eq) for eq in analysis.equilibria]
+        + bayesian_entries(
+            game, values, analysis.bayesian, lambda b, p: _common(game, values, b, p)
+        ),
         "complete": bool(analysis.complete),
         "complete_subgame_perfect": bool(analysis.spe_complete),
         "complete_nash": bool(analysis.nash_complete),

@@ -19,6 +19,7 @@ from sim.concepts import MIXED_NASH, NASH, PURE_NASH, SUBGAME_PERFECT
 from sim.formatting import format_number, format_probability
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
+from sim.report.bayesian_text import bayesian_section
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
 from sim.report.wording import method_words, plural, wrap_assignments
 from sim.scenario.model import Scenario
@@ -47,6 +48,7 @@ def sequential_text(scenario: Scenario, analysis: SequentialAnalysis) -> str:
         parts.append(_spe_section(scenario, analysis))
     if set(NASH) & set(analysis.concepts):
         parts.append(_nash_section(analysis))
+    parts.append(bayesian_section(analysis))
     return "\n\n".join(p for p in parts if p)
 
 

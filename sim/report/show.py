@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sim.formatting import format_number
-from sim.scenario.model import Scenario, TreeNode
+from sim.scenario.model import ChanceCase, Formula, Scenario, Stage, TreeNode
 from sim.scenario.parameters import parameter_env
 
 __all__ = ["describe_parameters", "describe_sequential", "describe_tree"]
@@ -40,6 +40,30 @@ def describe_parameters(scenario: Scenario, overrides: Mapping[str, float] | Non
     return "\n".join(lines)
 
 
+def _odds(probabilities: Sequence[tuple[str, Formula]]) -> str:
+    return ", ".join(f"{k}: {f.expr.source}" for k, f in probabilities)
+
+
+def _case(case: ChanceCase) -> str:
+    return f"when {case.when}" if case.when else "otherwise"
+
+
+def _chance_lines(i: int, stage: Stage) -> list[str]:
+    """A chance stage: its (conditional) probabilities and each player's own beliefs."""
+    if not stage.cases:
+        lines = [f"  {i}. chance '{stage.id}': {_odds(stage.chance or ())}"]
+    else:
+        lines = [f"  {i}. chance '{stage.id}', by case (the first that holds):"]
+        lines += [f"       {_case(c)}: {_odds(c.probabilities)}" for c in stage.cases]
+    for player, cases in stage.beliefs:
+        if len(cases) == 1 and not cases[0].when:
+            lines.append(f"     {player} believes: {_odds(cases[0].probabilities)}")
+        else:
+            lines.append(f"     {player} believes, by case:")
+            lines += [f"       {_case(c)}: {_odds(c.probabilities)}" for c in cases]
+    return lines
+
+
 def describe_sequential(scenario: Scenario) -> str:
     """The stages of a ``sequence`` game, or the ``tree`` as indented text."""
     if scenario.tree is not None:
@@ -47,8 +71,7 @@ def describe_sequential(scenario: Scenario) -> str:
     lines = ["Stages (in order):"]
     for i, stage in enumerate(scenario.sequence or (), start=1):
         if stage.chance is not None:
-            odds = ", ".join(f"{k}: {f.expr.source}" for k, f in stage.chance)
-            lines.append(f"  {i}. chance '{stage.id}': {odds}")
+            lines.extend(_chance_lines(i, stage))
         else:
             lines.append(f"  {i}. {stage.player} ('{stage.id}') chooses {' or '.join(stage.moves)}")
         if stage.when:
@@ -84,6 +107,7 @@ def _node_text(node: TreeNode) -> str:
         label = f'  "{node.label}"' if node.label else ""
         return f"payoffs {pays}{label}"
     if node.chance is not None:
-        return "chance"
+        own = "; ".join(f"{p} believes {_odds(probs)}" for p, probs in node.beliefs)
+        return f"chance ({own})" if own else "chance"
     infoset = f" (information set {node.infoset})" if node.infoset else ""
     return f"{node.player} chooses{infoset}"

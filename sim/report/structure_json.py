@@ -21,7 +21,7 @@ from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from sim.analysis.solve import GameAnalysis
-    from sim.solvers.dominance import Dominance
+    from sim.solvers.structure.dominance import Dominance
 
 __all__ = ["structure_document"]
 

@@ -198,6 +198,22 @@ class Label:
 
 
 @dataclass(frozen=True, eq=False)
+class ChanceCase:
+    """One case of a chance move: where ``when`` holds, ``probabilities`` apply.
+
+    A chance stage with a plain ``outcomes`` mapping has one case with an
+    empty ``when``; a conditional one (``outcomes`` as a list of
+    ``{when, probabilities}``) has one per list item, the first that holds
+    applying.
+    """
+
+    when: When
+    probabilities: tuple[tuple[str, Formula], ...]
+    location: Location | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True, eq=False)
 class Stage:
     """One stage of a sequential game: a player's move or a chance move."""
 
@@ -208,11 +224,27 @@ class Stage:
     when: When = field(default_factory=When)
     observes: tuple[str, ...] = ()
     location: Location | None = None
+    #: Conditional chance: the cases of ``outcomes`` (empty for a plain mapping).
+    cases: tuple[ChanceCase, ...] = ()
+    #: Players' own chance probabilities: (player, cases), in file order.
+    beliefs: tuple[tuple[str, tuple[ChanceCase, ...]], ...] = ()
 
     @property
     def is_chance(self) -> bool:
         """True for a stage where nature moves."""
         return self.chance is not None
+
+    def chance_cases(self, player: str | None = None) -> tuple[ChanceCase, ...]:
+        """The cases that give ``player``'s probabilities (``None``: the analyst's ``outcomes``).
+
+        A player without an entry in ``beliefs`` believes ``outcomes``.
+        """
+        own = dict(self.beliefs).get(player or "")
+        if own is not None:
+            return own
+        if self.cases:
+            return self.cases
+        return (ChanceCase(When(), self.chance or ()),)
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,6 +259,8 @@ class TreeNode:
     label: str | None = None
     location: Location | None = None
     path: str = "tree"
+    #: Players' own probabilities at a chance node: (player, outcome -> formula).
+    beliefs: tuple[tuple[str, tuple[tuple[str, Formula], ...]], ...] = ()
 
     @property
     def is_leaf(self) -> bool:

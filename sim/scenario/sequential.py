@@ -10,21 +10,29 @@ in :mod:`sim.scenario.tree` and is re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from sim.errors import Location
-from sim.scenario.model import Env, Label, OutcomeRow, PayoffRule, Player, Stage, When
-from sim.scenario.reader import Reader, did_you_mean, join_path
-from sim.scenario.tree import (
-    ChanceMoves,
-    chance_site,
-    check_chance,
-    check_tree_semantics,
-    read_chance,
-    read_tree,
-    remember_chance_site,
+from sim.scenario.chance import ChanceMoves, chance_site, check_chance, remember_chance_site
+from sim.scenario.chance_cases import (
+    RawCase,
+    check_case_coverage,
+    read_beliefs,
+    read_cases,
+    resolve_cases,
+    same_outcomes,
 )
+from sim.scenario.conditions import conditions, read_conditions
+from sim.scenario.histories import (
+    MAX_HISTORIES,
+    check_outcome_histories,
+    enumerate_histories,
+    stage_moves,
+)
+from sim.scenario.model import ChanceCase, Env, Label, OutcomeRow, PayoffRule, Player, Stage, When
+from sim.scenario.reader import Reader, did_you_mean, join_path
+from sim.scenario.tree import check_tree_semantics, read_tree
 from sim.yamlio import Node
 
 __all__ = [
@@ -39,13 +47,9 @@ __all__ = [
     "stage_moves",
 ]
 
-#: Largest accepted number of complete histories of a sequence.
-MAX_HISTORIES = 100_000
-#: How many missing histories an error lists before "and N more".
-_LIST_MISSING = 5
 
 _PLAYER_KEYS = ("id", "player", "moves", "when", "observes", "description")
-_CHANCE_KEYS = ("chance", "outcomes", "when", "description")
+_CHANCE_KEYS = ("chance", "outcomes", "beliefs", "when", "description")
 _EARLIER = "`when` may only refer to earlier stages"
 
 
@@ -61,81 +65,8 @@ class _Draft:
     player: str | None = None
     moves: tuple[str, ...] | None = None
     chance: ChanceMoves | None = None
-
-
-# --------------------------------------------------------------------------- conditions
-
-
-def _conditions(
-    reader: Reader,
-    node: Node,
-    path: str,
-    known: Mapping[str, tuple[str, ...] | None],
-    unknown: Callable[[str], str],
-) -> When | None:
-    """Read a ``when`` mapping; ``unknown(key)`` phrases the error for a key not in ``known``."""
-    mapping = reader.mapping(node, path)
-    if mapping is None:
-        return None
-    items: list[tuple[str, tuple[str, ...]]] = []
-    ok = True
-    for key, child in mapping.items():
-        kpath = join_path(path, key)
-        if key not in known:
-            reader.error(node.key_location(key), kpath, unknown(key))
-            ok = False
-            continue
-        values = reader.sequence(child, kpath) if child.kind == "seq" else [child]
-        chosen: list[str] = []
-        for value_node in values or ():
-            move = reader.text(value_node, kpath)
-            options = known[key]
-            if move is None:
-                ok = False
-            elif options is not None and move not in options:
-                hint = did_you_mean(move, options)
-                msg = f"'{key}' has no move '{move}'{hint}; its moves are: "
-                reader.error(value_node, kpath, msg + (", ".join(options) or "none"))
-                ok = False
-            elif move not in chosen:
-                chosen.append(move)
-        if values is None:
-            ok = False
-        items.append((key, tuple(chosen)))
-    return When(tuple(items)) if ok else None
-
-
-def read_conditions(
-    reader: Reader, node: Node, path: str, known: Mapping[str, tuple[str, ...]], what: str
-) -> When | None:
-    """Read a ``when`` mapping: key -> a move or a list of moves (any of them).
-
-    Parameters
-    ----------
-    reader
-        Collects located diagnostics.
-    node
-        The ``when`` mapping node.
-    path
-        Its key path.
-    known
-        Allowed keys (player names or stage ids) and their moves; for a
-        sequence use :func:`stage_moves`.
-    what
-        Whose ``when`` this is, for messages: ``"rule"``, ``"label"``, ...
-
-    Returns
-    -------
-    When or None
-        ``None`` after recording errors (unknown key or move, with a
-        did-you-mean).
-    """
-
-    def unknown(key: str) -> str:
-        hint = did_you_mean(key, known)
-        return f"unknown key '{key}' in the {what}'s `when`{hint}; it may use: {', '.join(known)}"
-
-    return _conditions(reader, node, path, known, unknown)
+    cases: list[RawCase] | None = None
+    beliefs: dict[str, list[RawCase]] | None = None
 
 
 # --------------------------------------------------------------------------- stages
@@ -182,10 +113,7 @@ def _read_head(
         reader.mapping(node, path, allowed=_CHANCE_KEYS, required=["outcomes"])
         draft.id_node = raw["chance"]
         draft.id = reader.name(raw["chance"], join_path(path, "chance"), "stage")
-        if "outcomes" in raw:
-            draft.chance = read_chance(reader, raw["outcomes"], join_path(path, "outcomes"), names)
-        if draft.chance is not None:
-            draft.moves = tuple(name for name, _ in draft.chance)
+        _read_chance_head(reader, draft, players, names)
     elif "player" in raw:
         reader.mapping(node, path, allowed=_PLAYER_KEYS)
         ppath = join_path(path, "player")
@@ -214,6 +142,28 @@ def _read_head(
     if "description" in raw:
         reader.text(raw["description"], join_path(path, "description"), allow_empty=True)
     return draft
+
+
+def _read_chance_head(
+    reader: Reader, draft: _Draft, players: Collection[str], names: Collection[str]
+) -> None:
+    """Pass 1 of a chance stage: its cases (the first gives the outcomes) and beliefs."""
+    raw, path = draft.raw, draft.path
+    if "outcomes" in raw:
+        draft.cases = read_cases(reader, raw["outcomes"], join_path(path, "outcomes"), names)
+    if draft.cases:
+        draft.chance = draft.cases[0].probabilities
+        draft.moves = tuple(name for name, _ in draft.chance)
+    if "beliefs" not in raw:
+        draft.beliefs = {}
+        return
+    draft.beliefs = read_beliefs(reader, raw["beliefs"], join_path(path, "beliefs"), players, names)
+    if draft.beliefs and draft.cases:
+        first = draft.cases[0]
+        tables = [(first.probabilities, first.location, first.path)]
+        tables += [(c.probabilities, c.location, c.path) for v in draft.beliefs.values() for c in v]
+        if not same_outcomes(reader, tables, "belief or case"):
+            draft.beliefs = None
 
 
 def _check_ids(reader: Reader, drafts: list[_Draft], players: dict[str, Player]) -> None:
@@ -245,8 +195,12 @@ def _read_links(
     draft: _Draft,
     earlier: dict[str, tuple[str, ...] | None],
     later: Collection[str],
-) -> tuple[When, tuple[str, ...]] | None:
-    """Pass 2: read a stage's ``when`` and ``observes`` against the earlier stages."""
+) -> tuple[When, tuple[str, ...], Callable[[Node, str], When | None]] | None:
+    """Pass 2: read a stage's ``when`` and ``observes`` against the earlier stages.
+
+    Also returns a reader of further ``when`` mappings (conditional chance
+    cases) with the same rules.
+    """
     sid = draft.id
 
     def describe(key: str, where: str) -> str:
@@ -261,11 +215,12 @@ def _read_links(
         listed = ", ".join(earlier) if earlier else "none, this is the first stage"
         return f"{describe(key, 'when')}; {_EARLIER} (earlier stages: {listed})"
 
+    def read_when(node: Node, path: str) -> When | None:
+        return conditions(reader, node, path, earlier, unknown)
+
     when: When | None = When()
     if "when" in draft.raw:
-        when = _conditions(
-            reader, draft.raw["when"], join_path(draft.path, "when"), earlier, unknown
-        )
+        when = read_when(draft.raw["when"], join_path(draft.path, "when"))
     observes: tuple[str, ...] | None = tuple(earlier)
     if "observes" in draft.raw and "chance" not in draft.raw:
         opath = join_path(draft.path, "observes")
@@ -291,7 +246,24 @@ def _read_links(
             observes = tuple(chosen)
     if when is None or observes is None:
         return None
-    return when, observes
+    return when, observes, read_when
+
+
+def _resolve_chance(
+    reader: Reader, draft: _Draft, read_when: Callable[[Node, str], When | None]
+) -> tuple[tuple[ChanceCase, ...], tuple[tuple[str, tuple[ChanceCase, ...]], ...]] | None:
+    """Pass 2 of a chance stage: the cases' ``when`` (``()`` for a plain mapping) and beliefs."""
+    if draft.cases is None or draft.beliefs is None or draft.moves is None:
+        return None
+    conditional = draft.raw["outcomes"].kind == "seq"
+    cases = resolve_cases(reader, draft.cases, draft.moves, read_when) if conditional else ()
+    beliefs = []
+    for player, raw_cases in draft.beliefs.items():
+        resolved = resolve_cases(reader, raw_cases, draft.moves, read_when)
+        if resolved is None:
+            return None
+        beliefs.append((player, resolved))
+    return None if cases is None else (cases, tuple(beliefs))
 
 
 def read_sequence(
@@ -342,8 +314,11 @@ def read_sequence(
             earlier.setdefault(draft.id, draft.moves)
         if links is None or draft.id is None or draft.moves is None:
             continue
-        when, observes = links
+        when, observes, read_when = links
         is_chance = draft.chance is not None
+        resolved = _resolve_chance(reader, draft, read_when) if is_chance else ((), ())
+        if resolved is None:
+            continue
         stage = Stage(
             id=draft.id,
             player=draft.player,
@@ -352,148 +327,13 @@ def read_sequence(
             when=when,
             observes=() if is_chance else observes,
             location=draft.node.location(),
+            cases=resolved[0],
+            beliefs=resolved[1],
         )
         if is_chance:
             remember_chance_site(stage, draft.raw["outcomes"], join_path(draft.path, "outcomes"))
         stages.append(stage)
     return tuple(stages) if len(reader.diagnostics) == before else None
-
-
-# --------------------------------------------------------------------------- histories
-
-
-def stage_moves(stages: Sequence[Stage]) -> dict[str, tuple[str, ...]]:
-    """Map each stage id to its moves (a chance stage: its outcomes), in order."""
-    return {stage.id: stage.moves for stage in stages}
-
-
-def enumerate_histories(
-    stages: Sequence[Stage], limit: int = MAX_HISTORIES
-) -> list[dict[str, str]]:
-    """List every complete history: stage id -> move, skipping stages whose ``when`` fails.
-
-    Histories come in lexicographic order of the stages' move order.
-
-    Raises
-    ------
-    ValueError
-        If there are more than ``limit`` histories.
-    """
-    histories: list[dict[str, str]] = [{}]
-    for stage in stages:
-        extended: list[dict[str, str]] = []
-        for history in histories:
-            if stage.when.holds(history):
-                extended.extend({**history, stage.id: move} for move in stage.moves)
-                if len(extended) > limit:
-                    raise ValueError(
-                        f"the sequence has more than {limit:,} complete histories; "
-                        "remove stages or moves"
-                    )
-            else:
-                extended.append(history)
-        histories = extended
-    return histories
-
-
-def _format(history: Mapping[str, str], order: Sequence[str]) -> str:
-    keys = [k for k in order if k in history] + [k for k in history if k not in order]
-    return ", ".join(f"{k}={history[k]}" for k in keys)
-
-
-def _row_problem(moves: Mapping[str, str], stages: Sequence[Stage]) -> str | None:
-    """Which stage is missing or should not be there (``None`` if neither)."""
-    problems = []
-    partial: dict[str, str] = {}
-    for stage in stages:
-        if stage.when.holds(partial):
-            if stage.id in moves:
-                partial[stage.id] = moves[stage.id]
-            else:
-                happens = f" (it happens when {stage.when})" if stage.when else ""
-                problems.append(f"stage '{stage.id}' is missing{happens}")
-        elif stage.id in moves:
-            problems.append(
-                f"stage '{stage.id}' should not be there: it happens only when {stage.when}"
-            )
-    return "; ".join(problems) or None
-
-
-def _row_location(at: Node | Location | None, row: OutcomeRow, filename: str) -> Location:
-    """Where a row's ``moves`` were written (its node, its location or the row's own)."""
-    if isinstance(at, Node):
-        value = at.value
-        if isinstance(value, dict) and "moves" in value:
-            return value["moves"].location()
-        return at.location()
-    return at or row.location or Location(filename)
-
-
-def check_outcome_histories(
-    reader: Reader,
-    rows_with_nodes: Sequence[tuple[OutcomeRow, Node | Location | None]],
-    histories: Sequence[Mapping[str, str]],
-    *,
-    stages: Sequence[Stage] | None = None,
-    where: Node | Location | None = None,
-    path: str = "outcomes",
-) -> None:
-    """Check that an ``outcomes`` table gives every complete history exactly once.
-
-    Parameters
-    ----------
-    reader
-        Collects located diagnostics.
-    rows_with_nodes
-        Each row with its YAML mapping node, in file order (row ``i`` is then
-        reported at ``outcomes[i].moves``), or with a location or ``None``
-        (the row's own location; reported at ``outcomes``).
-    histories
-        Every complete history, from :func:`enumerate_histories`.
-    stages
-        The stages; when given, a row that is not a complete history is
-        explained stage by stage.
-    where, path
-        Location and path for the "missing outcome" error (default: the
-        first row).
-    """
-    if stages is not None:
-        order = [stage.id for stage in stages]
-    else:
-        order = list(dict.fromkeys(key for history in histories for key in history))
-    known = set(order)
-
-    def key(history: Mapping[str, str]) -> tuple[str | None, ...] | None:
-        """The history's moves in stage order (``None`` if it names a non-stage)."""
-        return tuple(map(history.get, order)) if known.issuperset(history) else None
-
-    complete = {key(h) for h in histories}
-    seen: dict[tuple[str | None, ...], int] = {}
-    first: Location | None = None
-    for i, (row, at) in enumerate(rows_with_nodes):
-        rpath = join_path(join_path(path, i), "moves") if isinstance(at, Node) else path
-        loc = _row_location(at, row, reader.filename)
-        first = first or loc
-        moves = dict(row.moves)
-        entry = key(moves)
-        problem = None
-        if entry is None or entry not in complete:
-            problem = _row_problem(moves, stages) if stages is not None else None
-            problem = problem or "it matches no complete history"
-        if problem is not None:
-            reader.error(loc, rpath, f"these moves are not a complete history: {problem}")
-        elif entry in seen:
-            msg = f"history {_format(moves, order)} is repeated (first given on line {seen[entry]})"
-            reader.error(loc, rpath, msg + "; every complete history needs exactly one row")
-        elif entry is not None:
-            seen[entry] = loc.line
-    missing = [h for h in histories if key(h) not in seen]
-    if missing:
-        listed = [f"missing outcome for {_format(h, order)}" for h in missing[:_LIST_MISSING]]
-        if len(missing) > _LIST_MISSING:
-            listed.append(f"and {len(missing) - _LIST_MISSING} more")
-        target = where if where is not None else first or Location(reader.filename)
-        reader.error(target, path, "; ".join(listed))
 
 
 def check_sequence_semantics(
@@ -515,7 +355,11 @@ def check_sequence_semantics(
     for stage in stages:
         if stage.chance is not None:
             loc, cpath = chance_site(stage, stage.location, "sequence")
-            check_chance(reader, stage.chance, env, loc, cpath)
+            views = [stage.chance_cases(), *(cases for _, cases in stage.beliefs)]
+            for case in (case for view in views for case in view):
+                check_chance(
+                    reader, case.probabilities, env, case.location or loc, case.path or cpath
+                )
     if not stages:
         return
     try:
@@ -523,6 +367,11 @@ def check_sequence_semantics(
     except ValueError as exc:
         reader.error(stages[0].location or Location(reader.filename), "sequence", str(exc))
         return
+    for i, stage in enumerate(stages):
+        if stage.cases or any(len(cases) > 1 or cases[0].when for _, cases in stage.beliefs):
+            loc, cpath = chance_site(stage, stage.location, "sequence")
+            reaching = [h for h in enumerate_histories(stages[:i]) if stage.when.holds(h)]
+            check_case_coverage(reader, stage, reaching, loc, cpath)
     rows = [(row, None) for row in rules_or_rows or () if isinstance(row, OutcomeRow)]
     if rows:
         check_outcome_histories(reader, rows, histories, stages=stages)

@@ -11,13 +11,18 @@ with the ``sequence`` form (:mod:`sim.scenario.sequential`).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Collection, Mapping
 
-import numpy as np
-
-from sim.errors import Location, ScenarioError
-from sim.scenario.model import Env, Formula, Player, TreeNode, Value
+from sim.errors import ScenarioError
+from sim.scenario.chance import (
+    ChanceMoves,
+    chance_site,
+    check_chance,
+    read_chance,
+    remember_chance_site,
+)
+from sim.scenario.chance_cases import read_beliefs, same_outcomes
+from sim.scenario.model import Env, Formula, Player, TreeNode
 from sim.scenario.reader import NAME_RE, Reader, did_you_mean, join_path
 from sim.yamlio import Node
 
@@ -34,123 +39,13 @@ __all__ = [
 
 #: Largest accepted number of nodes in an explicit tree.
 MAX_TREE_NODES = 100_000
-#: Tolerances for chance probabilities.
-NEGATIVE_TOL = 1e-12
-SUM_TOL = 1e-9
-
-ChanceMoves = tuple[tuple[str, Formula], ...]
-
 _NEEDS = (
     "a tree node needs `player` and `moves` (a decision), `chance` and `moves` "
     "(a chance move), or `payoffs` (a leaf)"
 )
 _DECISION_KEYS = ("player", "moves", "infoset", "label", "description")
-_CHANCE_KEYS = ("chance", "moves", "label", "description")
+_CHANCE_KEYS = ("chance", "moves", "beliefs", "label", "description")
 _LEAF_KEYS = ("payoffs", "label", "description")
-
-#: Where the probability mapping of a chance stage or chance node was written.
-_SITES: weakref.WeakKeyDictionary[object, tuple[Location, str]] = weakref.WeakKeyDictionary()
-
-
-def remember_chance_site(owner: object, node: Node, path: str) -> None:
-    """Record where the probabilities of ``owner`` (a Stage or TreeNode) were written."""
-    _SITES[owner] = (node.location(), path)
-
-
-def chance_site(owner: object, location: Location | None, path: str) -> tuple[Location, str]:
-    """Return the recorded probability site of ``owner``, else the given fallback."""
-    return _SITES.get(owner, (location or Location("<unknown>"), path))
-
-
-def read_chance(
-    reader: Reader, node: Node, path: str, names: Collection[str]
-) -> ChanceMoves | None:
-    """Read a chance mapping ``outcome -> probability formula``.
-
-    Parameters
-    ----------
-    reader
-        Collects diagnostics.
-    node
-        The mapping node.
-    path
-        Its key path.
-    names
-        Parameter names the formulas may use.
-
-    Returns
-    -------
-    tuple of (str, Formula) or None
-        The outcomes in file order, or ``None`` after recording errors.
-    """
-    mapping = reader.mapping(node, path)
-    if mapping is None:
-        return None
-    if not mapping:
-        reader.error(node, path, "a chance move needs at least one outcome")
-        return None
-    result: list[tuple[str, Formula]] = []
-    ok = True
-    for key, child in mapping.items():
-        kpath = join_path(path, key)
-        if not NAME_RE.match(key):
-            msg = f"outcome name '{key}' must match [A-Za-z_][A-Za-z0-9_]* (no spaces)"
-            reader.error(node.key_location(key), kpath, msg)
-            ok = False
-            continue
-        formula = reader.formula(child, kpath, names)
-        if formula is None:
-            ok = False
-        else:
-            result.append((key, formula))
-    return tuple(result) if ok else None
-
-
-def _at(value: Value, index: int) -> float:
-    """Element ``index`` of a parameter batch (a scalar is the same everywhere)."""
-    arr = np.ravel(np.asarray(value, dtype=float))
-    return float(arr[index] if arr.size > 1 else arr[0])
-
-
-def _point(formulas: list[Formula], env: Env, index: int) -> str:
-    """``" (at p=0.3, q=1)"`` for the parameters the formulas use, or ``""``."""
-    used = sorted({name for f in formulas for name in f.names if name in env})
-    text = ", ".join(f"{name}={_at(env[name], index):g}" for name in used)
-    return f" (at {text})" if text else ""
-
-
-def check_chance(reader: Reader, chance: ChanceMoves, env: Env, where: Location, path: str) -> None:
-    """Check that probabilities are finite, not negative, and sum to 1 at ``env``.
-
-    A negative probability is reported at its formula, a wrong sum at
-    ``where`` (the chance mapping), printing the sum. ``env`` normally holds
-    the default parameter values; for a batch the worst point is reported.
-    """
-    formulas = [f for _, f in chance]
-    values: list[tuple[str, Formula, np.ndarray]] = []
-    for name, formula in chance:
-        try:
-            values.append((name, formula, np.ravel(np.asarray(formula.evaluate(env), float))))
-        except ScenarioError as exc:
-            for diag in exc.diagnostics:
-                reader.error(diag.location, diag.path, diag.message)
-    if len(values) < len(chance):
-        return
-    total = np.zeros(1)
-    ok = True
-    for name, formula, value in values:
-        low = int(np.argmin(value))
-        if value[low] < -NEGATIVE_TOL:
-            at = _point(formulas, env, low)
-            msg = f"probability of '{name}' is {value[low]:g}{at}; a probability cannot be negative"
-            reader.error(formula.location, formula.path, msg)
-            ok = False
-        total = total + value
-    worst = int(np.argmax(np.abs(total - 1.0)))
-    if ok and abs(total[worst] - 1.0) > SUM_TOL:
-        at = _point(formulas, env, worst)
-        msg = f"chance probabilities sum to {total[worst]:.12g}{at}, not 1; they must add up to 1"
-        reader.error(where, path, msg)
 
 
 class _TreeBuilder:
@@ -292,16 +187,44 @@ class _TreeBuilder:
                 )
                 reader.error(raw["moves"], join_path(path, "moves"), msg)
                 chance = None
+        beliefs = self.beliefs(raw, path, chance)
         children = self.children(node, raw, path)
-        if chance is None or children is None or "infoset" in raw:
+        if chance is None or children is None or beliefs is None or "infoset" in raw:
             return None
         order = {name: i for i, (name, _) in enumerate(chance)}
         ordered = tuple(sorted(children, key=lambda item: order[item[0]]))
         built = TreeNode(
-            chance=chance, children=ordered, label=label, location=node.location(), path=path
+            chance=chance,
+            children=ordered,
+            label=label,
+            location=node.location(),
+            path=path,
+            beliefs=beliefs,
         )
         remember_chance_site(built, raw["chance"], cpath)
         return built
+
+    def beliefs(
+        self, raw: dict[str, Node], path: str, chance: ChanceMoves | None
+    ) -> tuple[tuple[str, ChanceMoves], ...] | None:
+        """A chance node's ``beliefs``: player -> own probabilities, outcomes as ``chance``."""
+        if "beliefs" not in raw:
+            return ()
+        bpath = join_path(path, "beliefs")
+        read = read_beliefs(
+            self.reader, raw["beliefs"], bpath, self.players, self.names, allow_cases=False
+        )
+        if read is None or chance is None:
+            return None
+        tables = [(chance, raw["chance"].location(), join_path(path, "chance"))]
+        tables += [(c.probabilities, c.location, c.path) for cases in read.values() for c in cases]
+        if not same_outcomes(self.reader, tables, "belief"):
+            return None
+        out = []
+        for player, cases in read.items():
+            probs = dict(cases[0].probabilities)
+            out.append((player, tuple((name, probs[name]) for name, _ in chance)))
+        return tuple(out)
 
     def decision(self, node: Node, raw: dict[str, Node], path: str) -> TreeNode | None:
         reader = self.reader
@@ -426,6 +349,9 @@ def check_tree_semantics(
         if node.chance is not None:
             where, cpath = chance_site(node, node.location, join_path(node.path, "chance"))
             check_chance(reader, node.chance, env, where, cpath)
+            for player, own in node.beliefs:
+                bpath = join_path(join_path(node.path, "beliefs"), player)
+                check_chance(reader, own, env, node.location or where, bpath)
         for _, formula in node.payoffs or ():
             try:
                 formula.evaluate(env)

@@ -176,6 +176,8 @@ def backward_induction_batch(
     """
     payoffs = np.ascontiguousarray(np.moveaxis(values.payoffs, 0, -1))
     probs = np.ascontiguousarray(values.probs.T)
+    if values.beliefs is not None:  # (n_nodes, n_players, batch): each player's own
+        probs = np.ascontiguousarray(np.moveaxis(values.beliefs, 0, -1).transpose(1, 0, 2))
     sol = backward_induction_columns(game, payoffs, probs, tol)
     assert sol.values is not None
     return InductionBatch(
@@ -209,7 +211,8 @@ def backward_induction_columns(
     payoffs
         ``(n_leaves, n_players, batch)``.
     probs
-        ``(n_nodes, batch)``: probability of the chance move into each node.
+        ``(n_nodes, batch)``: probability of the chance move into each node;
+        or ``(n_nodes, n_players, batch)``, each player's own (non-common priors).
     tol
         Moves within ``tol`` times the mover's payoff scale at that point
         (:func:`sim.scales.leaf_scales`) of the best count as best.
@@ -225,7 +228,7 @@ def backward_induction_columns(
         return _solve_columns(game, layout, payoffs, probs, tol, keep_values)
     parts = [
         _solve_columns(
-            game, layout, payoffs[..., s : s + step], probs[:, s : s + step], tol, keep_values
+            game, layout, payoffs[..., s : s + step], probs[..., s : s + step], tol, keep_values
         )
         for s in range(0, batch, step)
     ]
@@ -247,6 +250,8 @@ def _solve_columns(
     keep_values: bool,
 ) -> ColumnSolution:
     _, n_players, batch = payoffs.shape
+    if probs.ndim == 2:
+        probs = probs[:, None, :]
     slack = tol * leaf_scales(payoffs)  # (n_players, batch): each mover's own scale
     vals = np.empty((game.n_nodes, n_players, batch))
     vals[game.leaves] = payoffs[game.leaf_row[game.leaves]]
@@ -254,9 +259,9 @@ def _solve_columns(
     tie = np.zeros((game.n_nodes, batch), bool)
     for g in layout.groups:
         if g.chance:
-            acc = probs[g.kids[0], None, :] * vals[g.kids[0]]
+            acc = probs[g.kids[0]] * vals[g.kids[0]]
             for col in g.kids[1:]:
-                acc += probs[col, None, :] * vals[col]
+                acc += probs[col] * vals[col]
             vals[g.nodes] = acc
             continue
         mine = [vals[col, g.owner] for col in g.kids]  # each (n, batch)
@@ -344,7 +349,8 @@ def all_pure_spe(
         for combo in itertools.product(*(sols[c] for c in kids)):
             vecs = np.array([c[0] for c in combo])
             if game.kind[x] == CHANCE:
-                found.append((values.probs[list(kids)] @ vecs, -1, combo, not found))
+                weights = _chance_weights(values, kids)
+                found.append(((weights * vecs).sum(axis=0), -1, combo, not found))
             else:
                 mine = vecs[:, game.owner[x]]
                 best = np.flatnonzero(mine >= mine.max() - tol * span[game.owner[x]])
@@ -363,6 +369,13 @@ def all_pure_spe(
         sols[x] = found
     equilibria = tuple(_unpack(game, s, base) for s in sols[0])
     return PureSPESet(equilibria, complete, tuple(sorted(ties)), METHOD, tol, limit)
+
+
+def _chance_weights(values: PointValues, kids: tuple[int, ...]) -> FloatArray:
+    """``(n_kids, n_players)``: each player's probability of each chance move."""
+    if values.beliefs is None:
+        return values.probs[list(kids)][:, None]
+    return values.beliefs[:, list(kids)].T
 
 
 def _exhausted(

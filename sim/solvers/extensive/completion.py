@@ -70,7 +70,8 @@ def complete(
     for h in missing:
         info = game.infosets[h]
         vals = node_values(game, values, profile, root, cut)
-        weights = reach(game, values, profile, root, cut, ignore_player=info.player)
+        seen = values.as_seen_by(info.player)  # the mover's own chance probabilities
+        weights = reach(game, seen, profile, root, cut, ignore_player=info.player)
         w = weights[list(info.nodes)]
         if w.sum() <= 0.0:
             w = np.ones(len(info.nodes))

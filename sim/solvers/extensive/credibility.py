@@ -103,7 +103,7 @@ def credibility_findings(
     roots = subgame_roots(game)
     root_set = set(roots.tolist())
     span = values.payoff_range
-    reaches: dict[int, FloatArray] = {}
+    reaches: dict[tuple[int, int], FloatArray] = {}
     suspects = _suspects(game, vals, root_set, span * tol)
     found = []
     for index, h in enumerate(game.infosets):
@@ -113,9 +113,9 @@ def credibility_findings(
             r, w = h.nodes[0], np.ones(1)
         else:
             r = _smallest_root(game, h.nodes, root_set)
-            if r not in reaches:
-                reaches[r] = reach(game, values, profile, r)
-            w = reaches[r][list(h.nodes)]
+            if (r, h.player) not in reaches:  # weights under the mover's own beliefs
+                reaches[(r, h.player)] = reach(game, values.as_seen_by(h.player), profile, r)
+            w = reaches[(r, h.player)][list(h.nodes)]
         if w.sum() <= 0.0:
             continue
         finding = _judge(game, h, profile[index], vals, w / w.sum(), span * tol, r)

@@ -84,7 +84,15 @@ def _layout(game: ExtensiveGame) -> _Layout:
 
 
 def _values(game: ExtensiveGame, values: PointValues, profile: Sequence[FloatArray]) -> FloatArray:
-    """Expected payoffs at every node: leaves up, one level of the tree at a time."""
+    """Expected payoffs at every node: leaves up, one level of the tree at a time.
+
+    With non-common priors, player ``i``'s column uses ``i``'s own chance probabilities.
+    """
+    if values.beliefs is not None:
+        columns = [
+            _values(game, values.as_seen_by(i), profile)[:, i] for i in range(game.n_players)
+        ]
+        return np.stack(columns, axis=1)
     sizes = [len(h.moves) for h in game.infosets]
     start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     flat = np.concatenate([np.asarray(b, float) for b in profile]) if sizes else np.zeros(0)
@@ -172,14 +180,14 @@ def check_subgame_perfect(
     vals = _values(game, values, profile)
     span = leaf_scales(values.payoffs[..., None])[:, 0]  # each player's own scale
     layout = _layout(game)
-    reaches: dict[int, dict[int, float]] = {}
+    reaches: dict[tuple[int, int], dict[int, float]] = {}
     worst = _singleton_gains(game, layout.single, vals, span, tol)
     for index, r in layout.others:
         h = game.infosets[index]
-        if r not in reaches:
-            reaches[r] = _reach_from(game, values, profile, r)
-        rho = reaches[r]
         i = h.player
+        if (r, i) not in reaches:  # weights under the mover's own chance probabilities
+            reaches[(r, i)] = _reach_from(game, values.as_seen_by(i), profile, r)
+        rho = reaches[(r, i)]
         base = sum(rho.get(n, 0.0) * vals[n, i] for n in h.nodes)
         for a, move in enumerate(h.moves):
             dev = sum(rho.get(n, 0.0) * vals[game.children[n][a], i] for n in h.nodes)
