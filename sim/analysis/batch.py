@@ -171,9 +171,12 @@ class BatchSolution:
 
     def pure_regrets(self, point: int) -> np.ndarray:
         """The checked regrets of the pure equilibria at one point (as :meth:`pure_profiles`)."""
-        counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
-        start = int(counts[:point].sum())
-        return self.pure_regret[start : start + int(counts[point])]
+        offsets = self.__dict__.get("_offsets")
+        if offsets is None:  # computed once: where each point's regrets start
+            counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
+            offsets = np.concatenate([[0], np.cumsum(counts)])
+            object.__setattr__(self, "_offsets", offsets)
+        return self.pure_regret[int(offsets[point]) : int(offsets[point + 1])]
 
     def equilibria(self, point: int) -> list[Equilibrium]:
         """Every equilibrium found at one point: pure ones first, then mixed ones."""
