@@ -12,7 +12,7 @@ __all__ = ["CONCEPTS", "read_analysis", "read_solve"]
 
 CONCEPTS = ("pure_nash", "mixed_nash", "subgame_perfect", "qre")
 MAX_STEPS = 1_000_000
-MAX_SAMPLES = 10_000_000
+MAX_SAMPLES = 1_000_000  # as `sim montecarlo --samples` (sim.cli.analysis_commands)
 
 
 def read_solve(reader: Reader, node: Node | None) -> SolveSettings:
