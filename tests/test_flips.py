@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import sim
 from sim.analysis.batch import BatchSolution, solve_batch
 from sim.analysis.predict import predict
+from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.solve import solve_game
 from sim.analysis.sweep import sweep
 from sim.analysis.thresholds import affine_roots, find_thresholds
@@ -459,3 +460,72 @@ def test_slow_point_by_point_work_is_refused_early() -> None:
     with pytest.raises(UsageError, match="use fewer points"):
         for done in range(1, 10):
             clock.tick(done)
+
+
+def _sequence_yaml(u: np.ndarray) -> str:
+    rows = []
+    labels = {(0, 0): "AC", (0, 1): "AD", (1, 0): "BC", (1, 1): "BD"}
+    for (i, j), name in labels.items():
+        pays = ", ".join(f"P{p}: {float(u[p, i, j])!r} * s" for p in range(2))
+        moves = f"P0: {'ab'[i]}, P1: {'cd'[j]}"
+        rows.append(f"  - {{moves: {{{moves}}}, payoffs: {{{pays}}}, label: {name}}}\n")
+    return (
+        "name: Random sequence\nparameters:\n  s: {value: 1, range: [1, 2]}\n"
+        "players:\n  P0: {}\n  P1: {}\n"
+        "sequence:\n  - {player: P0, moves: [a, b]}\n  - {player: P1, moves: [c, d]}\n"
+        f"outcomes:\n{''.join(rows)}"
+    )
+
+
+def _spe_outcomes(u: np.ndarray) -> set[str]:
+    """Every pure SPE outcome by brute force, comparing each player's own payoffs exactly."""
+    found = set()
+    replies = []
+    for i in range(2):
+        best = u[1, i].max()
+        replies.append([j for j in range(2) if u[1, i, j] == best])
+    import itertools
+
+    for plan in itertools.product(*replies):
+        values = [u[0, i, plan[i]] for i in range(2)]
+        for i in range(2):
+            if values[i] == max(values):
+                found.add("AB"[i] + "CD"[plan[i]])
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(-2, 2), min_size=8, max_size=8),
+    st.lists(st.integers(-6, 6), min_size=2, max_size=2),
+)
+def test_sequential_solve_sweep_and_brute_force_agree_across_scales(
+    base: list[int], exps: list[int]
+) -> None:
+    import contextlib
+    import io
+    import tempfile
+    from pathlib import Path
+
+    u = np.array(base, float).reshape(2, 2, 2) * (10.0 ** np.array(exps)).reshape(2, 1, 1)
+    text = _sequence_yaml(u)
+    expected = _spe_outcomes(u)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "seq.yaml"
+        path.write_text(text)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["solve", str(path), "--concept", "subgame_perfect", "--json"]) == 0
+    doc = json.loads(out.getvalue())
+    solved = {
+        o["label"]
+        for e in doc["equilibria"]
+        if e.get("subgame_perfect")
+        for o in e["outcomes"]
+        if o["probability"] > 0
+    }
+    assert solved == expected
+    batch = solve_batch(load(text), {"s": np.array([1.0, 2.0])})
+    assert isinstance(batch, SequentialBatch)
+    for name in batch.names:
+        assert set(name.split(" | ")) == expected

@@ -326,9 +326,11 @@ def _commands():  # type: ignore[no-untyped-def]
             "thresholds",
             "the exact values where the predicted outcome flips",
             "Find every value of a parameter where the set of equilibria or the predicted\n"
-            "outcome changes: a grid scan refined by bisection to 1e-12, solved exactly where\n"
-            "payoffs are linear in the parameter; printed as sentences. In a sequential game\n"
-            "a flip is any change of the subgame-perfect plan, off the path included.",
+            "outcome changes, printed as sentences. Where payoffs are affine in the parameter\n"
+            "every flip is an exact root of a payoff difference (however close two flips are);\n"
+            "elsewhere a grid scan is refined by bisection to 1e-12 and such grid results are\n"
+            "marked ~. In a sequential game a flip is any change of the subgame-perfect plan,\n"
+            "off the path included, and moving odds of chance-driven outcomes are reported.",
             "examples:\n  sim thresholds missile_shield iran_ties\n"
             "  sim thresholds missile_shield sanction_cost --from 0 --to 20 --json\n"
             "  sim thresholds entry_deterrence shared_profit",
