@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.budget import MAX_BYTES, check_memory
 from sim.analysis.sequential_layout import (
     MIN_OUTCOME_PROBABILITY,
     Naming,
@@ -81,7 +82,7 @@ __all__ = [
 
 SEQUENTIAL_BATCH_CONCEPTS = ("subgame_perfect",)
 #: A batch whose arrays would need more than this many bytes is refused.
-MAX_BATCH_BYTES = 2 * 1024**3
+MAX_BATCH_BYTES = MAX_BYTES
 #: Points are solved in chunks of about this many floats of working arrays, small enough
 #: to stay in the processor's caches (measured: ~25% faster than one chunk at 10,000 points).
 _CHUNK_FLOATS = 1_000_000
@@ -321,11 +322,7 @@ def solve_sequential_batch(
         for k, v in parameter_env(scenario.parameters, overrides).items()
     }
     per_point = (game.payoff_base.size + 3 * game.n_nodes * (game.n_players + 1)) * 8
-    if per_point * size > MAX_BATCH_BYTES:
-        raise UsageError(
-            f"{size:,} points of this game need about {per_point * size / 1024**3:.1f} GiB; "
-            "use fewer points"
-        )
+    check_memory(size, per_point // 8, "points")
     payoffs, probs = evaluate_columns(game, env, size)
     naming = game_naming(game)
     floats = max(per_point // 8, 1)
