@@ -46,16 +46,16 @@ import numpy as np
 import sim
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import outcome_label, payoff_tensor
-from sim.solvers.pure_nash import pure_nash, pure_nash_mask_batch
-from sim.solvers.vertex_enumeration import extreme_equilibria
-from sim.solvers.zero_sum import solve_zero_sum
+from sim.solvers.nash.pure_nash import pure_nash, pure_nash_mask_batch
+from sim.solvers.nash.vertex_enumeration import extreme_equilibria
+from sim.solvers.nash.zero_sum import solve_zero_sum
 
 try:  # issue #4 solvers; the sections that need them are skipped when absent
-    from sim.solvers.support_enumeration import all_equilibria
+    from sim.solvers.nash.support_enumeration import all_equilibria
 except ImportError:  # pragma: no cover - depends on the state of the tree
     all_equilibria = None  # type: ignore[assignment]
 try:
-    from sim.solvers.logit_qre import (
+    from sim.solvers.qre import (
         limiting_logit_equilibrium,
         logit_qre_at,
         trace_logit_branch,
@@ -1205,7 +1205,7 @@ def _gambit_qre_profile(point: Any, game: Any) -> np.ndarray:
 def section_qre(mode: Mode) -> None:
     """Issue #4: logit QRE tracing vs pygambit."""
     if trace_logit_branch is None:
-        log("QRE: sim.solvers.logit_qre not available, skipped")
+        log("QRE: sim.solvers.qre.logit_qre not available, skipped")
         return
     import pygambit as gbt
 
@@ -1295,7 +1295,7 @@ def section_qre(mode: Mode) -> None:
 def section_enum(mode: Mode) -> None:
     """Issue #4: all equilibria of small N-player games vs pygambit enumpoly."""
     if all_equilibria is None:
-        log("E: sim.solvers.support_enumeration not available, skipped")
+        log("E: sim.solvers.nash.support_enumeration not available, skipped")
         return
     import pygambit as gbt
 

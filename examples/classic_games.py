@@ -5,7 +5,7 @@ Run: python examples/classic_games.py
 
 from sim import build_game, load_scenario
 from sim.analysis.solve import solve_game
-from sim.report.text import format_probability
+from sim.formatting import format_probability
 
 CLASSICS = [
     "prisoners_dilemma",

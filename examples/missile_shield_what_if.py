@@ -8,7 +8,7 @@ Run: python examples/missile_shield_what_if.py
 """
 
 from sim import build_game, load_scenario, outcome_label
-from sim.solvers.pure_nash import pure_nash
+from sim.solvers.nash.pure_nash import pure_nash
 
 scenario = load_scenario("missile_shield")
 for ties in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]:

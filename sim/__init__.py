@@ -11,7 +11,7 @@ Load a scenario, build its game and solve it::
 Importing ``sim`` never imports matplotlib; plotting lives in ``sim.plots``.
 """
 
-from sim.errors import ScenarioError, SimError, UsageError, VerificationError
+from sim.errors import RequestError, ScenarioError, SimError, UsageError, VerificationError
 from sim.games.normal_form import NormalFormGame, build_game, outcome_label, payoff_tensor
 from sim.scenario.loader import load_scenario, load_scenario_text
 from sim.scenario.model import Scenario
@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NormalFormGame",
+    "RequestError",
     "Scenario",
     "ScenarioError",
     "SimError",

@@ -8,17 +8,23 @@ one pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from sim.suggest import closest
+from sim.textsafe import escape_text
 
 __all__ = [
     "MAX_DIAGNOSTICS",
     "Diagnostic",
     "InternalError",
     "Location",
+    "RequestError",
     "ScenarioError",
     "SimError",
     "UsageError",
     "VerificationError",
+    "did_you_mean",
 ]
 
 #: At most this many diagnostics are reported for one file.
@@ -50,13 +56,9 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        path = _one_line(self.path or "(top)")
-        return f"{self.location}: {path}: {_one_line(self.message)}"
-
-
-def _one_line(text: str) -> str:
-    """Escape line breaks so that a diagnostic always stays on one line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+        """One line; text from the file is escaped (see :mod:`sim.textsafe`)."""
+        path = escape_text(self.path or "(top)")
+        return f"{escape_text(str(self.location))}: {path}: {escape_text(self.message)}"
 
 
 class SimError(Exception):
@@ -78,8 +80,19 @@ class ScenarioError(SimError):
         return cls([Diagnostic(location, path, message)])
 
 
+class RequestError(SimError):
+    """A call asks the library for something it cannot do.
+
+    For instance a concept not offered for this kind of game, a parameter the
+    scenario does not have, or a batch too large. This is the library's error;
+    the command line reports it as a usage error (exit status 2).
+    """
+
+    exit_status = 2
+
+
 class UsageError(SimError):
-    """The command line is wrong (exit status 2)."""
+    """The command line is wrong (exit status 2); raised only by :mod:`sim.cli`."""
 
     exit_status = 2
 
@@ -97,3 +110,9 @@ class InternalError(SimError):
     """Something ``sim`` should never do happened."""
 
     exit_status = 3
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A `` (did you mean 'x'?)`` suffix, or an empty string."""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""

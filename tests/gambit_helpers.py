@@ -1,4 +1,5 @@
-"""Helpers for checking sequential-game results against pygambit (imported by tests).
+"""Helpers for checking sequential-game results against a live pygambit (oracle tests and
+``tests/fixtures/record_gambit.py``; the functions take the pygambit module as ``gbt``).
 
 Our trees are written to Gambit's .efg format (:func:`sim.games.efg.to_efg`,
 exact rational payoffs and probabilities), read back with pygambit, and our
@@ -9,21 +10,53 @@ Gambit computes regrets in exact arithmetic.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from gambit_corpus import exact, load_text, random_tree_scenario  # re-exported for older imports
 
 from sim.games.efg import to_efg
 from sim.games.extensive import ExtensiveGame, PointValues
-from sim.scenario.loader import load_scenario_text
+
+__all__ = [
+    "exact",
+    "gambit_behaviour",
+    "gambit_game",
+    "gambit_profile",
+    "gambit_subgame_roots",
+    "load_text",
+    "pure_profiles",
+    "random_tree_scenario",
+    "strategy_regret",
+    "worst_subgame_regret",
+]
 
 
-def exact(p: float) -> Fraction:
-    """A probability from our float results as the fraction it stands for."""
-    return Fraction(float(p)).limit_denominator(10**6)
+def pure_profiles(gbt: Any, payoffs: np.ndarray) -> list[list[int]]:
+    """Gambit's ``enumpure_solve`` answer for a payoff tensor, as move indices."""
+    game = gbt.Game.from_arrays(*payoffs)
+    found = []
+    for eq in gbt.nash.enumpure_solve(game).equilibria:
+        profile = []
+        for player in game.players:
+            probs = [float(eq[s]) for s in player.strategies]
+            assert sorted(probs)[-1] == 1.0
+            profile.append(probs.index(1.0))
+        found.append(profile)
+    return found
+
+
+def strategy_regret(gbt: Any, game: Any, x: np.ndarray) -> float:
+    """Gambit's ``max_regret`` of a flat mixed profile ``x`` of a strategic-form game."""
+    profile = game.mixed_strategy_profile(rational=False)
+    k = 0
+    for player in game.players:
+        for strategy in player.strategies:
+            profile[strategy] = float(x[k])
+            k += 1
+    return float(profile.max_regret())
 
 
 def gambit_game(gbt: Any, game: ExtensiveGame, values: PointValues, root: int = 0) -> Any:
@@ -74,36 +107,3 @@ def gambit_behaviour(game: ExtensiveGame, g: Any, prof: Any) -> list[np.ndarray]
         found = infosets[(game.players[h.player], h.key)]
         out.append(np.array([float(prof[a]) for a in found.actions]))
     return out
-
-
-def random_tree_scenario(
-    rng: np.random.Generator,
-    players: int = 2,
-    max_depth: int = 4,
-    chance: bool = True,
-    moves: tuple[int, int] = (2, 3),
-    nodes: int = 12,
-) -> str:
-    """A random perfect-information tree (integer payoffs 0..2, so ties) as scenario text."""
-    names = [f"P{i + 1}" for i in range(players)]
-    budget = [nodes]
-
-    def node(depth: int) -> dict[str, Any]:
-        if depth >= max_depth or budget[0] <= 0 or (depth > 0 and rng.random() < 0.25):
-            return {"payoffs": {p: int(rng.integers(0, 3)) for p in names}}
-        budget[0] -= 1
-        k = int(rng.integers(moves[0], moves[1] + 1))
-        kids = {f"m{j}": node(depth + 1) for j in range(k)}
-        if chance and rng.random() < 0.25:
-            weights = rng.integers(1, 4, size=k)
-            probs = {f"m{j}": f"{int(w)}/{int(weights.sum())}" for j, w in enumerate(weights)}
-            return {"chance": probs, "moves": kids}
-        return {"player": names[int(rng.integers(players))], "moves": kids}
-
-    doc = {"name": "random tree", "players": {p: {} for p in names}, "tree": node(0)}
-    return json.dumps(doc)
-
-
-def load_text(text: str) -> Any:
-    """Load scenario text (JSON is accepted: it is YAML flow style)."""
-    return load_scenario_text(text, "random.yaml")

@@ -1,30 +1,35 @@
 """Backward induction (every pure SPE, and the vectorised batch solver) against brute force
-and pygambit, on seeded random perfect-information trees with chance nodes and ties."""
+and pygambit (answers recorded in tests/fixtures; live checks under the ``oracle`` marker),
+on seeded random perfect-information trees with chance nodes and ties."""
 
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from gambit_helpers import load_text, random_tree_scenario, worst_subgame_regret
+from gambit_corpus import (
+    BACKWARD_INDUCTION_SEEDS,
+    random_tree,
+    recorded,
+    recorded_regret,
+    tree_hash,
+)
+from gambit_helpers import worst_subgame_regret
 
 from sim.errors import VerificationError
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, PointValues, evaluate
 from sim.games.extensive_build import build_extensive
 from sim.scenario.loader import load_scenario
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import all_pure_spe, backward_induction_batch
-from sim.solvers.spe_check import check_subgame_perfect
-from sim.solvers.subgames import subgame_perfect
-
-gbt = pytest.importorskip("pygambit")
+from sim.solvers.extensive.backward_induction import all_pure_spe, backward_induction_batch
+from sim.solvers.extensive.spe_check import check_subgame_perfect
+from sim.solvers.extensive.subgames import subgame_perfect
 
 
 def _game(seed: int, **kwargs):  # type: ignore[no-untyped-def]
-    rng = np.random.default_rng(seed)
-    game = build_extensive(load_text(random_tree_scenario(rng, **kwargs)))
-    return game, evaluate(game, {}).point(0)
+    return random_tree(seed, **kwargs)
 
 
 def _value(
@@ -93,8 +98,19 @@ def test_independent_check_agrees_with_brute_force(seed: int) -> None:
                 check_subgame_perfect(game, values, behaviour)
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_spe_have_zero_regret_in_every_gambit_subgame(seed: int) -> None:
+@pytest.mark.parametrize("seed", BACKWARD_INDUCTION_SEEDS)
+def test_spe_have_zero_recorded_regret_in_every_gambit_subgame(seed: int) -> None:
+    game, values = _game(seed)
+    entry = recorded("backward_induction", f"random/{seed}", tree_hash(game, values))
+    found = all_pure_spe(game, values)
+    for eq in found.equilibria[:6]:
+        regret = recorded_regret(entry, game.pure_behaviour(eq.choices), "backward_induction")
+        assert Fraction(regret["worst_subgame_regret"]) == 0
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("seed", BACKWARD_INDUCTION_SEEDS)
+def test_spe_have_zero_regret_in_every_gambit_subgame(gbt, seed: int) -> None:  # type: ignore[no-untyped-def]
     game, values = _game(seed)
     found = all_pure_spe(game, values)
     for eq in found.equilibria[:6]:

@@ -2,7 +2,9 @@
 
 * Every ``docs/*.md`` file is run with :func:`doctest.testfile` (``>>>``
   examples, with ELLIPSIS and NORMALIZE_WHITESPACE).
-* The ``sim`` package docstring is run with :func:`doctest.testmod`.
+* The ``sim`` package docstring is run with :func:`doctest.testmod`, and so is
+  every module under ``sim/`` whose source holds a ``>>>`` example (the
+  public faces of the solver families among them).
 * Every fenced ```` ```yaml ```` block whose first line starts with ``name:``
   is a complete scenario: it must load with :func:`sim.load_scenario_text`,
   and solve (a simultaneous one with ``solve_game``, a sequential one with
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import doctest
+import importlib
 import io
 import re
 import shlex
@@ -30,6 +33,7 @@ from sim.analysis.solve import solve_game
 from sim.cli.main import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+PACKAGE = Path(sim.__file__).resolve().parent
 DOC_FILES = sorted(DOCS.glob("*.md"))
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
@@ -94,6 +98,29 @@ def test_package_docstring() -> None:
     result = doctest.testmod(sim, optionflags=FLAGS)
     assert result.failed == 0
     assert result.attempted > 0
+
+
+def _modules_with_examples() -> list[str]:
+    """Dotted names of the modules under ``sim/`` whose source has a ``>>>`` example."""
+    names = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if ">>>" in path.read_text(encoding="utf-8"):
+            parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def test_solver_families_have_examples() -> None:
+    names = set(_modules_with_examples())
+    families = {f"sim.solvers.{f}" for f in ("nash", "extensive", "qre", "structure")}
+    assert families <= names, f"no doctest examples in {sorted(families - names)}"
+
+
+@pytest.mark.parametrize("name", _modules_with_examples())
+def test_module_doctests(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=FLAGS)
+    assert result.attempted > 0, f"{name}: the examples were not collected"
+    assert result.failed == 0, f"{result.failed} of {result.attempted} doctests failed in {name}"
 
 
 def test_enough_yaml_examples() -> None:

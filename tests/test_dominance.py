@@ -1,4 +1,4 @@
-"""Tests for :mod:`sim.solvers.dominance`: dominated moves and iterated elimination."""
+"""Tests for :mod:`sim.solvers.structure.dominance`: dominated moves and iterated elimination."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.solvers.dominance import (
+from sim.solvers.nash.pure_nash import pure_nash_profiles
+from sim.solvers.structure.dominance import (
     Dominance,
     EliminationResult,
     dominated_moves,
     iterated_elimination,
     restrict,
 )
-from sim.solvers.pure_nash import pure_nash_profiles
 
 
 def bimatrix(a: list[list[float]], b: list[list[float]]) -> np.ndarray:

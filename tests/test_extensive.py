@@ -1,5 +1,6 @@
 """Tests of the game tree built from a ``sequence`` or a ``tree`` (sim.games.extensive*),
-the reduced strategic form and Kuhn's theorem, checked against pygambit."""
+the reduced strategic form and Kuhn's theorem, checked against pygambit (its answers are
+recorded in tests/fixtures; the live checks are marked ``oracle``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,15 @@ import textwrap
 
 import numpy as np
 import pytest
+from gambit_corpus import (
+    EXTENSIVE_RANDOM_SEEDS,
+    SEQUENTIAL_SCENARIOS,
+    bundled_tree,
+    number,
+    random_tree_text,
+    recorded,
+    tree_hash,
+)
 from gambit_helpers import gambit_game, gambit_subgame_roots, load_text, random_tree_scenario
 
 from sim.errors import ScenarioError, SimError
@@ -18,9 +28,7 @@ from sim.scenario.loader import load_scenario, load_scenario_text
 from sim.scenario.model import Formula
 from sim.scenario.parameters import parameter_env
 from sim.scenario.sequential import enumerate_histories
-from sim.solvers.subgames import subgame_roots
-
-gbt = pytest.importorskip("pygambit")
+from sim.solvers.extensive.subgames import subgame_roots
 
 CONTRACT = """\
 name: contract example
@@ -288,18 +296,21 @@ def test_repeated_movers_are_numbered_in_tree_histories() -> None:
 # --------------------------------------------------------------------------- gambit
 
 
-SCENARIOS = [
-    "entry_deterrence",
-    "centipede",
-    "ultimatum",
-    "one_card_poker",
-    "seltens_horse",
-    "missile_shield_deal",
-]
+@pytest.mark.parametrize("name", SEQUENTIAL_SCENARIOS)
+def test_efg_export_matches_recorded_gambit_structure(name: str) -> None:
+    game, values = bundled_tree(name)
+    entry = recorded("extensive", f"structure/{name}", tree_hash(game, values))
+    assert entry["nodes"] == game.n_nodes
+    assert entry["infosets"] == len(game.infosets)
+    assert entry["subgame_roots"] == subgame_roots(game).tolist()
+    rf = reduced_form(game, values)
+    # Gambit's strategic form of a tree is the reduced strategic form.
+    assert entry["strategies"] == [len(p) for p in rf.plans]
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_efg_export_matches_gambit_structure(name: str) -> None:
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", SEQUENTIAL_SCENARIOS)
+def test_efg_export_matches_gambit_structure(gbt, name: str) -> None:  # type: ignore[no-untyped-def]
     scenario = load_scenario(f"scenarios/{name}.yaml")
     game, values = _point(scenario)
     g = gambit_game(gbt, game, values)
@@ -311,14 +322,31 @@ def test_efg_export_matches_gambit_structure(name: str) -> None:
     assert [len(p.strategies) for p in g.players] == [len(p) for p in rf.plans]
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_subgame_roots_agree_with_gambit_on_random_trees(seed: int) -> None:
+@pytest.mark.parametrize("seed", EXTENSIVE_RANDOM_SEEDS)
+def test_subgame_roots_agree_with_recorded_gambit_on_random_trees(seed: int) -> None:
+    game, values = _point(random_tree_text(seed))
+    entry = recorded("extensive", f"random/{seed}", tree_hash(game, values))
+    assert entry["subgame_roots"] == subgame_roots(game).tolist()
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("seed", EXTENSIVE_RANDOM_SEEDS)
+def test_subgame_roots_agree_with_gambit_on_random_trees(gbt, seed: int) -> None:  # type: ignore[no-untyped-def]
     scenario = load_text(random_tree_scenario(np.random.default_rng(seed)))
     game, values = _point(scenario)
     assert gambit_subgame_roots(gbt, game, values) == subgame_roots(game).tolist()
 
 
-def test_reduced_form_payoffs_match_gambit() -> None:
+def test_reduced_form_payoffs_match_recorded_gambit() -> None:
+    game, values = bundled_tree("one_card_poker")
+    entry = recorded("extensive", "reduced_form/one_card_poker", tree_hash(game, values))
+    theirs = np.stack([np.vectorize(number)(np.array(a, dtype=object)) for a in entry["payoffs"]])
+    # Both order plans lexicographically by the first information set's move.
+    assert np.allclose(reduced_form(game, values).payoffs, theirs)
+
+
+@pytest.mark.oracle
+def test_reduced_form_payoffs_match_gambit(gbt) -> None:  # type: ignore[no-untyped-def]
     scenario = load_scenario("scenarios/one_card_poker.yaml")
     game, values = _point(scenario)
     rf = reduced_form(game, values)

@@ -26,8 +26,8 @@ from sim.analysis.sweep import sweep
 from sim.analysis.thresholds import affine_roots, find_thresholds
 from sim.cli.main import main
 from sim.errors import VerificationError
-from sim.solvers.pure_nash import pure_nash_profiles
-from sim.solvers.tensor import player_scales
+from sim.scales import player_scales
+from sim.solvers.nash.pure_nash import pure_nash_profiles
 from sim.solvers.verify import check_equilibrium, pure_regrets_batch
 
 STAKE = """
@@ -454,10 +454,10 @@ def test_batches_too_large_are_refused_before_solving(tmp_path, capsys) -> None:
 
 def test_slow_point_by_point_work_is_refused_early() -> None:
     from sim.analysis.budget import Stopwatch
-    from sim.errors import UsageError
+    from sim.errors import RequestError
 
     clock = Stopwatch(1_000_000, "Work", limit=1e-9)
-    with pytest.raises(UsageError, match="use fewer points"):
+    with pytest.raises(RequestError, match="use fewer points"):
         for done in range(1, 10):
             clock.tick(done)
 

@@ -1,14 +1,28 @@
-"""Tests for :mod:`sim.solvers.logit_qre`: fixed points, known answers, pygambit, properties."""
+"""Tests for :mod:`sim.solvers.qre.logit_qre`: fixed points, known answers, pygambit, properties."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
+from gambit_corpus import (
+    FOLDED,
+    QRE_LAMBDA_GAMES,
+    QRE_LAMBDAS,
+    QRE_LIMIT_SEEDS,
+    QRE_LIMIT_SHAPES,
+    array_hash,
+    normal_game,
+    recorded,
+    shape_id,
+    vector,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import fsolve
 
-from sim.solvers.logit_qre import (
+from sim.solvers.qre import (
     LogitQREError,
     QREPoint,
     limiting_logit_equilibrium,
@@ -42,7 +56,7 @@ def mckelvey_mclennan() -> np.ndarray:
 
 def random_game(seed: int, shape: tuple[int, ...]) -> np.ndarray:
     """Standard-normal payoffs, shape ``(len(shape), *shape)``."""
-    return np.random.default_rng(seed).standard_normal((len(shape), *shape))
+    return normal_game(shape, seed)
 
 
 def softmax_gap(payoffs: np.ndarray, point: QREPoint) -> float:
@@ -71,12 +85,9 @@ COORDINATION = bimatrix([[1, 0], [0, 1]], [[1, 0], [0, 1]])
 # No pure equilibrium; unique equilibrium row (2/3, 1/3), column (2/5, 3/5); the logit QRE
 # is unique for every lambda.
 ASYM_PENNIES = bimatrix([[2, -1], [-1, 1]], [[-1, 1], [2, -2]])
-# Integer 3x3 game whose principal branch turns back at lam ~ 1.120 and again at ~ 0.611
-# (Gambit's branch turns at the same places), so lam = 0.9 is crossed three times.
-FOLDED = bimatrix(
-    [[3, -5, 2], [2, 3, -2], [0, 5, -1]],
-    [[-4, -4, 2], [3, 4, -3], [2, 3, 5]],
-)
+# FOLDED (gambit_corpus): integer 3x3 game whose principal branch turns back at lam ~ 1.120
+# and again at ~ 0.611 (Gambit's branch turns at the same places), so lam = 0.9 is crossed
+# three times.
 
 
 # ---------------------------------------------------------------- fixed point
@@ -270,31 +281,56 @@ def gambit_profile(game, profile) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.array([float(profile[s]) for p in game.players for s in p.strategies])
 
 
-@pytest.mark.parametrize(
-    "payoffs",
-    [random_game(11, (2, 2)), random_game(12, (3, 3)), random_game(13, (2, 2, 2)), FOLDED],
-    ids=["2x2", "3x3", "2x2x2", "folded"],
+LAMBDA_GAMES = pytest.mark.parametrize("name", list(QRE_LAMBDA_GAMES))
+LIMIT_GAMES = pytest.mark.parametrize(
+    ("seed", "shape"), list(itertools.product(QRE_LIMIT_SEEDS, QRE_LIMIT_SHAPES))
 )
-def test_points_match_pygambit(payoffs: np.ndarray) -> None:
+
+
+def assert_points_match(ours: list[QREPoint], theirs: list[tuple[float, np.ndarray]]) -> None:
+    assert len(ours) == len(theirs)
+    for a, (lam, profile) in zip(ours, theirs, strict=True):
+        assert a.lam == pytest.approx(lam, rel=1e-6)  # Gambit lands within ~1e-9
+        np.testing.assert_allclose(np.concatenate(a.strategies), profile, atol=1e-6)
+
+
+@LAMBDA_GAMES
+def test_points_match_recorded_pygambit(name: str) -> None:
+    payoffs = QRE_LAMBDA_GAMES[name]()
+    entry = recorded("logit_qre", f"lambda/{name}", array_hash(payoffs))
+    assert entry["lambdas"] == QRE_LAMBDAS
+    theirs = [(p["lam"], vector(p["profile"])) for p in entry["points"]]
+    assert_points_match(logit_qre_at(payoffs, QRE_LAMBDAS), theirs)
+
+
+@pytest.mark.oracle
+@LAMBDA_GAMES
+def test_points_match_pygambit(gbt, name: str) -> None:  # type: ignore[no-untyped-def]
     # pygambit 16.7: gbt.qre.logit_solve_lambda(game, lam=[...]) returns
     # LogitQREMixedStrategyProfile objects (.lam, .profile). Its lambda is in the
     # game's own payoff units, exactly like ours (checked: 10x payoffs <-> lam / 10).
-    gbt = pytest.importorskip("pygambit")
+    payoffs = QRE_LAMBDA_GAMES[name]()
     game = gambit_game(gbt, payoffs)
-    lams = [0.1, 0.5, 1.0, 2.0, 5.0]
-    ours = logit_qre_at(payoffs, lams)
-    theirs = gbt.qre.logit_solve_lambda(game, lam=lams)
-    for a, b in zip(ours, theirs, strict=True):
-        assert a.lam == pytest.approx(b.lam, rel=1e-6)  # Gambit lands within ~1e-9
-        np.testing.assert_allclose(
-            np.concatenate(a.strategies), gambit_profile(game, b.profile), atol=1e-6
-        )
+    theirs = gbt.qre.logit_solve_lambda(game, lam=QRE_LAMBDAS)
+    theirs = [(b.lam, gambit_profile(game, b.profile)) for b in theirs]
+    assert_points_match(logit_qre_at(payoffs, QRE_LAMBDAS), theirs)
 
 
-@pytest.mark.parametrize("seed", [21, 22, 23])
-@pytest.mark.parametrize("shape", [(3, 3), (2, 2, 2), (3, 3, 3)])
-def test_limit_matches_pygambit_on_generic_games(seed: int, shape: tuple[int, ...]) -> None:
-    gbt = pytest.importorskip("pygambit")
+@LIMIT_GAMES
+def test_limit_matches_recorded_pygambit_on_generic_games(
+    seed: int, shape: tuple[int, ...]
+) -> None:
+    u = random_game(seed, shape)
+    entry = recorded("logit_qre", f"limit/{shape_id(shape)}/{seed}", array_hash(u))
+    eq = limiting_logit_equilibrium(u)
+    np.testing.assert_allclose(
+        np.concatenate(eq.strategies), vector(entry["logit_solve"]), atol=1e-6
+    )
+
+
+@pytest.mark.oracle
+@LIMIT_GAMES
+def test_limit_matches_pygambit_on_generic_games(gbt, seed: int, shape: tuple[int, ...]) -> None:  # type: ignore[no-untyped-def]
     u = random_game(seed, shape)
     game = gambit_game(gbt, u)
     theirs = gambit_profile(game, gbt.nash.logit_solve(game).equilibria[0])

@@ -1,4 +1,4 @@
-"""Tests for :mod:`sim.solvers.pure_nash`: known answers, pygambit, batches, properties."""
+"""Tests for :mod:`sim.solvers.nash.pure_nash`: known answers, pygambit, batches, properties."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import itertools
 
 import numpy as np
 import pytest
+from gambit_corpus import PURE_NASH_SEEDS, array_hash, recorded
+from gambit_corpus import pure_nash_game as random_game
+from gambit_helpers import pure_profiles
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.errors import VerificationError
-from sim.solvers.pure_nash import (
+from sim.solvers.nash.pure_nash import (
     pure_nash,
     pure_nash_mask,
     pure_nash_mask_batch,
@@ -124,38 +127,24 @@ def test_rejects_malformed_tensors(bad: np.ndarray) -> None:
 # --------------------------------------------------------------------- pygambit
 
 
-def random_game(seed: int) -> np.ndarray:
-    """3-5 players, 2-4 moves each; even seeds small integers (ties), odd seeds normals."""
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(3, 6))
-    sizes = tuple(int(m) for m in rng.integers(2, 5, size=n))
-    if seed % 2 == 0:
-        return rng.integers(0, 4, size=(n, *sizes)).astype(float)
-    return rng.normal(size=(n, *sizes))
-
-
-def gambit_pure_profiles(payoffs: np.ndarray) -> set[tuple[int, ...]]:
-    gbt = pytest.importorskip("pygambit")
-    game = gbt.Game.from_arrays(*payoffs)
-    found = set()
-    for eq in gbt.nash.enumpure_solve(game).equilibria:
-        profile = []
-        for player in game.players:
-            probs = [float(eq[s]) for s in player.strategies]
-            assert sorted(probs)[-1] == 1.0
-            profile.append(probs.index(1.0))
-        found.add(tuple(profile))
-    return found
-
-
-@pytest.mark.parametrize("seed", range(100))
-def test_matches_pygambit_enumpure(seed: int) -> None:
+@pytest.mark.parametrize("seed", PURE_NASH_SEEDS)
+def test_matches_recorded_gambit_enumpure(seed: int) -> None:
     payoffs = random_game(seed)
-    assert set(pure_nash_profiles(payoffs)) == gambit_pure_profiles(payoffs)
+    entry = recorded("pure_nash", str(seed), array_hash(payoffs))
+    theirs = {tuple(p) for p in entry["enumpure"]}
+    assert len(theirs) == len(entry["enumpure"])
+    assert set(pure_nash_profiles(payoffs)) == theirs
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("seed", PURE_NASH_SEEDS)
+def test_matches_pygambit_enumpure(gbt, seed: int) -> None:  # type: ignore[no-untyped-def]
+    payoffs = random_game(seed)
+    assert set(pure_nash_profiles(payoffs)) == {tuple(p) for p in pure_profiles(gbt, payoffs)}
 
 
 def test_pygambit_sample_has_equilibria_and_ties() -> None:
-    counts = [len(pure_nash_profiles(random_game(s))) for s in range(100)]
+    counts = [len(pure_nash_profiles(random_game(s))) for s in PURE_NASH_SEEDS]
     assert sum(c > 0 for c in counts) > 30
     assert any(c > 1 for c in counts)
 

@@ -1,4 +1,4 @@
-"""Tests for :mod:`sim.solvers.security` and :mod:`sim.solvers.pareto`."""
+"""Tests for :mod:`sim.solvers.structure.security` and :mod:`sim.solvers.structure.pareto`."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.solvers import pareto
-from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
-from sim.solvers.pure_nash import pure_nash
-from sim.solvers.security import (
+from sim.solvers.nash.pure_nash import pure_nash
+from sim.solvers.structure import pareto
+from sim.solvers.structure.pareto import is_pareto_optimal, pareto_optimal_profiles
+from sim.solvers.structure.security import (
     SecurityLevel,
     mixed_security_level,
     mixed_security_levels,

@@ -15,7 +15,7 @@ from sim.analysis.sweep import grid, sweep, tracks
 from sim.analysis.thresholds import find_thresholds, threshold_sentence
 from sim.analysis.tornado import tornado
 from sim.cli.main import main
-from sim.solvers.pure_nash import pure_nash_profiles
+from sim.solvers.nash.pure_nash import pure_nash_profiles
 
 STAG = """
 name: Stag hunt with a parameter

@@ -19,13 +19,13 @@ from sim.analysis.sweep import grid, sweep
 from sim.analysis.thresholds import find_thresholds, threshold_sentence
 from sim.analysis.tornado import tornado
 from sim.cli.main import main
-from sim.errors import UsageError
+from sim.errors import RequestError
 from sim.games.extensive import evaluate
 from sim.report.sensitivity import sweep_csv, sweep_json, sweep_text
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
 from sim.report.sequential_report import sequential_text
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import backward_induction_batch
+from sim.solvers.extensive.backward_induction import backward_induction_batch
 
 ENTRY = "entry_deterrence"
 DEAL = "missile_shield_deal"
@@ -160,7 +160,7 @@ def sweep_like(batch: SequentialBatch):  # type: ignore[no-untyped-def]
 def test_batch_on_random_trees_takes_the_first_spe(seed: int) -> None:
     from gambit_helpers import load_text, random_tree_scenario
 
-    from sim.solvers.backward_induction import all_pure_spe
+    from sim.solvers.extensive.backward_induction import all_pure_spe
 
     rng = np.random.default_rng(seed)
     scenario = load_text(random_tree_scenario(rng, players=3, nodes=14, moves=(1, 3)))
@@ -211,12 +211,12 @@ def test_ties_are_flagged_and_noted() -> None:
 
 
 def test_concepts_other_than_spe_are_refused() -> None:
-    with pytest.raises(UsageError, match="subgame-perfect"):
+    with pytest.raises(RequestError, match="subgame-perfect"):
         sweep(load(ENTRY), "shared_profit", np.linspace(0, 1, 3), concepts=("pure_nash",))
 
 
 def test_imperfect_information_is_refused() -> None:
-    with pytest.raises(UsageError, match="imperfect information are not supported yet"):
+    with pytest.raises(RequestError, match="imperfect information are not supported yet"):
         solve_batch(load("one_card_poker"), {"x": np.zeros(2)})
 
 

@@ -1,4 +1,5 @@
-"""solve_sequential end to end: known answers, pygambit cross-checks, credibility, reports."""
+"""solve_sequential end to end: known answers, pygambit cross-checks (recorded answers in
+tests/fixtures; live under the ``oracle`` marker), credibility, reports."""
 
 from __future__ import annotations
 
@@ -7,48 +8,26 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from gambit_corpus import (
+    OUTSIDE_OPTION,
+    SEQUENTIAL_SCENARIOS,
+    checked_nash,
+    recorded,
+    recorded_regret,
+    tree_hash,
+    vector,
+)
 from gambit_helpers import gambit_behaviour, gambit_game, gambit_profile, worst_subgame_regret
 
 from sim.analysis.sequential import SequentialAnalysis, solve_sequential
-from sim.errors import UsageError
+from sim.errors import RequestError
+from sim.games.extensive_build import extensive_at
 from sim.report.sequential_report import sequential_document, sequential_text
-from sim.report.tree_text import tree_text
+from sim.report.tree_text import game_tree_text
 from sim.scenario.loader import load_scenario, load_scenario_text
 
-gbt = pytest.importorskip("pygambit")
-
-SCENARIOS = [
-    "entry_deterrence",
-    "centipede",
-    "ultimatum",
-    "one_card_poker",
-    "seltens_horse",
-    "missile_shield_deal",
-]
-
-OUTSIDE_OPTION = """\
-name: Battle of the sexes with an outside option
-players: {P1: {}, P2: {}}
-tree:
-  player: P1
-  moves:
-    out: {payoffs: {P1: 2, P2: 2}, label: Outside option}
-    in:
-      player: P1
-      moves:
-        opera:
-          player: P2
-          infoset: P2@bos
-          moves:
-            opera: {payoffs: {P1: 3, P2: 1}, label: Opera}
-            football: {payoffs: {P1: 0, P2: 0}}
-        football:
-          player: P2
-          infoset: P2@bos
-          moves:
-            opera: {payoffs: {P1: 0, P2: 0}}
-            football: {payoffs: {P1: 1, P2: 3}, label: Football}
-"""
+MODULE = "sequential_solve"  # tests/fixtures/gambit_sequential_solve.json
+SCENARIOS = SEQUENTIAL_SCENARIOS
 
 _CACHE: dict[str, tuple[object, SequentialAnalysis]] = {}
 
@@ -67,14 +46,31 @@ def _choice(analysis: SequentialAnalysis, behaviour, key: str) -> str:  # type: 
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_every_equilibrium_has_zero_regret_in_gambit(name: str) -> None:
+def test_every_equilibrium_has_zero_recorded_regret_in_gambit(name: str) -> None:
+    _, analysis = _solved(name)
+    game, values = analysis.game, analysis.values
+    entry = recorded(MODULE, f"regrets/{name}", tree_hash(game, values))
+    assert analysis.subgame_perfect
+    for eq in analysis.subgame_perfect:
+        assert Fraction(recorded_regret(entry, eq.behaviour, MODULE)["worst_subgame_regret"]) == 0
+    for eq in analysis.nash[: checked_nash(name)]:
+        regret = recorded_regret(entry, eq.behaviour, MODULE)
+        assert Fraction(regret["max_regret"]) == 0
+        if not eq.subgame_perfect:
+            assert Fraction(regret["worst_subgame_regret"]) > 0
+            assert eq.findings
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_equilibrium_has_zero_regret_in_gambit(gbt, name: str) -> None:  # type: ignore[no-untyped-def]
     _, analysis = _solved(name)
     game, values = analysis.game, analysis.values
     g = gambit_game(gbt, game, values)
     assert analysis.subgame_perfect
     for eq in analysis.subgame_perfect:
         assert worst_subgame_regret(gbt, game, values, eq.behaviour) == 0
-    for eq in analysis.nash[: 3 if name == "missile_shield_deal" else 12]:
+    for eq in analysis.nash[: checked_nash(name)]:
         regret = gambit_profile(gbt, g, game, eq.behaviour).max_regret()
         assert regret == 0
         if not eq.subgame_perfect:
@@ -110,7 +106,7 @@ def test_centipede_spe_takes_at_once() -> None:
     assert all(np.allclose(eq.payoffs, [0.4, 0.1]) for eq in analysis.nash)
 
 
-def test_one_card_poker_matches_myerson_and_gambit() -> None:
+def _one_card_poker_spe():  # type: ignore[no-untyped-def]
     _, analysis = _solved("one_card_poker")
     (spe,) = analysis.subgame_perfect
     assert _choice(analysis, spe.behaviour, "P1@chance=red") == "raise"
@@ -118,27 +114,38 @@ def test_one_card_poker_matches_myerson_and_gambit() -> None:
     black = spe.behaviour[game.infoset_by_key("P1@chance=black")]
     meet = spe.behaviour[game.infoset_by_key("P2@P1=raise")]
     assert np.allclose(black, [1 / 3, 2 / 3]) and np.allclose(meet, [2 / 3, 1 / 3])
+    assert Fraction(spe.payoffs[0]).limit_denominator(100) == Fraction(1, 3)
+    return analysis, spe
+
+
+def _assert_same_behaviour(spe, lcp, mixed, analysis) -> None:  # type: ignore[no-untyped-def]
+    assert len(lcp) == 1 and len(mixed) == 1 == len(analysis.nash)
+    for theirs in (lcp[0], mixed[0]):
+        for ours, other in zip(spe.behaviour, theirs, strict=True):
+            assert np.allclose(ours, other, atol=1e-12)
+
+
+def test_one_card_poker_matches_myerson_and_recorded_gambit() -> None:
+    analysis, spe = _one_card_poker_spe()
+    entry = recorded(MODULE, "solutions/one_card_poker", tree_hash(analysis.game, analysis.values))
+    lcp = [[vector(b) for b in eq] for eq in entry["lcp_solve"]]
+    mixed = [[vector(b) for b in eq] for eq in entry["enummixed_solve"]]
+    _assert_same_behaviour(spe, lcp, mixed, analysis)
+
+
+@pytest.mark.oracle
+def test_one_card_poker_matches_myerson_and_gambit(gbt) -> None:  # type: ignore[no-untyped-def]
+    analysis, spe = _one_card_poker_spe()
+    game = analysis.game
     g = gambit_game(gbt, game, analysis.values)
     lcp = gbt.nash.lcp_solve(g, rational=True).equilibria
     mixed = gbt.nash.enummixed_solve(g, rational=True).equilibria
-    assert len(lcp) == 1 and len(mixed) == 1 == len(analysis.nash)
-    for theirs in (
-        gambit_behaviour(game, g, lcp[0]),
-        gambit_behaviour(game, g, mixed[0].as_behavior()),
-    ):
-        for ours, other in zip(spe.behaviour, theirs, strict=True):
-            assert np.allclose(ours, other, atol=1e-12)
-    assert Fraction(spe.payoffs[0]).limit_denominator(100) == Fraction(1, 3)
+    lcp = [gambit_behaviour(game, g, eq) for eq in lcp]
+    mixed = [gambit_behaviour(game, g, eq.as_behavior()) for eq in mixed]
+    _assert_same_behaviour(spe, lcp, mixed, analysis)
 
 
-def test_seltens_horse_nash_equals_gambit_and_spe_equals_nash() -> None:
-    _, analysis = _solved("seltens_horse")
-    game = analysis.game
-    g = gambit_game(gbt, game, analysis.values)
-    theirs = set()
-    for eq in gbt.nash.enumpure_solve(g).equilibria:
-        beh = gambit_behaviour(game, g, eq.as_behavior())
-        theirs.add(tuple(int(np.argmax(b)) for b in beh))
+def _seltens_horse_matches(analysis, theirs: set[tuple[int, ...]]) -> None:  # type: ignore[no-untyped-def]
     ours = {
         tuple(int(np.argmax(b)) for b in eq.behaviour)
         for eq in analysis.nash
@@ -155,6 +162,25 @@ def test_seltens_horse_nash_equals_gambit_and_spe_equals_nash() -> None:
     assert any("no proper subgame" in n for n in analysis.notes)
 
 
+def test_seltens_horse_nash_equals_recorded_gambit_and_spe_equals_nash() -> None:
+    _, analysis = _solved("seltens_horse")
+    entry = recorded(MODULE, "enumpure/seltens_horse", tree_hash(analysis.game, analysis.values))
+    theirs = {tuple(int(np.argmax(vector(b))) for b in eq) for eq in entry["enumpure"]}
+    _seltens_horse_matches(analysis, theirs)
+
+
+@pytest.mark.oracle
+def test_seltens_horse_nash_equals_gambit_and_spe_equals_nash(gbt) -> None:  # type: ignore[no-untyped-def]
+    _, analysis = _solved("seltens_horse")
+    game = analysis.game
+    g = gambit_game(gbt, game, analysis.values)
+    theirs = set()
+    for eq in gbt.nash.enumpure_solve(g).equilibria:
+        beh = gambit_behaviour(game, g, eq.as_behavior())
+        theirs.add(tuple(int(np.argmax(b)) for b in beh))
+    _seltens_horse_matches(analysis, theirs)
+
+
 def test_ultimatum_spe_and_ties() -> None:
     scenario, analysis = _solved("ultimatum")
     (spe,) = analysis.subgame_perfect
@@ -164,18 +190,31 @@ def test_ultimatum_spe_and_ties() -> None:
     assert len(tied.subgame_perfect) == 2 and tied.degenerate
 
 
-def test_outside_option_solves_the_proper_subgame_first() -> None:
+def _outside_option():  # type: ignore[no-untyped-def]
     scenario = load_scenario_text(OUTSIDE_OPTION, "outside.yaml")
     analysis = solve_sequential(scenario)
     assert analysis.n_subgames == 2 and not analysis.perfect_information
     firsts = sorted(_choice(analysis, eq.behaviour, "P1@root") for eq in analysis.subgame_perfect)
     assert firsts == ["in", "out", "out"]  # (opera, opera), then football and the mixed one
-    for eq in analysis.subgame_perfect:
-        assert worst_subgame_regret(gbt, analysis.game, analysis.values, eq.behaviour) == 0
     bad = [eq for eq in analysis.nash if not eq.subgame_perfect]
     assert bad and all(
         f.player == "P2" and f.infoset == "P2@bos" for eq in bad for f in eq.findings
     )
+    return analysis
+
+
+def test_outside_option_solves_the_proper_subgame_first() -> None:
+    analysis = _outside_option()
+    entry = recorded(MODULE, "regrets/outside_option", tree_hash(analysis.game, analysis.values))
+    for eq in analysis.subgame_perfect:
+        assert Fraction(recorded_regret(entry, eq.behaviour, MODULE)["worst_subgame_regret"]) == 0
+
+
+@pytest.mark.oracle
+def test_outside_option_spe_have_zero_regret_in_gambit(gbt) -> None:  # type: ignore[no-untyped-def]
+    analysis = _outside_option()
+    for eq in analysis.subgame_perfect:
+        assert worst_subgame_regret(gbt, analysis.game, analysis.values, eq.behaviour) == 0
 
 
 def test_flagship_story_at_defaults() -> None:
@@ -235,7 +274,7 @@ def test_json_document_follows_the_contract(name: str) -> None:
 def test_text_report_tells_the_story() -> None:
     scenario, analysis = _solved("entry_deterrence")
     text = sequential_text(scenario, analysis)
-    assert "Entrant chooses enter: it gets 2; stay_out would give 0." in text
+    assert "Entrant chooses enter, getting 2; stay_out would give 0." in text
     assert (
         "Incumbent's threat to fight at Incumbent@Entrant=enter is not credible: once play "
         "gets there, accommodate gives Incumbent 2 instead of -1."
@@ -245,13 +284,17 @@ def test_text_report_tells_the_story() -> None:
     for phrase in (
         "US chooses offer_deal at offer",
         "Russia chooses support_sanctions",
-        "advanced (probability 1/5",
+        "advanced, probability 1/5",
         "US chooses activate_shield at switch_on",
         '"Grand bargain"',
         "Expected payoffs: US 1.6, Russia -0.6, Iran 0.4",
         "not credible",
     ):
         assert phrase in text
+
+
+def tree_text(scenario, overrides=None, *, max_lines=400):  # type: ignore[no-untyped-def]
+    return game_tree_text(*extensive_at(scenario, overrides), max_lines=max_lines)
 
 
 def test_tree_text_expands_a_sequence() -> None:
@@ -265,13 +308,13 @@ def test_tree_text_expands_a_sequence() -> None:
     assert "chance" in tree_text(load_scenario("scenarios/one_card_poker.yaml"))
 
 
-def test_usage_errors() -> None:
+def test_request_errors() -> None:
     scenario = load_scenario("scenarios/entry_deterrence.yaml")
-    with pytest.raises(UsageError, match="qre"):
+    with pytest.raises(RequestError, match="qre"):
         solve_sequential(scenario, concepts=["qre"])
-    with pytest.raises(UsageError, match="one parameter point"):
+    with pytest.raises(RequestError, match="one parameter point"):
         solve_sequential(scenario, {"war_loss": np.array([1.0, 2.0])})
-    with pytest.raises(UsageError, match="simultaneous"):
+    with pytest.raises(RequestError, match="simultaneous"):
         solve_sequential(load_scenario("scenarios/prisoners_dilemma.yaml"))
 
 

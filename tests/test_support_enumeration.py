@@ -1,4 +1,4 @@
-"""Tests for :mod:`sim.solvers.support_enumeration` (all equilibria of N-player games).
+"""Tests for :mod:`sim.solvers.nash.support_enumeration` (all equilibria of N-player games).
 
 Reference answers: McKelvey & McLennan's 2x2x2 game with nine equilibria,
 Jordan's three-player matching pennies, battle of the sexes, degenerate games,
@@ -23,15 +23,27 @@ import time
 
 import numpy as np
 import pytest
+from gambit_corpus import (
+    RECORD,
+    SUPPORT_2X2X2_SEEDS,
+    SUPPORT_LARGER,
+    SUPPORT_MISSED_SEED,
+    array_hash,
+    recorded,
+    shape_id,
+    vector,
+)
+from gambit_corpus import normal_game as random_game
+from gambit_helpers import strategy_regret
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.solvers import bilinear_elimination
-from sim.solvers.homotopy import refine, start_system, track
-from sim.solvers.indifference_system import build_batch
-from sim.solvers.multilinear import MultilinearStructure, bezout_assignments
-from sim.solvers.pure_nash import pure_nash_profiles
-from sim.solvers.support_enumeration import METHOD, all_equilibria
+from sim.solvers.nash import bilinear_elimination
+from sim.solvers.nash.homotopy import refine, start_system, track
+from sim.solvers.nash.indifference_system import build_batch
+from sim.solvers.nash.multilinear import MultilinearStructure, bezout_assignments
+from sim.solvers.nash.pure_nash import pure_nash_profiles
+from sim.solvers.nash.support_enumeration import METHOD, all_equilibria
 from sim.solvers.verify import check_equilibrium, expected_payoffs
 
 # ---------------------------------------------------------------- games
@@ -68,10 +80,6 @@ def public_goods() -> np.ndarray:
 
 def battle_of_sexes() -> np.ndarray:
     return np.array([[[3.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 3.0]]])
-
-
-def random_game(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).standard_normal((len(shape), *shape))
 
 
 # ---------------------------------------------------------------- helpers
@@ -199,64 +207,118 @@ def gambit_profiles(gbt, game, equilibria) -> list[np.ndarray]:  # type: ignore[
     return [np.array([float(v) for p in game.players for _, v in eq[p]]) for eq in equilibria]
 
 
-def gambit_regret(gbt, game, x: np.ndarray) -> float:  # type: ignore[no-untyped-def]
-    profile = game.mixed_strategy_profile(rational=False)
-    k = 0
-    for player in game.players:
-        for strategy in player.strategies:
-            profile[strategy] = float(x[k])
-            k += 1
-    return float(profile.max_regret())
+class LiveGambit:
+    """Gambit's answers for one game, computed now by pygambit."""
+
+    def __init__(self, gbt, u: np.ndarray) -> None:  # type: ignore[no-untyped-def]
+        self.gbt, self.game = gbt, gbt.Game.from_arrays(*u)
+
+    def enumpoly(self) -> list[np.ndarray]:
+        return gambit_profiles(
+            self.gbt, self.game, self.gbt.nash.enumpoly_solve(self.game).equilibria
+        )
+
+    def enumpure(self) -> list[np.ndarray]:
+        return gambit_profiles(
+            self.gbt, self.game, self.gbt.nash.enumpure_solve(self.game).equilibria
+        )
+
+    def regret(self, x: np.ndarray) -> float:
+        return strategy_regret(self.gbt, self.game, x)
 
 
-def compare_with_gambit(shape: tuple[int, ...], seed: int) -> int:
-    """Check one random game against Gambit; return how many equilibria Gambit missed."""
-    gbt = pytest.importorskip("pygambit")
+class RecordedGambit:
+    """Gambit's answers for one game, recorded in tests/fixtures/gambit_support_enumeration.json."""
+
+    def __init__(self, shape: tuple[int, ...], seed: int, u: np.ndarray) -> None:
+        self.entry = recorded("support_enumeration", f"{shape_id(shape)}/{seed}", array_hash(u))
+
+    def enumpoly(self) -> list[np.ndarray]:
+        return [vector(x) for x in self.entry["enumpoly"]]
+
+    def enumpure(self) -> list[np.ndarray]:
+        return [vector(x) for x in self.entry["enumpure"]]
+
+    def regret(self, x: np.ndarray) -> float:
+        """Gambit's max_regret recorded for this point (only for points Gambit missed)."""
+        for r in self.entry["regrets"]:
+            if np.max(np.abs(vector(r["profile"]) - x)) <= 1e-9:
+                return float(r["max_regret"])
+        raise AssertionError(
+            f"no Gambit regret recorded for {x.tolist()}: run `{RECORD} support_enumeration`"
+            " (with pygambit) and review the change"
+        )
+
+
+def compare_with_gambit(shape: tuple[int, ...], seed: int, gambit=None) -> int:  # type: ignore[no-untyped-def]
+    """Check one random game against Gambit (``gambit``: live pygambit module, else recorded);
+    return how many equilibria Gambit missed."""
     u = random_game(shape, seed)
+    oracle = RecordedGambit(shape, seed, u) if gambit is None else LiveGambit(gambit, u)
     result = all_equilibria(u)
     assert result.complete and not result.degenerate
     assert_all_verified(u, result)
     assert len(result) % 2 == 1  # Wilson's oddness theorem (generic game)
     ours = [flat(eq.strategies) for eq in result]
-    game = gbt.Game.from_arrays(*u)
-    theirs = gambit_profiles(gbt, game, gbt.nash.enumpoly_solve(game).equilibria)
+    theirs = oracle.enumpoly()
     for x in theirs:
         assert contains(ours, x), f"seed {seed}: Gambit equilibrium {x} not found"
     only_ours = [x for x in ours if not contains(theirs, x)]
     for x in only_ours:  # Gambit missed it: Gambit's own regret confirms it
-        assert gambit_regret(gbt, game, x) <= 1e-9
-    pure = gambit_profiles(gbt, game, gbt.nash.enumpure_solve(game).equilibria)
+        assert oracle.regret(x) <= 1e-9
+    pure = oracle.enumpure()
     ours_pure = [flat(eq.strategies) for eq in result if eq.is_pure]
     assert sorted(map(tuple, pure)) == sorted(map(tuple, ours_pure))
     assert sorted(pure_nash_profiles(u)) == sorted(eq.pure_profile() for eq in result if eq.is_pure)
     return len(only_ours)
 
 
-def test_random_2x2x2_against_gambit() -> None:
-    missed = [compare_with_gambit((2, 2, 2), seed) for seed in range(40)]
+def check_random_2x2x2(gambit=None) -> None:  # type: ignore[no-untyped-def]
+    missed = [compare_with_gambit((2, 2, 2), seed, gambit) for seed in SUPPORT_2X2X2_SEEDS]
     # Documented discrepancy: pygambit 16.7's enumpoly misses a totally mixed
     # equilibrium on 3 of these 40 seeds (12, 19 and 33); each extra equilibrium of
     # ours was verified above by check_equilibrium and by Gambit's own max_regret.
     assert sum(1 for m in missed if m) <= 10
 
 
-@pytest.mark.parametrize(
-    ("shape", "seed"),
-    [((3, 3, 2), 0), ((3, 3, 2), 1), ((3, 3, 2), 2), ((3, 3, 3), 1), ((3, 3, 3), 2)],
-)
-def test_random_larger_against_gambit(shape: tuple[int, ...], seed: int) -> None:
+def test_random_2x2x2_against_recorded_gambit() -> None:
+    check_random_2x2x2()
+
+
+@pytest.mark.oracle
+def test_random_2x2x2_against_gambit(gbt) -> None:  # type: ignore[no-untyped-def]
+    check_random_2x2x2(gbt)
+
+
+@pytest.mark.parametrize(("shape", "seed"), SUPPORT_LARGER)
+def test_random_larger_against_recorded_gambit(shape: tuple[int, ...], seed: int) -> None:
     compare_with_gambit(shape, seed)
 
 
-def test_gambit_misses_totally_mixed_equilibrium() -> None:
+@pytest.mark.oracle
+@pytest.mark.parametrize(("shape", "seed"), SUPPORT_LARGER)
+def test_random_larger_against_gambit(gbt, shape: tuple[int, ...], seed: int) -> None:  # type: ignore[no-untyped-def]
+    compare_with_gambit(shape, seed, gbt)
+
+
+def check_gambit_misses_totally_mixed_equilibrium(gambit=None) -> None:  # type: ignore[no-untyped-def]
     """Seed 73: Gambit's enumpoly returns nothing; the unique equilibrium is totally mixed."""
-    gbt = pytest.importorskip("pygambit")
-    u = random_game((2, 2, 2), 73)
+    seed = SUPPORT_MISSED_SEED
+    u = random_game((2, 2, 2), seed)
+    oracle = RecordedGambit((2, 2, 2), seed, u) if gambit is None else LiveGambit(gambit, u)
     result = all_equilibria(u)
     assert len(result) == 1 and n_mixing(result.equilibria[0].strategies) == 3
-    game = gbt.Game.from_arrays(*u)
-    assert gambit_regret(gbt, game, flat(result.equilibria[0].strategies)) <= 1e-12
-    assert len(gbt.nash.enumpoly_solve(game).equilibria) in (0, 1)  # 0 in pygambit 16.7
+    assert oracle.regret(flat(result.equilibria[0].strategies)) <= 1e-12
+    assert len(oracle.enumpoly()) in (0, 1)  # 0 in pygambit 16.7
+
+
+def test_gambit_misses_totally_mixed_equilibrium_recorded() -> None:
+    check_gambit_misses_totally_mixed_equilibrium()
+
+
+@pytest.mark.oracle
+def test_gambit_misses_totally_mixed_equilibrium(gbt) -> None:  # type: ignore[no-untyped-def]
+    check_gambit_misses_totally_mixed_equilibrium(gbt)
 
 
 # ---------------------------------------------------------------- properties
@@ -274,7 +336,7 @@ def test_small_integer_games_always_have_verified_equilibria(values: list[int]) 
 
 
 def test_two_player_generic_games_match_vertex_enumeration() -> None:
-    from sim.solvers.vertex_enumeration import extreme_equilibria
+    from sim.solvers.nash.vertex_enumeration import extreme_equilibria
 
     for seed in range(15):
         rng = np.random.default_rng(seed)

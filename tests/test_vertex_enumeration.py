@@ -1,4 +1,4 @@
-"""Tests of :mod:`sim.solvers.vertex_enumeration` (all extreme equilibria)."""
+"""Tests of :mod:`sim.solvers.nash.vertex_enumeration` (all extreme equilibria)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,29 @@ from itertools import combinations
 
 import numpy as np
 import pytest
+from gambit_corpus import (
+    THIN_SEEDS,
+    THIN_SHAPES,
+    VERTEX_SEEDS,
+    array_hash,
+    recorded,
+    shape_id,
+    thin_game,
+    vector,
+)
+from gambit_corpus import bimatrix_game as _random_game
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.optimize import linprog
 
+from sim.solvers.nash.vertex_enumeration import (
+    extreme_equilibria,
+    is_degenerate,
+    popcount,
+    popcount_table,
+)
 from sim.solvers.result import EquilibriumSet
-from sim.solvers.vertex_enumeration import extreme_equilibria, is_degenerate
 
 ATOL = 1e-9
 
@@ -184,44 +200,12 @@ def test_rejects_malformed(a: object, b: object) -> None:
 
 # -------------------------------------------------------------- against Gambit
 
-N_SEEDS = 300
 SEED_CHUNK = 20
 
 
-def _random_game(seed: int) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Seeded game 2x2 .. 8x8; returns (A, B, integer payoffs?)."""
-    rng = np.random.default_rng(seed)
-    m, n = (int(v) for v in rng.integers(2, 9, size=2))
-    kind = seed % 3
-    # Gambit's exact (rational) enumeration is slow on large integer games:
-    # keep most of them at most 42 cells, plus a few 8x8 ones.
-    while kind < 2 and m * n > 42 and seed % 50:
-        m, n = (int(v) for v in rng.integers(2, 9, size=2))
-    if seed % 50 == 0:
-        m, n = 8, 8
-    if kind == 0:
-        top = int(rng.integers(2, 4))
-        a, b = rng.integers(0, top + 1, size=(2, m, n))
-    elif kind == 1:
-        a, b = rng.integers(-5, 6, size=(2, m, n))
-    else:
-        a, b = rng.normal(size=(2, m, n))
-    return a.astype(float), b.astype(float), kind < 2
-
-
-def _gambit_equilibria(a: np.ndarray, b: np.ndarray, exact: bool) -> list[np.ndarray]:
-    gbt = pytest.importorskip("pygambit")
-    if exact:
-        game = gbt.Game.from_arrays(a.astype(int), b.astype(int))
-    else:
-        game = gbt.Game.from_arrays(a, b)
-    players = list(game.players)
-    result = gbt.nash.enummixed_solve(game, rational=exact)
-    profiles = [
-        np.array([float(eq[s]) for p in players for s in p.strategies]) for eq in result.equilibria
-    ]
-    # Gambit may list the same extreme equilibrium twice in degenerate games
-    # (one copy per basis); compare sets.
+def _unique(profiles: list[np.ndarray]) -> list[np.ndarray]:
+    """Gambit may list the same extreme equilibrium twice in degenerate games
+    (one copy per basis); compare sets."""
     unique: list[np.ndarray] = []
     for prof in profiles:
         if not any(np.max(np.abs(prof - u)) <= ATOL for u in unique):
@@ -229,41 +213,80 @@ def _gambit_equilibria(a: np.ndarray, b: np.ndarray, exact: bool) -> list[np.nda
     return unique
 
 
-@pytest.mark.parametrize(
-    "first_seed",
-    [pytest.param(s, id=f"seeds-{s}-{s + SEED_CHUNK - 1}") for s in range(0, N_SEEDS, SEED_CHUNK)],
-)
-def test_matches_gambit_enummixed(first_seed: int) -> None:
-    pytest.importorskip("pygambit")
-    for seed in range(first_seed, first_seed + SEED_CHUNK):
-        a, b, exact = _random_game(seed)
-        expected = _gambit_equilibria(a, b, exact)
-        result = extreme_equilibria(a, b)
-        try:
-            _assert_same_set(_profiles(result), expected, atol=ATOL)
-        except AssertionError as exc:
-            raise AssertionError(f"seed {seed}: game {a.tolist()} / {b.tolist()}") from exc
+def _gambit_equilibria(gbt, a: np.ndarray, b: np.ndarray, exact: bool) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+    if exact:
+        game = gbt.Game.from_arrays(a.astype(int), b.astype(int))
+    else:
+        game = gbt.Game.from_arrays(a, b)
+    players = list(game.players)
+    result = gbt.nash.enummixed_solve(game, rational=exact)
+    return _unique(
+        [
+            np.array([float(eq[s]) for p in players for s in p.strategies])
+            for eq in result.equilibria
+        ]
+    )
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [(1, 1), (1, 2), (2, 1), (1, 5), (5, 1), (2, 3), (3, 7), (7, 3)],
-    ids=lambda sh: f"{sh[0]}x{sh[1]}",
-)
-def test_matches_gambit_on_small_and_thin_shapes(shape: tuple[int, int]) -> None:
-    pytest.importorskip("pygambit")
-    for seed in range(12):
-        rng = np.random.default_rng(1000 + seed)
-        exact = seed % 2 == 0
-        if exact:
-            a, b = rng.integers(0, 3, size=(2, *shape)).astype(float)
-        else:
-            a, b = rng.normal(size=(2, *shape))
-        expected = _gambit_equilibria(a, b, exact)
+def _recorded_equilibria(key: str, a: np.ndarray, b: np.ndarray, exact: bool) -> list[np.ndarray]:
+    """Gambit's enummixed answer recorded in tests/fixtures (exact strings for integer games)."""
+    entry = recorded("vertex_enumeration", key, array_hash(np.stack([a, b])))
+    if exact:
+        assert all(isinstance(v, str) for eq in entry["enummixed"] for v in eq)
+    return _unique([vector(eq) for eq in entry["enummixed"]])
+
+
+def _compare(games, expected_of) -> None:  # type: ignore[no-untyped-def]
+    for key, (a, b, exact) in games:
+        expected = expected_of(key, a, b, exact)
         try:
             _assert_same_set(_profiles(extreme_equilibria(a, b)), expected, atol=ATOL)
         except AssertionError as exc:
-            raise AssertionError(f"seed {seed}: game {a.tolist()} / {b.tolist()}") from exc
+            raise AssertionError(f"{key}: game {a.tolist()} / {b.tolist()}") from exc
+
+
+def _chunk(first_seed: int):  # type: ignore[no-untyped-def]
+    return [(f"random/{s}", _random_game(s)) for s in range(first_seed, first_seed + SEED_CHUNK)]
+
+
+def _thin(shape: tuple[int, int]):  # type: ignore[no-untyped-def]
+    return [(f"thin/{shape_id(shape)}/{s}", thin_game(shape, s)) for s in THIN_SEEDS]
+
+
+SEED_CHUNKS = [
+    pytest.param(s, id=f"seeds-{s}-{s + SEED_CHUNK - 1}")
+    for s in range(0, len(VERTEX_SEEDS), SEED_CHUNK)
+]
+THIN = pytest.mark.parametrize("shape", THIN_SHAPES, ids=lambda sh: f"{sh[0]}x{sh[1]}")
+
+
+@pytest.mark.parametrize("first_seed", SEED_CHUNKS)
+def test_matches_recorded_gambit_enummixed(first_seed: int) -> None:
+    _compare(_chunk(first_seed), _recorded_equilibria)
+
+
+@THIN
+def test_matches_recorded_gambit_on_small_and_thin_shapes(shape: tuple[int, int]) -> None:
+    _compare(_thin(shape), _recorded_equilibria)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("first_seed", SEED_CHUNKS)
+def test_matches_gambit_enummixed(gbt, first_seed: int) -> None:  # type: ignore[no-untyped-def]
+    _compare(_chunk(first_seed), lambda _, a, b, exact: _gambit_equilibria(gbt, a, b, exact))
+
+
+@pytest.mark.oracle
+@THIN
+def test_matches_gambit_on_small_and_thin_shapes(gbt, shape: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    _compare(_thin(shape), lambda _, a, b, exact: _gambit_equilibria(gbt, a, b, exact))
+
+
+def test_popcount_fallback_for_numpy_1() -> None:
+    masks = np.random.default_rng(0).integers(0, 2**62, size=(7, 5))
+    expected = np.vectorize(lambda v: bin(int(v)).count("1"))(masks)
+    np.testing.assert_array_equal(popcount_table(masks), expected)
+    np.testing.assert_array_equal(popcount(masks), expected)
 
 
 def _has_extra_best_response(payoff: np.ndarray) -> bool:

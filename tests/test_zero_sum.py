@@ -1,12 +1,12 @@
-"""Tests of :mod:`sim.solvers.zero_sum` (zero-sum games by linear programming)."""
+"""Tests of :mod:`sim.solvers.nash.zero_sum` (zero-sum games by linear programming)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sim.solvers.vertex_enumeration import extreme_equilibria
-from sim.solvers.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
+from sim.solvers.nash.vertex_enumeration import extreme_equilibria
+from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
 
 ATOL = 1e-9
 

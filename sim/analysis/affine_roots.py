@@ -9,10 +9,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from sim.scales import player_scales
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import payoff_tensor
-from sim.solvers.tensor import player_scales
 
 __all__ = ["MAX_ROOTS", "affine_roots", "linear_root", "snap"]
 

@@ -18,21 +18,31 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import numpy as np
 
 from sim.analysis.budget import WORKING_COPIES, Stopwatch, check_memory
 from sim.analysis.selection import select
-from sim.errors import UsageError, VerificationError
+from sim.concepts import (
+    MIXED_NASH,
+    PURE_NASH,
+    SEQUENTIAL_BATCH,
+    SIMULTANEOUS_BATCH,
+    check_concepts,
+)
+from sim.errors import VerificationError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.scenario.payoffs import outcome_label, payoff_tensor
-from sim.solvers.pure_nash import pure_nash_mask_batch
+from sim.solvers.nash.dispatch import nash_equilibria
+from sim.solvers.nash.pure_nash import pure_nash_mask_batch
 from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import pure_regrets_batch, verified
 
 if TYPE_CHECKING:
+    from sim.analysis.predict import Predictions
     from sim.analysis.sequential_batch import SequentialBatch
 
 __all__ = [
@@ -44,8 +54,6 @@ __all__ = [
     "mixed_equilibria",
     "solve_batch",
 ]
-
-SIMULTANEOUS_CONCEPTS = ("pure_nash", "mixed_nash")
 
 
 class SolvedBatch(Protocol):
@@ -65,6 +73,11 @@ class SolvedBatch(Protocol):
         """Number of parameter points."""
         ...
 
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """The solution concepts solved (names of :mod:`sim.concepts`)."""
+        ...
+
     def equilibrium_keys(self, point: int) -> frozenset[Hashable]:
         """Identities of the equilibria at one point, comparable across points."""
         ...
@@ -75,6 +88,10 @@ class SolvedBatch(Protocol):
 
     def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
         """Probability that the selected equilibrium ends in the named outcome (NaN if none)."""
+        ...
+
+    def predictions(self, rule: str) -> Predictions:
+        """The predicted outcome of every point under ``rule``."""
         ...
 
 
@@ -94,25 +111,13 @@ def default_concepts(scenario: Scenario, concepts: Sequence[str] | None = None) 
     Sequential games: ``subgame_perfect`` (the only choice).
     """
     if scenario.kind == "sequential":
-        from sim.analysis.sequential_batch import SEQUENTIAL_BATCH_CONCEPTS
-
-        chosen = tuple(concepts) if concepts else SEQUENTIAL_BATCH_CONCEPTS
-        bad = [c for c in chosen if c not in SEQUENTIAL_BATCH_CONCEPTS]
-        if bad:
-            raise UsageError(
-                f"{scenario.name!r} is a sequential game: sensitivity analyses use its "
-                f"subgame-perfect equilibria, so concept {', '.join(bad)} is not available "
-                "(use --concept subgame_perfect, or leave --concept out)"
-            )
-        return chosen
-    chosen = tuple(concepts) if concepts else ("pure_nash",)
-    bad = [c for c in chosen if c not in SIMULTANEOUS_CONCEPTS]
-    if bad:
-        raise UsageError(
-            f"concept {', '.join(bad)} is not available for simultaneous games here; "
-            "choose pure_nash or pure_nash,mixed_nash"
+        where = (
+            f"the sensitivity analyses of {scenario.name!r}, a sequential game followed "
+            "by its subgame-perfect equilibria"
         )
-    return chosen
+        return check_concepts(concepts or SEQUENTIAL_BATCH, SEQUENTIAL_BATCH, where)
+    where = "the sensitivity analyses of simultaneous games"
+    return check_concepts(concepts or (PURE_NASH,), SIMULTANEOUS_BATCH, where)
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,14 +175,16 @@ class BatchSolution:
         """Pure equilibrium profiles at one point, in lexicographic order."""
         return [tuple(int(k) for k in idx) for idx in np.argwhere(self.pure_mask[point])]
 
+    @cached_property
+    def _pure_offsets(self) -> np.ndarray:
+        """Where each point's pure equilibria start in :attr:`pure_regret` (and end)."""
+        counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
+        return np.concatenate(([0], np.cumsum(counts)))
+
     def pure_regrets(self, point: int) -> np.ndarray:
         """The checked regrets of the pure equilibria at one point (as :meth:`pure_profiles`)."""
-        offsets = self.__dict__.get("_offsets")
-        if offsets is None:  # computed once: where each point's regrets start
-            counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
-            offsets = np.concatenate([[0], np.cumsum(counts)])
-            object.__setattr__(self, "_offsets", offsets)
-        return self.pure_regret[int(offsets[point]) : int(offsets[point + 1])]
+        start, stop = self._pure_offsets[point : point + 2]
+        return self.pure_regret[int(start) : int(stop)]
 
     def equilibria(self, point: int) -> list[Equilibrium]:
         """Every equilibrium found at one point: pure ones first, then mixed ones."""
@@ -191,7 +198,7 @@ class BatchSolution:
                 Equilibrium(
                     strategies,
                     pays,
-                    "pure_nash",
+                    PURE_NASH,
                     "best_response_enumeration",
                     float(regrets[i]),
                 )
@@ -219,6 +226,12 @@ class BatchSolution:
         """Payoffs of the selected equilibrium (None when there is none)."""
         eq = self.selected(point, rule)
         return None if eq is None else np.asarray(eq.payoffs, float)
+
+    def predictions(self, rule: str) -> Predictions:
+        """The predicted outcome of every point under ``rule`` (grouped by pure equilibria)."""
+        from sim.analysis.predict import simultaneous_predictions
+
+        return simultaneous_predictions(self, rule)
 
     def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
         """Probability that the selected equilibrium leads to the named outcome (NaN if none)."""
@@ -295,7 +308,7 @@ def _solve_simultaneous(
         tensor = np.broadcast_to(tensor, (size, *tensor.shape)).copy()
     mask = pure_nash_mask_batch(tensor, tol=tol)
     regret = _verify_pure(tensor, mask, tol)
-    want_all = "mixed_nash" in concepts
+    want_all = MIXED_NASH in concepts
     need = np.asarray(np.ones(size, bool) if want_all else ~mask.reshape(size, -1).any(axis=1))
     mixed, complete = _mixed_where(tensor, need, tol, progress)
     return BatchSolution(
@@ -340,16 +353,9 @@ def _mixed_where(
 
 
 def mixed_equilibria(payoffs: np.ndarray, tol: float = 1e-9) -> tuple[list[Equilibrium], bool]:
-    """Every equilibrium of one game with the best method for its size, verified.
+    """Every equilibrium of one game, by the policy of :func:`nash_equilibria`, verified.
 
     Returns the equilibria and whether the list is known to be complete.
     """
-    if payoffs.shape[0] == 2:
-        from sim.solvers.two_player import bimatrix_equilibria
-
-        result = bimatrix_equilibria(payoffs[0], payoffs[1], tol=tol)
-    else:
-        from sim.solvers.support_enumeration import all_equilibria
-
-        result = all_equilibria(payoffs, tol=tol)
+    result = nash_equilibria(payoffs, tol=tol)
     return list(verified(result.equilibria, payoffs, tol=1e-9)), bool(result.complete)

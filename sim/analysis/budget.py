@@ -11,7 +11,7 @@ machine (2 cores) in reasonable time and memory. Two checks:
   the total is extrapolated, and the run stops with a clear message if it
   would exceed :data:`MAX_SECONDS`.
 
-Both raise :class:`~sim.errors.UsageError` (exit 2 on the command line),
+Both raise :class:`~sim.errors.RequestError` (exit 2 on the command line),
 naming the number of points that would fit.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 
-from sim.errors import UsageError
+from sim.errors import RequestError
 
 __all__ = ["MAX_BYTES", "MAX_SECONDS", "WORKING_COPIES", "Stopwatch", "check_memory"]
 
@@ -38,14 +38,14 @@ def check_memory(points: int, floats_per_point: int, what: str) -> None:
     >>> check_memory(1000, 100, "points")
     >>> try:
     ...     check_memory(10**7, 10**4, "points")
-    ... except UsageError as err:
+    ... except RequestError as err:
     ...     print(str(err).split("; ")[-1])
     use at most 26,843 points
     """
     need = points * floats_per_point * 8
     if need > MAX_BYTES:
         fit = max(1, MAX_BYTES // max(floats_per_point * 8, 1))
-        raise UsageError(
+        raise RequestError(
             f"{points:,} {what} need about {need / 1024**3:.1f} GiB of working memory "
             f"(the limit is {MAX_BYTES // 1024**3} GiB); use at most {fit:,} {what}"
         )
@@ -74,7 +74,7 @@ class Stopwatch:
         estimate = elapsed / done * self.total
         if estimate > self.limit:
             fit = max(1, int(self.limit / (elapsed / done)))
-            raise UsageError(
+            raise RequestError(
                 f"{self.what} at {self.total:,} points would take about {estimate:,.0f} s "
                 f"(measured {elapsed / done:.3g} s per point; the limit is "
                 f"{self.limit:.0f} s): use fewer points (about {fit:,} fit)"

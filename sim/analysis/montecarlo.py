@@ -30,7 +30,8 @@ import numpy as np
 
 from sim.analysis.batch import AnyBatch, solve_batch
 from sim.analysis.predict import predict
-from sim.errors import UsageError
+from sim.concepts import SUBGAME_PERFECT
+from sim.errors import RequestError
 from sim.scenario.model import Scenario
 from sim.solvers.result import outcome_distribution
 
@@ -86,9 +87,9 @@ def draw_parameters(
         if param.distribution is not None and param.name not in fixed:
             draws[param.name] = param.distribution.sample(rng, samples)
     if not draws:
-        raise UsageError(
+        raise RequestError(
             "no parameter has a distribution to draw from: add `distribution:` to some "
-            "parameters (see the scenario format), or use `sim sweep`"
+            "parameters (see the scenario format), or sweep a parameter instead"
         )
     return draws
 
@@ -149,7 +150,7 @@ def overall_odds(batch: AnyBatch, rule: str) -> tuple[tuple[tuple[str, float], .
         probs = batch.outcome_probs.mean(axis=1) if batch.size else np.zeros(0)
         found = [(n, float(p)) for n, p in zip(batch.outcome_names, probs, strict=True)]
         share = len(batch.alternatives) / max(batch.size, 1)
-        return _sorted(found), "subgame_perfect", share
+        return _sorted(found), SUBGAME_PERFECT, share
     used = "payoff_dominant" if rule == "all" else rule
     pred = predict(batch, used)
     totals: dict[str, float] = {}

@@ -26,8 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.scales import player_scales
 from sim.solvers.result import Equilibrium
-from sim.solvers.tensor import player_scales
 from sim.solvers.verify import deviation_payoffs
 
 __all__ = ["RULES", "select"]
@@ -88,7 +88,7 @@ def _deviation_loss_product(eq: Equilibrium, payoffs: np.ndarray) -> float:
 
 
 def _logit_limit(eqs: Sequence[Equilibrium], payoffs: np.ndarray, tol: float) -> int | None:
-    from sim.solvers.logit_limit import limiting_logit_equilibrium
+    from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 
     limit = limiting_logit_equilibrium(payoffs)
     for i, eq in enumerate(eqs):

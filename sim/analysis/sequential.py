@@ -3,20 +3,20 @@
 :func:`solve_sequential` builds the game tree, computes
 
 * the **subgame-perfect** equilibria: every pure one by backward induction in
-  a game of perfect information (:mod:`sim.solvers.backward_induction`),
+  a game of perfect information (:mod:`sim.solvers.extensive.backward_induction`),
   otherwise by solving proper subgames bottom up
-  (:mod:`sim.solvers.subgames`);
+  (:mod:`sim.solvers.extensive.subgames`);
 * the **Nash equilibria of the reduced strategic form**
-  (:mod:`sim.games.reduced_form`, :mod:`sim.solvers.reduced_nash`), reported
+  (:mod:`sim.games.reduced_form`, :mod:`sim.solvers.extensive.reduced_nash`), reported
   as behaviour strategies (Kuhn 1953; at information sets a player's own
-  plan excludes, the move of :mod:`sim.solvers.completion`), each marked
+  plan excludes, the move of :mod:`sim.solvers.extensive.completion`), each marked
   subgame perfect or not, with the threats and promises that are not
-  credible (:mod:`sim.solvers.credibility`);
+  credible (:mod:`sim.solvers.extensive.credibility`);
 
 and re-checks every equilibrium independently: strategic-form ones with
 :func:`sim.solvers.verify.check_equilibrium` on the reduced strategic form,
 subgame-perfect ones with the one-shot deviation test in every subgame
-(:func:`sim.solvers.spe_check.check_subgame_perfect`). A failed check raises
+(:func:`sim.solvers.extensive.spe_check.check_subgame_perfect`). A failed check raises
 :class:`~sim.errors.VerificationError`; nothing is silently dropped.
 """
 
@@ -27,28 +27,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import SimError, UsageError, VerificationError
+from sim.concepts import (
+    MIXED_NASH,
+    NASH,
+    PURE_NASH,
+    SEQUENTIAL,
+    SUBGAME_PERFECT,
+    check_concepts,
+    filter_concepts,
+    nash_concept,
+)
+from sim.errors import RequestError, SimError, VerificationError
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues, evaluate
 from sim.games.extensive_build import build_extensive
 from sim.games.profile_values import node_values
 from sim.games.reduced_form import ReducedForm, behaviour_from_mixed, reduced_form
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import all_pure_spe
-from sim.solvers.completion import complete
-from sim.solvers.credibility import Finding, credibility_findings
-from sim.solvers.reduced_nash import FormEquilibrium, solve_reduced_form
-from sim.solvers.spe_check import check_subgame_perfect
-from sim.solvers.subgames import subgame_perfect, subgame_roots
+from sim.solvers.extensive.backward_induction import all_pure_spe
+from sim.solvers.extensive.completion import complete
+from sim.solvers.extensive.credibility import Finding, credibility_findings
+from sim.solvers.extensive.reduced_nash import FormEquilibrium, solve_reduced_form
+from sim.solvers.extensive.spe_check import check_subgame_perfect
+from sim.solvers.extensive.subgames import subgame_perfect, subgame_roots
 
 __all__ = [
-    "SEQUENTIAL_CONCEPTS",
     "SequentialAnalysis",
     "SequentialEquilibrium",
     "solve_sequential",
 ]
 
-SEQUENTIAL_CONCEPTS = ("subgame_perfect", "pure_nash", "mixed_nash")
 #: Equilibria times tree nodes verified at most (keeps large trees fast).
 WORK_BUDGET = 2_000_000
 
@@ -155,15 +163,8 @@ class SequentialAnalysis:
 
 def _concepts(scenario: Scenario, concepts: Sequence[str] | None) -> tuple[str, ...]:
     if concepts is None:
-        chosen = tuple(c for c in scenario.solve.concepts if c in SEQUENTIAL_CONCEPTS)
-        return chosen or SEQUENTIAL_CONCEPTS
-    bad = [c for c in concepts if c not in SEQUENTIAL_CONCEPTS]
-    if bad:
-        raise UsageError(
-            f"concept {', '.join(bad)} is not available for sequential games; "
-            f"available: {', '.join(SEQUENTIAL_CONCEPTS)}"
-        )
-    return tuple(dict.fromkeys(concepts))
+        return filter_concepts(scenario.solve.concepts, SEQUENTIAL, SEQUENTIAL)
+    return check_concepts(concepts, SEQUENTIAL, "sequential games")
 
 
 def solve_sequential(
@@ -192,7 +193,7 @@ def solve_sequential(
 
     Raises
     ------
-    UsageError
+    RequestError
         For a simultaneous scenario or an unknown concept.
     SimError
         When the game or a strategic form is too large (ScenarioError for the tree).
@@ -200,21 +201,21 @@ def solve_sequential(
         If an equilibrium fails its independent check (an internal error).
     """
     if scenario.kind != "sequential":
-        raise UsageError(f"'{scenario.name}' is a simultaneous game; use solve_game")
+        raise RequestError(f"'{scenario.name}' is a simultaneous game; use solve_game")
     chosen = _concepts(scenario, concepts)
     env = parameter_env(scenario.parameters, overrides)
     if any(np.ndim(v) for v in env.values()):
-        raise UsageError("solve_sequential() solves one parameter point; pass scalar values")
+        raise RequestError("solve_sequential() solves one parameter point; pass scalar values")
     game = build_extensive(scenario)
     values = evaluate(game, env).point(0, env)
     state = _State(tol=tol, limit=limit)
     spes: tuple[SequentialEquilibrium, ...] = ()
-    if "subgame_perfect" in chosen:
+    if SUBGAME_PERFECT in chosen:
         spes = _spe(game, values, state)
     nash: tuple[SequentialEquilibrium, ...] = ()
     shape = None
-    if "pure_nash" in chosen or "mixed_nash" in chosen:
-        nash, shape = _nash(game, values, chosen, state, must="subgame_perfect" not in chosen)
+    if PURE_NASH in chosen or MIXED_NASH in chosen:
+        nash, shape = _nash(game, values, chosen, state, must=SUBGAME_PERFECT not in chosen)
     n_subgames = int(subgame_roots(game).size)
     _structure_notes(scenario, game, n_subgames, state)
     return SequentialAnalysis(
@@ -288,7 +289,7 @@ def _spe(
         method = f"{sol.method} ({', '.join(sol.methods)})" if sol.methods else sol.method
     if len(profiles) >= limit and not state.spe_complete:
         state.notes.append(f"only the first {limit} subgame-perfect equilibria are listed")
-    state.methods["subgame_perfect"] = method
+    state.methods[SUBGAME_PERFECT] = method
     out = []
     for behaviour, payoffs in profiles:
         regret = check_subgame_perfect(game, values, behaviour, state.verify_tol)
@@ -297,7 +298,7 @@ def _spe(
             SequentialEquilibrium(
                 tuple(behaviour),
                 np.asarray(payoffs, float),
-                "subgame_perfect",
+                SUBGAME_PERFECT,
                 method,
                 regret,
                 True,
@@ -332,12 +333,12 @@ def _nash(
         state.notes.append(f"Nash equilibria of the strategic form are not computed: {exc}")
         state.nash_complete = False
         return (), None
-    sol = solve_reduced_form(rf, state.tol, mixed="mixed_nash" in chosen, limit=state.limit)
+    sol = solve_reduced_form(rf, state.tol, mixed=MIXED_NASH in chosen, limit=state.limit)
     method = f"reduced_strategic_form+{sol.method}"
     state.nash_complete = state.nash_complete and sol.complete
     state.degenerate = state.degenerate or sol.degenerate
     state.notes.extend(_nash_note(note) for note in sol.notes)
-    kept = [eq for eq in sol.equilibria if ("pure_nash" if eq.pure else "mixed_nash") in chosen]
+    kept = [eq for eq in sol.equilibria if nash_concept(eq.pure) in chosen]
     kept.sort(key=lambda eq: not eq.pure)
     profiles = _distinct(game, values, rf, kept, state)
     if len(profiles) > state.limit:
@@ -347,7 +348,7 @@ def _nash(
         )
         state.nash_complete = False
         profiles = profiles[: state.limit]
-    for concept in ("pure_nash", "mixed_nash"):
+    for concept in NASH:
         if concept in chosen:
             state.methods[concept] = method
     shape = tuple(len(p) for p in rf.plans)
@@ -424,7 +425,7 @@ def _nash_entry(
         findings = credibility_findings(game, values, profile, state.verify_tol)
         if not findings:
             state.notes.append(f"a Nash equilibrium is not subgame perfect: {exc}")
-    concept = "pure_nash" if eq.pure else "mixed_nash"
+    concept = nash_concept(eq.pure)
     return SequentialEquilibrium(profile, eq.payoffs, concept, method, eq.regret, perfect, findings)
 
 

@@ -4,7 +4,7 @@ The sequential counterpart of :mod:`sim.analysis.batch`, for games of perfect
 information (chance moves allowed). The game tree is built once per scenario,
 every payoff and probability formula is evaluated once on the whole batch,
 and backward induction runs on all points together
-(:func:`sim.solvers.backward_induction.backward_induction_columns`). Arrays
+(:func:`sim.solvers.extensive.backward_induction.backward_induction_columns`). Arrays
 are held *node-major* - the batch is the last axis - so every step works on
 contiguous rows.
 
@@ -41,6 +41,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -58,17 +59,20 @@ from sim.analysis.sequential_layout import (
     plan_values,
 )
 from sim.analysis.sequential_ties import label, tie_outcomes
-from sim.errors import UsageError, VerificationError
+from sim.concepts import SEQUENTIAL_BATCH, SUBGAME_PERFECT, check_concepts
+from sim.errors import RequestError, VerificationError
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
 from sim.games.extensive_build import build_extensive
+from sim.scales import leaf_scales
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
-from sim.solvers.backward_induction import METHOD, _layout, backward_induction_columns
-from sim.solvers.tensor import leaf_scales
+from sim.solvers.extensive.backward_induction import METHOD, _layout, backward_induction_columns
+
+if TYPE_CHECKING:
+    from sim.analysis.predict import Predictions
 
 __all__ = [
     "MIN_OUTCOME_PROBABILITY",
-    "SEQUENTIAL_BATCH_CONCEPTS",
     "SequentialBatch",
     "evaluate_columns",
     "game_for",
@@ -80,7 +84,6 @@ __all__ = [
     "solve_sequential_batch",
 ]
 
-SEQUENTIAL_BATCH_CONCEPTS = ("subgame_perfect",)
 #: A batch whose arrays would need more than this many bytes is refused.
 MAX_BATCH_BYTES = MAX_BYTES
 #: Points are solved in chunks of about this many floats of working arrays, small enough
@@ -104,12 +107,12 @@ def game_for(scenario: Scenario) -> ExtensiveGame:
 def require_perfect_information(scenario: Scenario) -> ExtensiveGame:
     """The scenario's game tree; a clear error for imperfect information."""
     if scenario.kind != "sequential":
-        raise UsageError(f"'{scenario.name}' is a simultaneous game")
+        raise RequestError(f"'{scenario.name}' is a simultaneous game")
     game = game_for(scenario)
     if not game.perfect_information:
-        raise UsageError(
+        raise RequestError(
             "sweeps of games with imperfect information are not supported yet; "
-            "use sim solve at chosen values"
+            "solve chosen points one at a time"
         )
     return game
 
@@ -190,7 +193,7 @@ class SequentialBatch:
     outcome_probs: FloatArray
     names: tuple[str, ...]
     regret: FloatArray
-    concepts: tuple[str, ...] = SEQUENTIAL_BATCH_CONCEPTS
+    concepts: tuple[str, ...] = SEQUENTIAL_BATCH
     tol: float = 1e-9
     method: str = METHOD
     alternatives: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
@@ -250,7 +253,7 @@ class SequentialBatch:
             SequentialEquilibrium(
                 tuple(behaviour),
                 np.array(self.expected[:, point], float),
-                "subgame_perfect",
+                SUBGAME_PERFECT,
                 self.method,
                 float(self.regret[point]),
                 True,
@@ -275,13 +278,19 @@ class SequentialBatch:
             return 0.0
         return float(self.outcome_probs[self.outcome_names.index(outcome), point])
 
+    def predictions(self, rule: str) -> Predictions:
+        """The outcomes each point's equilibrium reaches (there is one; ``rule`` is moot)."""
+        from sim.analysis.predict import Predictions
+
+        return Predictions(rule, self.names, np.zeros(self.size, np.int64))
+
 
 def solve_sequential_batch(
     scenario: Scenario,
     points: Mapping[str, np.ndarray],
     *,
     base: Mapping[str, float] | None = None,
-    concepts: Sequence[str] = SEQUENTIAL_BATCH_CONCEPTS,
+    concepts: Sequence[str] = SEQUENTIAL_BATCH,
     tol: float = 1e-9,
     progress: Callable[[int, int], None] | None = None,
 ) -> SequentialBatch:
@@ -302,17 +311,13 @@ def solve_sequential_batch(
 
     Raises
     ------
-    UsageError
+    RequestError
         For imperfect information, another concept, or a batch too large.
     VerificationError
         If a plan fails the independent check (an internal error).
     """
-    bad = [c for c in concepts if c not in SEQUENTIAL_BATCH_CONCEPTS]
-    if bad:
-        raise UsageError(
-            f"sequential games are analysed by their subgame-perfect equilibria; concept "
-            f"{', '.join(bad)} is not available here (use --concept subgame_perfect)"
-        )
+    where = "batches of sequential games, which follow their subgame-perfect equilibria"
+    check_concepts(concepts, SEQUENTIAL_BATCH, where)
     game = require_perfect_information(scenario)
     overrides: dict[str, float | np.ndarray] = dict(base or {})
     overrides.update({k: np.asarray(v, dtype=float) for k, v in points.items()})
@@ -352,7 +357,7 @@ def solve_sequential_batch(
         outcome_probs,
         names,
         regret,
-        ("subgame_perfect",),
+        SEQUENTIAL_BATCH,
         tol,
         alternatives=alternatives,
     )

@@ -19,7 +19,7 @@ from sim.games.extensive import (
     IntArray,
     _check_probabilities,
 )
-from sim.solvers.backward_induction import _layout
+from sim.solvers.extensive.backward_induction import _layout
 
 __all__ = [
     "MIN_OUTCOME_PROBABILITY",

@@ -4,7 +4,7 @@ Backward induction on a batch (:mod:`sim.analysis.sequential_batch`) takes
 the first best move in file order where several moves tie, so at such a
 point it holds one subgame-perfect equilibrium (SPE) of several. This module
 lists, at every point with a tie, the outcomes of *every* pure SPE
-(:func:`sim.solvers.backward_induction.all_pure_spe`), so that a sweep says
+(:func:`sim.solvers.extensive.backward_induction.all_pure_spe`), so that a sweep says
 "Deadlock at the UN | Arms race" where the US is indifferent between offering
 a deal and deploying at once, not only the first of the two.
 
@@ -27,7 +27,7 @@ from sim.analysis.sequential_layout import (
     outcome_probabilities,
 )
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
-from sim.solvers.backward_induction import all_pure_spe
+from sim.solvers.extensive.backward_induction import all_pure_spe
 
 __all__ = ["MAX_SPE", "MAX_TIE_POINTS", "OTHERS", "label", "tie_outcome_sets", "tie_outcomes"]
 

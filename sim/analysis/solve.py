@@ -13,32 +13,35 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.errors import UsageError
+from sim.concepts import MIXED_NASH, NASH, PURE_NASH, QRE, SIMULTANEOUS, check_concepts
 from sim.games.normal_form import NormalFormGame
-from sim.solvers.dominance import (
+from sim.scales import player_scales
+from sim.solvers.nash.dispatch import nash_equilibria
+from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
+from sim.solvers.qre.logit_fork import LogitFork, logit_forks
+from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
+from sim.solvers.qre.logit_qre import QREPoint
+from sim.solvers.result import Equilibrium
+from sim.solvers.structure.dominance import (
     Dominance,
     EliminationResult,
     dominated_moves,
     iterated_elimination,
 )
-from sim.solvers.logit_limit import limiting_logit_equilibrium
-from sim.solvers.logit_qre import QREPoint
-from sim.solvers.pareto import is_pareto_optimal, pareto_optimal_profiles
-from sim.solvers.pure_nash import pure_nash
-from sim.solvers.result import Equilibrium
-from sim.solvers.security import SecurityLevel, mixed_security_levels, pure_security_levels
-from sim.solvers.support_enumeration import all_equilibria
-from sim.solvers.two_player import bimatrix_equilibria
-from sim.solvers.verify import verified
-from sim.solvers.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
+from sim.solvers.structure.pareto import is_pareto_optimal, pareto_optimal_profiles
+from sim.solvers.structure.security import (
+    SecurityLevel,
+    mixed_security_levels,
+    pure_security_levels,
+)
+from sim.solvers.verify import deviation_payoffs, verified
 
-__all__ = ["NASH_CONCEPTS", "GameAnalysis", "SolveOptions", "solve_game"]
-
-NASH_CONCEPTS = ("pure_nash", "mixed_nash")
+__all__ = ["GameAnalysis", "SolveOptions", "solve_game"]
 
 #: Games with more pure profiles than this get no dominance/security/Pareto analysis.
 MAX_STRUCTURE_PROFILES = 100_000
-SUPPORTED = ("pure_nash", "mixed_nash", "qre")
+#: At most this many equilibria are listed; the true count is reported with them.
+MAX_LISTED_EQUILIBRIA = 100
 
 #: Precision used for the QRE prediction when none is given.
 DEFAULT_LAMBDAS = (1.0,)
@@ -48,7 +51,7 @@ DEFAULT_LAMBDAS = (1.0,)
 class SolveOptions:
     """Settings of one solve: which concepts, and the tolerances used."""
 
-    concepts: tuple[str, ...] = NASH_CONCEPTS
+    concepts: tuple[str, ...] = NASH
     qre_lambdas: tuple[float, ...] = DEFAULT_LAMBDAS
     tol: float = 1e-9
     verify_tol: float = 1e-9
@@ -77,6 +80,22 @@ class GameAnalysis:
         which the extreme points are listed).
     notes
         Plain-language remarks for the report.
+    deviation_payoffs
+        Per equilibrium, per player: the payoff of each of the player's moves
+        against the others' equilibrium play (why nobody gains by deviating).
+    qre_limit_match
+        Index into ``equilibria`` of the equilibrium the logit limit equals
+        (within 1e-6 per probability), or None.
+    qre_notes
+        What the QRE part could not compute, and why (tracing stopped early).
+    total_equilibria
+        How many equilibria were found when ``equilibria`` lists only the
+        first ``MAX_LISTED_EQUILIBRIA`` of them; ``None`` when all are listed.
+    qre_forks
+        Where the logit branch forks, with the verified equilibrium each new
+        arm leads to (:func:`~sim.solvers.qre.logit_fork.logit_forks`).
+    qre_fork_matches
+        Per fork, per arm: the index into ``equilibria`` it equals, or None.
     """
 
     game: NormalFormGame
@@ -95,7 +114,13 @@ class GameAnalysis:
     zero_sum: ZeroSumSolution | None = None
     qre: tuple[QREPoint, ...] = ()
     qre_limit: Equilibrium | None = None
+    qre_limit_match: int | None = None
+    qre_forks: tuple[LogitFork, ...] = ()
+    qre_fork_matches: tuple[tuple[int | None, ...], ...] = ()
+    deviation_payoffs: tuple[tuple[np.ndarray, ...], ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
+    total_equilibria: int | None = None
+    qre_notes: tuple[str, ...] = ()
 
 
 def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> GameAnalysis:
@@ -103,22 +128,22 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
 
     Raises
     ------
-    UsageError
-        For a concept this command cannot compute for a simultaneous game.
+    RequestError
+        For a concept that is not computed for simultaneous games.
     VerificationError
         If a computed equilibrium fails the independent best-response check
         (an internal error: never silently dropped).
     """
     options = options or SolveOptions()
-    unknown = [c for c in options.concepts if c not in SUPPORTED]
-    if unknown:
-        raise UsageError(
-            f"concept {', '.join(unknown)} is not available for simultaneous games here; "
-            f"available: {', '.join(SUPPORTED)}"
-        )
-    found, methods, complete, degenerate, notes = _equilibria(game, options)
+    check_concepts(options.concepts, SIMULTANEOUS, "simultaneous games")
+    found, methods, complete, degenerate, notes, total = _equilibria(game, options)
+    found = found[:MAX_LISTED_EQUILIBRIA]
     checked = verified(found, game.payoffs, tol=options.verify_tol)
-    pareto = tuple(is_pareto_optimal(game.payoffs, eq.payoffs) for eq in checked)
+    pareto, pareto_note = _pareto_flags(game, checked)
+    players = range(game.n_players)
+    deviations = tuple(
+        tuple(deviation_payoffs(game.payoffs, eq.strategies, p) for p in players) for eq in checked
+    )
     analysis = GameAnalysis(
         game=game,
         equilibria=checked,
@@ -126,10 +151,12 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         methods=tuple(methods.items()),
         complete=complete,
         degenerate=degenerate,
-        notes=tuple(notes),
+        notes=(*notes, *pareto_note),
         pareto_equilibria=pareto,
+        deviation_payoffs=deviations,
+        total_equilibria=total if total > len(found) else None,
     )
-    if "qre" in options.concepts:
+    if QRE in options.concepts:
         analysis = _with_qre(analysis)
     if not options.structure:
         return analysis
@@ -145,58 +172,154 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
 
 
 def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
-    """Logit QRE points at the requested precisions, and the limiting logit equilibrium."""
+    """Logit QRE points at the requested precisions, and the limiting logit equilibrium.
+
+    Where the branch cannot be traced to a precision (or to its limit), the
+    points reached are kept and ``qre_notes`` says what is missing and why.
+    """
     from dataclasses import replace
 
-    from sim.solvers.logit_qre import logit_qre_at
+    from sim.solvers.qre.logit_qre import LogitQREError
+    from sim.solvers.qre.qre_points import logit_qre_points
 
     u = analysis.game.payoffs
-    points = logit_qre_at(u, list(analysis.options.qre_lambdas))
-    limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
-    return replace(analysis, qre=tuple(points), qre_limit=limit)
+    res = logit_qre_points(u, list(analysis.options.qre_lambdas))
+    notes = []
+    missing = [lam for lam, p in zip(res.lambdas, res.points, strict=True) if p is None]
+    if missing:
+        shown = ", ".join(f"{lam:.10g}" for lam in missing)
+        notes.append(f"No QRE point at lambda = {shown}: {res.stopped}.")
+    limit = None
+    try:
+        limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
+    except LogitQREError as exc:
+        notes.append(f"The limit of the QRE branch as lambda grows was not found: {exc}.")
+    points = tuple(p for p in res.points if p is not None)
+    match = None if limit is None else _matching(analysis.equilibria, limit)
+    forks = _forks(u, analysis.options.verify_tol)
+    return replace(
+        analysis,
+        qre=points,
+        qre_limit=limit,
+        qre_limit_match=match,
+        qre_notes=tuple(notes),
+        qre_forks=forks,
+        qre_fork_matches=tuple(
+            tuple(_matching(analysis.equilibria, arm) for arm in fork.arms) for fork in forks
+        ),
+    )
+
+
+def _forks(u: np.ndarray, tol: float) -> tuple[LogitFork, ...]:
+    """Forks of the logit branch with their verified arms (none if tracing fails)."""
+    from dataclasses import replace
+
+    from sim.solvers.qre.logit_qre import LogitQREError
+
+    try:
+        found = logit_forks(u, tol=tol)
+    except LogitQREError:
+        return ()
+    return tuple(replace(f, arms=tuple(verified(list(f.arms), u, tol=tol))) for f in found)
+
+
+def _matching(eqs: Sequence[Equilibrium], limit: Equilibrium) -> int | None:
+    """Index of the equilibrium equal to ``limit`` (within 1e-6 per probability), or None.
+
+    Also used for the arms of the logit branch's forks.
+    """
+    for i, eq in enumerate(eqs):
+        gaps = (np.abs(a - b).max() for a, b in zip(eq.strategies, limit.strategies, strict=True))
+        if max(gaps) <= 1e-6:
+            return i
+    return None
+
+
+def _pareto_flags(
+    game: NormalFormGame, eqs: Sequence[Equilibrium]
+) -> tuple[tuple[bool, ...], tuple[str, ...]]:
+    """Whether each equilibrium is Pareto optimal, and a note if that was not checked.
+
+    An equilibrium giving every player (within the tolerance of its own payoff
+    scale) the largest payoff it gets anywhere is Pareto optimal without a
+    linear program: this settles every equilibrium of a game where all
+    profiles tie. Equilibria with the same payoffs share one test. Games above
+    ``MAX_STRUCTURE_PROFILES`` profiles get no linear programs at all.
+    """
+    u = game.payoffs
+    tol = 1e-9
+    best = u.reshape(u.shape[0], -1).max(axis=1)
+    scale = player_scales(u)
+    tops = [bool(np.all(eq.payoffs >= best - tol * scale)) for eq in eqs]
+    if all(tops):
+        return tuple(tops), ()
+    if u[0].size > MAX_STRUCTURE_PROFILES:
+        note = (
+            "Pareto optimality of the equilibria is not checked for games with more than "
+            f"{MAX_STRUCTURE_PROFILES:,} pure profiles."
+        )
+        return (), (note,)
+    seen: dict[bytes, bool] = {}
+    flags = []
+    for eq, top in zip(eqs, tops, strict=True):
+        key = eq.payoffs.tobytes()
+        if key not in seen:
+            seen[key] = top or is_pareto_optimal(u, eq.payoffs, tol)
+        flags.append(seen[key])
+    return tuple(flags), ()
+
+
+def _all_indifferent(u: np.ndarray, tol: float) -> bool:
+    """True when no player's payoff depends on its own move (within ``tol`` of its scale)."""
+    scale = player_scales(u)
+    return all(float(np.ptp(u[p], axis=p).max()) <= tol * scale[p] for p in range(u.shape[0]))
+
+
+def _every_profile(game: NormalFormGame) -> list[Equilibrium]:
+    """The first ``MAX_LISTED_EQUILIBRIA`` pure profiles, each an equilibrium here."""
+    u = game.payoffs
+    count = min(u[0].size, MAX_LISTED_EQUILIBRIA)
+    flat = u.reshape(u.shape[0], -1)
+    eqs = []
+    for index in range(count):
+        profile = tuple(int(k) for k in np.unravel_index(index, game.shape))
+        strategies = tuple(np.eye(m)[k] for m, k in zip(game.shape, profile, strict=True))
+        eqs.append(Equilibrium(strategies, flat[:, index].copy(), PURE_NASH, _EVERY))
+    return eqs
+
+
+_EVERY = "every_profile"
 
 
 def _equilibria(
     game: NormalFormGame, options: SolveOptions
-) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str]]:
+) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str], int]:
+    """The equilibria (the list may be cut), methods, completeness, degeneracy, notes, count.
+
+    Every equilibrium comes from the one dispatcher
+    (:func:`~sim.solvers.nash.dispatch.nash_equilibria`), except where no
+    player's payoff depends on its own move: then every profile is one, and
+    the first ``MAX_LISTED_EQUILIBRIA`` pure profiles are listed with the count.
+    """
     concepts = options.concepts
-    methods: dict[str, str] = {}
-    notes: list[str] = []
-    degenerate = False
-    complete = True
-    if "mixed_nash" in concepts and game.n_players == 2:
-        a, b = game.bimatrix()
-        result = bimatrix_equilibria(a, b, tol=options.tol)
-        methods["mixed_nash"] = result.method
-        degenerate = result.degenerate
-        notes.extend(result.notes)
-        pairs = _split_by_kind(result.equilibria, keep_pure="pure_nash" in concepts)
-        if "pure_nash" in concepts:
-            methods["pure_nash"] = result.method
-        return pairs, methods, result.complete, degenerate, notes
-    eqs: list[Equilibrium] = []
-    if "pure_nash" in concepts and "mixed_nash" not in concepts:
-        pure = pure_nash(game.payoffs, tol=options.tol)
-        methods["pure_nash"] = pure.method
-        eqs.extend(pure.equilibria)
-    if "mixed_nash" in concepts:
-        result = all_equilibria(game.payoffs, tol=options.tol)
-        methods["mixed_nash"] = result.method
-        complete, degenerate = result.complete, result.degenerate
-        notes.extend(result.notes)
-        found = list(result.equilibria)
-        if not found:
-            found = [limiting_logit_equilibrium(game.payoffs)]
-            methods["mixed_nash"] = "logit_limit"
-            notes.append(
-                "Enumeration found no equilibrium within its budget; the one listed is "
-                "the limit of the logit QRE branch. The list may be incomplete."
-            )
-        keep = "pure_nash" in concepts
-        if keep:
-            methods["pure_nash"] = methods["mixed_nash"]
-        return _split_by_kind(found, keep_pure=keep), methods, complete, degenerate, notes
-    return eqs, methods, complete, degenerate, notes
+    if not set(NASH) & set(concepts):
+        return [], {}, True, False, [], 0
+    if _all_indifferent(game.payoffs, options.tol):
+        note = (
+            "No player's payoff depends on its own move, so every profile, mixed ones "
+            "included, is a Nash equilibrium; the pure profiles listed are the extreme points."
+        )
+        eqs = _split_by_kind(_every_profile(game), keep_pure=PURE_NASH in concepts)
+        methods = {c: _EVERY for c in NASH if c in concepts}
+        size = game.payoffs[0].size
+        return eqs, methods, True, size > 1, [note], size
+    result = nash_equilibria(
+        game.payoffs, tol=options.tol, mixed=MIXED_NASH in concepts, limit=MAX_LISTED_EQUILIBRIA
+    )
+    methods = {c: result.method for c in NASH if c in concepts}
+    found = _split_by_kind(result.equilibria, keep_pure=PURE_NASH in concepts)
+    total = result.total or len(found)
+    return found, methods, result.complete, result.degenerate, list(result.notes), total
 
 
 def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equilibrium]:
@@ -204,15 +327,15 @@ def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equ
     pure = [eq for eq in found if eq.is_pure]
     pure.sort(key=lambda eq: eq.pure_profile() or ())
     mixed = [eq for eq in found if not eq.is_pure]
-    out = [_relabel(eq, "pure_nash") for eq in pure] if keep_pure else []
-    return out + [_relabel(eq, "mixed_nash") for eq in mixed]
+    out = [_relabel(eq, PURE_NASH) for eq in pure] if keep_pure else []
+    return out + [_relabel(eq, MIXED_NASH) for eq in mixed]
 
 
 def _relabel(eq: Equilibrium, concept: str) -> Equilibrium:
     from dataclasses import replace
 
     strategies = eq.strategies
-    if concept == "pure_nash":
+    if concept == PURE_NASH:
         strategies = tuple(np.where(s >= 0.5, 1.0, 0.0) for s in eq.strategies)
     return replace(eq, concept=concept, strategies=strategies)
 

@@ -43,8 +43,8 @@ from sim.analysis.predict import predict
 from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sequential_switch import switch_root
 from sim.analysis.threshold_sentences import human_number, threshold_sentence
+from sim.scales import player_scales
 from sim.scenario.model import Scenario
-from sim.solvers.tensor import player_scales
 
 __all__ = [
     "MAX_ROOTS",

@@ -19,7 +19,8 @@ import numpy as np
 
 from sim.analysis.batch import SolvedBatch, default_concepts, solve_batch
 from sim.analysis.predict import predict
-from sim.errors import UsageError
+from sim.concepts import PURE_NASH, SUBGAME_PERFECT
+from sim.errors import RequestError
 from sim.scenario.model import Scenario
 
 __all__ = ["TornadoBar", "TornadoResult", "tornado"]
@@ -73,13 +74,13 @@ def tornado(
     concepts = default_concepts(scenario, concepts)
     params = [p for p in scenario.parameters if p.range is not None and p.name not in (base or {})]
     if not params:
-        raise UsageError("no parameter has a `range` to move across; add ranges to the scenario")
+        raise RequestError("no parameter has a `range` to move across; add ranges to the scenario")
     metrics = _metrics(scenario, player, outcome)
     center = solve_batch(
         scenario,
         {params[0].name: np.array([_current(scenario, params[0].name, base)])},
         base=base,
-        concepts=concepts if scenario.kind == "sequential" else ("pure_nash",),
+        concepts=concepts if SUBGAME_PERFECT in concepts else (PURE_NASH,),
         tol=tol,
     )
     results = []
@@ -107,7 +108,7 @@ def tornado(
             )
         bars.sort(key=lambda bar: -bar.swing)
         baseline = float(fn(center, 0, rule))
-        sequential = scenario.kind == "sequential"
+        sequential = SUBGAME_PERFECT in center.concepts
         results.append(TornadoResult(label, baseline, tuple(bars), rule, steps, sequential))
     return results
 
@@ -123,7 +124,7 @@ def _metrics(scenario: Scenario, player: str | None, outcome: str | None):  # ty
     if outcome is not None:
         return [(f"probability of '{outcome}'", lambda b, i, r: _outcome_prob(b, i, r, outcome))]
     if player is not None and player not in names:
-        raise UsageError(f"unknown player '{player}'; players: {', '.join(names)}")
+        raise RequestError(f"unknown player '{player}'; players: {', '.join(names)}")
     chosen = [player] if player else list(names)
     return [(f"{p}'s equilibrium payoff", _payoff_metric(names.index(p))) for p in chosen]
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import numpy as np
 
 from sim.analysis.selection import RULES
-from sim.cli.outputs import check_output
-from sim.errors import UsageError
+from sim.cli.outputs import check_output, say
+from sim.errors import RequestError, UsageError
 from sim.scenario.model import Scenario
-from sim.scenario.parameters import parameter_env
+from sim.scenario.parameters import check_parameter_name, parameter_env
+from sim.textsafe import escape_text
 
 __all__ = [
     "MAX_POINTS",
     "common_arguments",
+    "concept_option",
     "current_value",
     "load_for_analysis",
     "output_arguments",
@@ -33,15 +36,10 @@ def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tupl
     ``sim thresholds`` searches them.
     """
     name, sep, spec = text.partition("=")
-    names = [p.name for p in scenario.parameters]
-    if name not in names:
-        import difflib
-
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(
-            f"{text!r}: unknown parameter '{name}'{hint}; known: {', '.join(names) or 'none'}"
-        )
+    try:
+        check_parameter_name(name, scenario.parameters)
+    except RequestError as exc:
+        raise UsageError(f"{text!r}: {exc}") from None
     if not sep:
         param = scenario.parameter(name)
         for sweep in scenario.analysis.sweeps:
@@ -62,6 +60,8 @@ def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tupl
         raise UsageError(f"{text!r}: expected NAME=FROM:TO[:STEPS], e.g. {name}=0:8:161") from None
     if not (np.isfinite(start) and np.isfinite(stop)) or start == stop:
         raise UsageError(f"{text!r}: FROM and TO must be different finite numbers")
+    if not np.isfinite(stop - start):
+        raise UsageError(f"{text!r}: the range from FROM to TO is too wide (its width overflows)")
     if not 2 <= steps <= MAX_POINTS:
         raise UsageError(f"{text!r}: STEPS must be between 2 and {MAX_POINTS:,}")
     return name, np.linspace(min(start, stop), max(start, stop), steps)
@@ -96,23 +96,26 @@ def output_arguments(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def parse_concepts(text: str | None, scenario: Scenario) -> tuple[str, ...]:
-    """The ``--concept`` list, checked against the kind of game (default: the kind's)."""
+    """The ``--concept`` list of an analysis, checked against the kind of game (or its default)."""
     from sim.analysis.batch import default_concepts
 
     if text is None:
         return default_concepts(scenario)
+    return concept_option(text, lambda names: default_concepts(scenario, names))
+
+
+def concept_option(
+    text: str, check: Callable[[tuple[str, ...]], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The names of a ``--concept`` list, passed through ``check`` (a library validator).
+
+    The library's :class:`~sim.errors.RequestError` becomes a usage error naming the option.
+    """
     names = tuple(c.strip() for c in text.split(",") if c.strip())
-    if scenario.kind == "sequential":
-        if names != ("subgame_perfect",):
-            raise UsageError(
-                f"--concept {text!r}: {scenario.name!r} is a sequential game, analysed by its "
-                "subgame-perfect equilibria; use --concept subgame_perfect or leave it out"
-            )
-        return names
-    bad = [c for c in names if c not in ("pure_nash", "mixed_nash")]
-    if bad or not names:
-        raise UsageError(f"--concept {text!r}: choose pure_nash or pure_nash,mixed_nash")
-    return names
+    try:
+        return check(names)
+    except RequestError as exc:
+        raise UsageError(f"--concept {text!r}: {exc}") from None
 
 
 def load_for_analysis(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
@@ -144,8 +147,8 @@ def save_plot(args: argparse.Namespace, plot: str, *data: object, **options: obj
 
     axes = getattr(sim.plots, plot)(*data, **options)
     first = axes[0] if isinstance(axes, list | tuple) else axes
-    sim.plots.save_figure(first.figure, path)
-    print(f"wrote {path}")
+    sim.plots.save_figure(first.figure, path, replace=args.force)
+    say(f"wrote {escape_text(str(path))}")
 
 
 def current_value(scenario: Scenario, overrides: dict[str, float], name: str) -> float:

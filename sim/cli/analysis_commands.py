@@ -17,6 +17,15 @@ from sim.cli.analysis_args import (
     parse_range,
     save_plot,
 )
+from sim.cli.measure_commands import (
+    add_measure_option,
+    run_grid_measure,
+    run_montecarlo_measure,
+    run_sweep_measure,
+    run_thresholds_measure,
+    run_tornado_measure,
+)
+from sim.cli.outputs import say
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
@@ -44,6 +53,7 @@ def _sweep_args(parser: argparse.ArgumentParser) -> None:
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the table as JSON")
     fmt.add_argument("--csv", action="store_true", help="print the table as CSV")
+    add_measure_option(parser)
 
 
 def _run_sweep(args: argparse.Namespace) -> int:
@@ -59,6 +69,8 @@ def _run_sweep(args: argparse.Namespace) -> int:
         spec = scenario.analysis.sweeps[0].parameter
     name, values = parse_range(spec, scenario)
     overrides.pop(name, None)
+    if args.measure:
+        return run_sweep_measure(args, scenario, overrides, name, values)
     bar = ProgressBar("solving")
     result = sweep(
         scenario,
@@ -73,7 +85,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print(sweep_json(result), end="")
     elif args.csv:
-        print(sweep_csv(result), end="")
+        say(sweep_csv(result), end="")
     thresholds = None
     if not (args.json or args.csv) or args.output:
         thresholds = find_thresholds(
@@ -86,7 +98,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
             rule=args.select,
         )
     if not (args.json or args.csv):
-        print(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
+        say(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
 
     save_plot(args, "plot_sweep", result, thresholds)
     return 0
@@ -105,6 +117,7 @@ def _thresholds_args(parser: argparse.ArgumentParser) -> None:
         help="grid points before bisection (default 401, at most 100,001)",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON document")
+    add_measure_option(parser)
 
 
 def _run_thresholds(args: argparse.Namespace) -> int:
@@ -125,6 +138,8 @@ def _run_thresholds(args: argparse.Namespace) -> int:
         raise UsageError(f"--steps must be between 2 and {MAX_THRESHOLD_STEPS:,}")
     current = current_value(scenario, overrides, name)
     overrides.pop(name, None)
+    if args.measure:
+        return run_thresholds_measure(args, scenario, overrides, name, start, stop, current)
     result = find_thresholds(
         scenario,
         name,
@@ -138,7 +153,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(thresholds_document(result), indent=2))
     else:
-        print(thresholds_text(result, current))
+        say(thresholds_text(result, current))
     return 0
 
 
@@ -149,11 +164,12 @@ def _grid_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("y", metavar="Y=C:D[:N]", nargs="?", help="vertical parameter")
     output_arguments(parser, "map")
     parser.add_argument("--json", action="store_true", help="print the regions as JSON")
+    add_measure_option(parser)
 
 
 def _run_grid(args: argparse.Namespace) -> int:
     from sim.analysis.sweep import grid
-    from sim.report.sensitivity import grid_text
+    from sim.report.sensitivity import grid_document, grid_text
 
     scenario, overrides = load_for_analysis(args)
     if args.x is None or args.y is None:
@@ -163,10 +179,14 @@ def _run_grid(args: argparse.Namespace) -> int:
         x, y = (g.x.parameter, g.x.values()), (g.y.parameter, g.y.values())
     else:
         x, y = parse_range(args.x, scenario, 61), parse_range(args.y, scenario, 61)
+    if x[0] == y[0]:
+        raise UsageError(f"the grid's two axes both vary '{x[0]}'; give two different parameters")
     if len(x[1]) * len(y[1]) > MAX_POINTS:
         raise UsageError(f"the grid has {len(x[1]) * len(y[1]):,} points; at most {MAX_POINTS:,}")
     for key in (x[0], y[0]):
         overrides.pop(key, None)
+    if args.measure:
+        return run_grid_measure(args, scenario, overrides, x, y)
     bar = ProgressBar("solving")
     result = grid(
         scenario,
@@ -179,16 +199,9 @@ def _run_grid(args: argparse.Namespace) -> int:
     )
     bar.close()
     if args.json:
-        doc = {
-            "x": {"parameter": result.x, "values": result.x_values.tolist()},
-            "y": {"parameter": result.y, "values": result.y_values.tolist()},
-            "select": result.rule,
-            "labels": list(result.labels),
-            "regions": result.regions.tolist(),
-        }
-        print(json.dumps(doc, indent=1))
+        print(json.dumps(grid_document(result), indent=1))
     else:
-        print(grid_text(result))
+        say(grid_text(result))
 
     save_plot(args, "plot_grid", result)
     return 0
@@ -205,6 +218,7 @@ def _mc_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
     output_arguments(parser, "bar chart")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_measure_option(parser)
 
 
 def _run_mc(args: argparse.Namespace) -> int:
@@ -217,6 +231,8 @@ def _run_mc(args: argparse.Namespace) -> int:
     seed = (
         args.seed if args.seed is not None else (spec.seed if spec and spec.seed is not None else 0)
     )
+    if args.measure:
+        return run_montecarlo_measure(args, scenario, overrides, seed)
     if not 1 <= samples <= MAX_SAMPLES:
         raise UsageError(f"--samples must be between 1 and {MAX_SAMPLES:,}")
     if seed < 0:
@@ -235,7 +251,7 @@ def _run_mc(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(montecarlo_document(result), indent=2))
     else:
-        print(montecarlo_text(result))
+        say(montecarlo_text(result))
 
     save_plot(args, "plot_montecarlo", result)
     return 0
@@ -252,6 +268,7 @@ def _tornado_args(parser: argparse.ArgumentParser) -> None:
     )
     output_arguments(parser, "tornado chart")
     parser.add_argument("--json", action="store_true", help="print the bars as JSON")
+    add_measure_option(parser)
 
 
 def _run_tornado(args: argparse.Namespace) -> int:
@@ -261,6 +278,8 @@ def _run_tornado(args: argparse.Namespace) -> int:
     scenario, overrides = load_for_analysis(args)
     if not 2 <= args.steps <= 10_001:
         raise UsageError("--steps must be between 2 and 10001")
+    if args.measure:
+        return run_tornado_measure(args, scenario, overrides)
     if args.outcome is not None:
         _check_outcome(scenario, args.outcome)
     results = tornado(
@@ -275,14 +294,14 @@ def _run_tornado(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(tornado_document(results), indent=2))
     else:
-        print(tornado_text(results))
+        say(tornado_text(results))
 
     save_plot(args, "plot_tornados", results, scenario_name=scenario.name)
     return 0
 
 
 def _check_outcome(scenario: Scenario, name: str) -> None:
-    import difflib
+    from sim.errors import did_you_mean
 
     known = list(
         dict.fromkeys(
@@ -295,10 +314,8 @@ def _check_outcome(scenario: Scenario, name: str) -> None:
 
         known = list(dict.fromkeys([*known, *outcome_names(game_for(scenario))]))
     if name not in known:
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise UsageError(
-            f"--outcome {name!r}: no outcome has that label{hint}; labels: "
+            f"--outcome {name!r}: no outcome has that label{did_you_mean(name, known)}; labels: "
             f"{', '.join(known) or 'none (add labels to the scenario)'}"
         )
 

@@ -6,20 +6,35 @@ import argparse
 import os
 import sys
 import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TextIO
 
-from sim.errors import ScenarioError, UsageError
+from sim.cli.outputs import say
+from sim.concepts import ALL, NOT_YET
+from sim.errors import RequestError, ScenarioError, UsageError
 from sim.games.normal_form import build_game
 from sim.report.show import describe_parameters, describe_sequential
 from sim.report.table import payoff_tables
-from sim.scenario.bundled import bundled_scenarios
+from sim.scenario.bundled import ScenarioNotFound, bundled_scenarios
 from sim.scenario.loader import load_scenario
-from sim.scenario.model import Scenario
-from sim.scenario.parameters import parse_overrides
+from sim.scenario.model import Parameter, Scenario
+from sim.scenario.parameters import check_overrides, check_parameter_name
+from sim.textsafe import escape_text
 
-__all__ = ["COMMANDS", "Command", "load_with_overrides", "use_color"]
+__all__ = [
+    "COMMANDS",
+    "MAX_SHOWN_TABLES",
+    "Command",
+    "load_with_overrides",
+    "parse_overrides",
+    "use_color",
+]
+
+#: The concepts ``sim solve --concept`` computes for one kind of game or the other.
+SOLVE_CONCEPTS = tuple(c for c in ALL if c not in NOT_YET)
+#: ``sim show`` prints at most this many payoff tables (games of 3 or more players).
+MAX_SHOWN_TABLES = 100
 
 
 @dataclass(frozen=True)
@@ -52,9 +67,47 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _load(name: str | os.PathLike[str]) -> Scenario:
+    """:func:`load_scenario`, pointing to ``sim list`` when the name matches nothing."""
+    try:
+        scenario = load_scenario(name)
+    except ScenarioNotFound as exc:
+        hints = [replace(d, message=f"{d.message}; see `sim list`") for d in exc.diagnostics]
+        raise ScenarioError(hints) from None
+    for warning in scenario.warnings:
+        print(warning, file=sys.stderr)
+    return scenario
+
+
+def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> dict[str, float]:
+    """Parse ``name=value`` strings from ``--set`` options (the last of a name wins).
+
+    Raises
+    ------
+    UsageError
+        For a missing ``=``, an unknown name (with a did-you-mean) or a value that
+        is not a finite number.
+    """
+    result: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name:
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. --set shield_threat=2")
+        try:
+            check_parameter_name(name, parameters)
+            value = float(text)
+            result.update(check_overrides({name: value}, parameters))
+        except RequestError as exc:
+            raise UsageError(f"--set {item!r}: {exc}") from None
+        except ValueError:
+            raise UsageError(f"--set {item!r}: '{text}' is not a number") from None
+    return result
+
+
 def load_with_overrides(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
     """Load ``args.scenario`` and parse its ``--set`` overrides."""
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args.scenario)
     return scenario, parse_overrides(args.overrides, scenario.parameters)
 
 
@@ -64,11 +117,19 @@ def _list_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _first_sentence(text: str, width: int = 90) -> str:
-    """The first sentence of a description, clipped to ``width`` characters."""
+    """The first sentence of a description, clipped between words to ``width`` characters.
+
+    >>> _first_sentence("One two three four. Five.", width=14)
+    'One two...'
+    """
     words = " ".join(text.split())
     end = words.find(". ")
     sentence = words if end < 0 else words[: end + 1]
-    return sentence if len(sentence) <= width else sentence[: width - 3].rstrip() + "..."
+    if len(sentence) <= width:
+        return sentence
+    cut = sentence[: width - 2]  # room for "..." after dropping the partial word
+    head = cut.rsplit(" ", 1)[0] if " " in cut else sentence[: width - 3]
+    return head.rstrip(" ,;:-") + "..."
 
 
 def _run_list(args: argparse.Namespace) -> int:
@@ -76,7 +137,7 @@ def _run_list(args: argparse.Namespace) -> int:
     rows = []
     for path in bundled_scenarios():
         try:
-            scenario = load_scenario(path)
+            scenario = _load(path)
             summary = scenario.name
             first = _first_sentence(scenario.description)
             if first:
@@ -86,7 +147,7 @@ def _run_list(args: argparse.Namespace) -> int:
         rows.append((path.stem, summary))
     width = max((len(n) for n, _ in rows), default=0)
     for name, summary in rows:
-        print(f"{name.ljust(width)}  {summary}")
+        say(f"{name.ljust(width)}  {escape_text(summary)}")
     return 0
 
 
@@ -99,15 +160,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         try:
-            scenario = load_scenario(name)
+            scenario = _load(name)
         except ScenarioError as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic, file=sys.stderr)
             status = 1
             continue
         n, k = len(scenario.players), len(scenario.parameters)
-        print(
-            f"{name}: ok ({scenario.kind}, {n} player{'s' * (n != 1)}, "
+        say(
+            f"{escape_text(name)}: ok ({scenario.kind}, {n} player{'s' * (n != 1)}, "
             f"{k} parameter{'s' * (k != 1)})"
         )
     return status
@@ -122,21 +183,22 @@ def _show_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_show(args: argparse.Namespace) -> int:
     scenario, overrides = load_with_overrides(args)
     color = use_color()
-    print(scenario.name)
+    say(escape_text(scenario.name))
     if scenario.description:
-        print(textwrap.fill(" ".join(scenario.description.split()), 88))
-    print()
-    print(describe_parameters(scenario, overrides))
-    print()
+        say(textwrap.fill(" ".join(escape_text(scenario.description).split()), 88))
+    say()
+    say(describe_parameters(scenario, overrides))
+    say()
     if scenario.kind == "sequential":
-        from sim.report.tree_text import tree_text
+        from sim.games.extensive_build import extensive_at
+        from sim.report.tree_text import game_tree_text
 
-        print(describe_sequential(scenario))
-        print()
-        print(tree_text(scenario, overrides))
+        say(describe_sequential(scenario))
+        say()
+        say(game_tree_text(*extensive_at(scenario, overrides)))
         return 0
     game = build_game(scenario, overrides)
-    print(payoff_tables(game, color=color))
+    print(payoff_tables(game, color=color, max_tables=MAX_SHOWN_TABLES))
     print()
     print(
         "* marks a best response to the other players' moves; [ ] marks a pure Nash "
@@ -155,7 +217,7 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
         "--concept",
         metavar="LIST",
         default=None,
-        help="comma-separated solution concepts: pure_nash, mixed_nash, qre, subgame_perfect "
+        help=f"comma-separated solution concepts: {', '.join(SOLVE_CONCEPTS)} "
         "(default: the scenario's solve.concepts, else pure_nash,mixed_nash)",
     )
     parser.add_argument(
@@ -175,17 +237,16 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _concepts(args: argparse.Namespace, scenario: Scenario) -> tuple[str, ...]:
-    from sim.analysis.solve import NASH_CONCEPTS
-    from sim.scenario.settings_reader import CONCEPTS
+    """``--concept``, checked against what ``sim solve`` computes for the scenario's kind."""
+    from sim.cli.analysis_args import concept_option
+    from sim.concepts import NASH, SEQUENTIAL, SIMULTANEOUS, check_concepts, filter_concepts
 
+    offered, fallback, where = SIMULTANEOUS, NASH, "simultaneous games"
+    if scenario.kind == "sequential":
+        offered, fallback, where = SEQUENTIAL, SEQUENTIAL, "sequential games"
     if args.concept is None:
-        chosen = tuple(c for c in scenario.solve.concepts if c in (*NASH_CONCEPTS, "qre"))
-        return chosen or NASH_CONCEPTS
-    names = tuple(c.strip() for c in args.concept.split(",") if c.strip())
-    bad = [c for c in names if c not in CONCEPTS]
-    if bad or not names:
-        raise UsageError(f"--concept {args.concept!r}: choose from {', '.join(CONCEPTS)}")
-    return names
+        return filter_concepts(scenario.solve.concepts, offered, fallback)
+    return concept_option(args.concept, lambda names: check_concepts(names, offered, where))
 
 
 def _solve_sequential(
@@ -203,7 +264,7 @@ def _solve_sequential(
     if args.json:
         print(dumps(sequential_document(scenario, analysis)))
     else:
-        print(sequential_text(scenario, analysis))
+        say(sequential_text(scenario, analysis))
     return 0
 
 
@@ -237,7 +298,7 @@ def _run_solve(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(solve_document(scenario, analysis)))
     else:
-        print(solve_report(scenario, analysis))
+        say(solve_report(scenario, analysis))
     return 0
 
 

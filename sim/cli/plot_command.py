@@ -42,8 +42,8 @@ def _run_plot(args: argparse.Namespace) -> int:
 
 def _plot_qre(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, float]) -> None:
     from sim.games.normal_form import build_game
-    from sim.solvers.logit_limit import limiting_logit_equilibrium
-    from sim.solvers.logit_qre import trace_logit_branch
+    from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
+    from sim.solvers.qre.logit_qre import trace_logit_branch
 
     if scenario.kind == "sequential":
         raise UsageError("`sim plot qre` draws the QRE of simultaneous games")

@@ -33,7 +33,7 @@ earlier move or what it knew) is refused with an error at the offending node.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 import numpy as np
@@ -47,13 +47,17 @@ from sim.games.extensive import (
     ExtensiveGame,
     InfoSet,
     PayoffTerm,
+    PointValues,
+    evaluate,
 )
 from sim.games.extensive_tree import from_tree
+from sim.games.infoset_keys import escape_key_part
 from sim.games.tree_builder import NodeList, Pairs, add_term, finish
 from sim.scenario.model import Scenario, Stage, When
+from sim.scenario.parameters import parameter_env
 from sim.scenario.tree import chance_site
 
-__all__ = ["build_extensive"]
+__all__ = ["build_extensive", "extensive_at"]
 
 
 def build_extensive(scenario: Scenario) -> ExtensiveGame:
@@ -72,6 +76,15 @@ def build_extensive(scenario: Scenario) -> ExtensiveGame:
     if scenario.tree is not None:
         return from_tree(scenario, scenario.tree)
     raise ValueError("build_extensive() needs a sequential scenario")
+
+
+def extensive_at(
+    scenario: Scenario, overrides: Mapping[str, float] | None = None
+) -> tuple[ExtensiveGame, PointValues]:
+    """The game tree of a sequential scenario and its numbers at one parameter point."""
+    game = build_extensive(scenario)
+    env = parameter_env(scenario.parameters, overrides)
+    return game, evaluate(game, env).point(0, env)
 
 
 # --------------------------------------------------------------------------- sequence
@@ -133,7 +146,7 @@ class _Knowledge:
 
 
 def _pairs_text(pairs: Pairs) -> str:
-    return ",".join(f"{sid}={move}" for sid, move in pairs)
+    return ",".join(f"{escape_key_part(sid)}={move}" for sid, move in pairs)
 
 
 def _sequence_infosets(
@@ -153,12 +166,13 @@ def _sequence_infosets(
         stage = by_id[sid]
         player = stage.player or ""
         text = _pairs_text(pairs)
+        who, where = escape_key_part(player), escape_key_part(sid)
         if not pairs:
-            key = f"{player}@{sid}"
+            key = f"{who}@{where}"
         elif len(plain[(player, text)]) > 1:
-            key = f"{player}@{sid}:{text}"
+            key = f"{who}@{where}:{text}"
         else:
-            key = f"{player}@{text}"
+            key = f"{who}@{text}"
         infosets.append(InfoSet(key, players.index(player), stage.moves, tuple(members), sid))
     return infosets
 

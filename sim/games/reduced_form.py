@@ -16,7 +16,7 @@ Kuhn's theorem (Kuhn 1953): a mixed plan and the behaviour strategy with
 ``b(h)(a) = r(h, a) / r(parent(h))`` (realisation probabilities ``r``) give
 the same outcome distribution. At an information set that the player's own
 mixed plan excludes (``r(parent(h)) = 0``) the behaviour is undefined; it is
-returned as ``None`` and filled in by :func:`sim.solvers.completion.complete`.
+returned as ``None`` and filled in by :func:`sim.solvers.extensive.completion.complete`.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from sim.plots.common import (
     plot_style,
     wrap,
 )
-from sim.solvers.logit_qre import QREBranch
+from sim.solvers.qre.logit_qre import QREBranch
 from sim.solvers.result import Equilibrium
 
 __all__ = ["plot_qre"]
@@ -51,12 +51,12 @@ def plot_qre(
     Parameters
     ----------
     branch
-        From :func:`sim.solvers.logit_qre.trace_logit_branch`.
+        From :func:`sim.solvers.qre.logit_qre.trace_logit_branch`.
     player_names, move_names
         Names of the players and of each player's moves.
     limit
         The limiting logit equilibrium
-        (:func:`~sim.solvers.logit_qre.limiting_logit_equilibrium`); default:
+        (:func:`~sim.solvers.qre.logit_limit.limiting_logit_equilibrium`); default:
         the branch's last point.
     title
         Scenario name for the title.

@@ -1,49 +1,33 @@
-"""Text, CSV and JSON output of sweeps, flip points, grids, Monte Carlo and tornado runs.
+"""Text and JSON output of sweeps, flip points, grids, Monte Carlo and tornado runs.
 
-The sweep JSON is ``{"parameter": NAME, "points": [{"value": x, "equilibria":
-[...]}]}`` with equilibrium entries as in ``sim solve --json``. Entries of pure
-equilibria are assembled from per-profile pieces serialised once, so that a
-20,000-point sweep is written in a fraction of a second. Sweeps of sequential
-games are written by :mod:`sim.report.sequential_sweep` (one subgame-perfect
-equilibrium entry per point, as in ``sim solve --json`` for sequential games).
+The sweep document and table are written by :mod:`sim.report.sweep_document`
+(re-exported here).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.batch import AnyBatch, BatchSolution
-from sim.analysis.sequential_batch import SequentialBatch
+from sim.analysis.batch import AnyBatch
 from sim.analysis.sweep import GridResult, SweepResult
 from sim.analysis.thresholds import ThresholdResult, threshold_sentence
-from sim.games.normal_form import NormalFormGame
-from sim.report.json_out import equilibrium_entry
-from sim.report.montecarlo_tornado import (
-    SPE_SELECTION,
-    montecarlo_document,
-    montecarlo_text,
-    selection_text,
-    tornado_document,
-    tornado_text,
-)
-from sim.report.sequential_sweep import (
-    SequentialEntries,
-    sequential_sweep_csv,
-    sequential_sweep_json,
-    tie_note,
-)
-from sim.report.table import format_number
+from sim.analysis.tornado import TornadoResult
+from sim.concepts import SUBGAME_PERFECT
+from sim.formatting import format_number
+from sim.report.sequential_sweep import tie_note
+from sim.report.sweep_document import point_entries, sweep_csv, sweep_json
 
 if TYPE_CHECKING:
-    pass
+    from sim.analysis.montecarlo import MonteCarloResult
 
+#: How the prediction of a sequential game is made (in place of a selection rule).
+SPE_SELECTION = "subgame-perfect equilibrium by backward induction"
 
 __all__ = [
+    "grid_document",
     "grid_text",
     "montecarlo_document",
     "montecarlo_text",
@@ -58,136 +42,9 @@ __all__ = [
 ]
 
 
-class _PureEntries:
-    """Serialises pure-equilibrium entries from cached per-profile pieces."""
-
-    def __init__(self, batch: BatchSolution) -> None:
-        self.batch = batch
-        self.players = [json.dumps(p.name) for p in batch.scenario.players]
-        self.cache: dict[tuple[int, ...], tuple[str, str]] = {}
-
-    def pieces(self, profile: tuple[int, ...]) -> tuple[str, str]:
-        if profile not in self.cache:
-            scenario = self.batch.scenario
-            strategies = {
-                p.name: {m: (1.0 if k == profile[i] else 0.0) for k, m in enumerate(p.moves)}
-                for i, p in enumerate(scenario.players)
-            }
-            moves = {p.name: p.moves[profile[i]] for i, p in enumerate(scenario.players)}
-            from sim.scenario.payoffs import outcome_label
-
-            outcome = [
-                {"moves": moves, "probability": 1.0, "label": outcome_label(scenario, moves)}
-            ]
-            self.cache[profile] = (json.dumps(strategies), json.dumps(outcome))
-        return self.cache[profile]
-
-    def entry(self, point: int, profile: tuple[int, ...], regret: float) -> str:
-        """The entry of one pure equilibrium; ``regret`` is its checked regret."""
-        values = self.batch.payoffs[point][(slice(None), *profile)]
-        return self.text(profile, values.tolist(), regret)
-
-    def text(self, profile: tuple[int, ...], values: list[float], regret: float) -> str:
-        strategies, outcomes = self.pieces(profile)
-        pays = ", ".join(f"{n}: {float(v)!r}" for n, v in zip(self.players, values, strict=True))
-        return (
-            f'{{"concept": "pure_nash", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", '
-            f'"regret": {float(regret)!r}}}'
-        )
-
-
-def point_entries(batch: AnyBatch, point: int, pure: _PureEntries | None = None) -> list[str]:
-    """JSON text of every equilibrium entry at one point."""
-    if isinstance(batch, SequentialBatch):
-        return [SequentialEntries(batch).entry(point)]
-    pure = pure or _PureEntries(batch)
-    regrets = batch.pure_regrets(point)
-    out = [
-        pure.entry(point, prof, float(r))
-        for prof, r in zip(batch.pure_profiles(point), regrets, strict=True)
-    ]
-    if batch.mixed[point]:
-        game = _game(batch, point)
-        out.extend(
-            json.dumps(equilibrium_entry(batch.scenario, game, eq)) for eq in batch.mixed[point]
-        )
-    return out
-
-
-def _game(batch: BatchSolution, point: int) -> NormalFormGame:
-    scenario = batch.scenario
-    return NormalFormGame(
-        scenario.player_names, tuple(p.moves for p in scenario.players), batch.payoffs[point]
-    )
-
-
-def _pure_entries_by_point(batch: BatchSolution, pure: _PureEntries) -> list[list[str]]:
-    """Entries of every pure equilibrium of the batch, grouped by point.
-
-    The equilibria and their payoffs are gathered with one ``argwhere`` and one
-    fancy index over the whole batch; only the string formatting is per entry.
-    """
-    hits = np.argwhere(batch.pure_mask)  # the order of batch.pure_regret
-    index = (hits[:, 0], slice(None), *hits[:, 1:].T)
-    payoffs = batch.payoffs[index].tolist() if hits.size else []
-    out: list[list[str]] = [[] for _ in range(batch.size)]
-    regrets = batch.pure_regret.tolist()
-    for row, values, regret in zip(hits.tolist(), payoffs, regrets, strict=True):
-        out[row[0]].append(pure.text(tuple(row[1:]), values, regret))
-    return out
-
-
-def sweep_json(result: SweepResult) -> str:
-    """The sweep document (compact JSON, one point per line)."""
-    batch = result.batch
-    if isinstance(batch, SequentialBatch):
-        return sequential_sweep_json(result)
-    pure = _PureEntries(batch)
-    per_point = _pure_entries_by_point(batch, pure)
-    lines = []
-    for b, value in enumerate(result.values):
-        found = per_point[b]
-        if batch.mixed[b]:
-            game = _game(batch, b)
-            found = found + [
-                json.dumps(equilibrium_entry(batch.scenario, game, eq)) for eq in batch.mixed[b]
-            ]
-        entries = ", ".join(found)
-        predicted = json.dumps(result.predictions.names[b])
-        lines.append(
-            f'{{"value": {float(value)!r}, "equilibria": [{entries}], "predicted": {predicted}}}'
-        )
-    rule = json.dumps(result.predictions.rule)
-    head = f'{{"parameter": {json.dumps(result.parameter)}, "select": {rule}, '
-    return head + '"points": [\n' + ",\n".join(lines) + "\n]}\n"
-
-
-def sweep_csv(result: SweepResult) -> str:
-    """One row per equilibrium per point: value, prediction, probabilities, payoffs.
-
-    For a sequential game: one row per point (:func:`sequential_sweep_csv`).
-    """
-    batch = result.batch
-    if isinstance(batch, SequentialBatch):
-        return sequential_sweep_csv(result)
-    players = batch.scenario.players
-    header = [result.parameter, "predicted", "equilibrium", "concept", "outcome"]
-    header += [f"P({p.name}={m})" for p in players for m in p.moves]
-    header += [f"payoff({p.name})" for p in players]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    from sim.analysis.predict import equilibrium_name
-
-    for b, value in enumerate(result.values):
-        for i, eq in enumerate(batch.equilibria(b)):
-            probs = [f"{float(x):.12g}" for s in eq.strategies for x in s]
-            pays = [f"{float(x):.12g}" for x in eq.payoffs]
-            name = equilibrium_name(batch, eq)
-            row = [f"{float(value):.12g}", result.predictions.names[b], i + 1, eq.concept, name]
-            writer.writerow(row + probs + pays)
-    return buf.getvalue()
+def _selection(batch: AnyBatch, rule: str) -> str:
+    """``selection: RULE``, or how a sequential game's prediction is made."""
+    return SPE_SELECTION if SUBGAME_PERFECT in batch.concepts else f"selection: {rule}"
 
 
 def _runs(values: np.ndarray, names: tuple[str, ...]) -> list[tuple[float, float, str]]:
@@ -208,7 +65,7 @@ def sweep_text(
     lines = [
         f"{scenario.name}: sweep of {result.parameter} from {format_number(result.values[0])} "
         f"to {format_number(result.values[-1])} ({len(result.values)} points; "
-        f"{selection_text(result.batch, result.predictions.rule)})",
+        f"{_selection(result.batch, result.predictions.rule)})",
         "",
         "Predicted outcome:",
     ]
@@ -231,7 +88,7 @@ def sweep_text(
 def thresholds_text(result: ThresholdResult, current: float | None, *, header: bool = True) -> str:
     """Flip points as sentences."""
     lines = []
-    sequential = "subgame_perfect" in result.concepts
+    sequential = SUBGAME_PERFECT in result.concepts
     if header:
         how = SPE_SELECTION if sequential else f"selection: {result.rule}"
         lines.append(
@@ -266,7 +123,7 @@ def thresholds_text(result: ThresholdResult, current: float | None, *, header: b
         lines.append(
             f"  ~ a grid result: found between points of a {result.steps}-point grid (one step "
             f"= {cell}) and refined by bisection; a change that reverses within one step "
-            "would not be seen (use --steps to look closer)."
+            "would not be seen (a finer grid looks closer)."
         )
     return "\n".join(lines)
 
@@ -294,8 +151,8 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
         "method": result.method,
         "grid_steps": result.steps,
     }
-    if "subgame_perfect" in result.concepts:
-        doc["concept"] = "subgame_perfect"
+    if SUBGAME_PERFECT in result.concepts:
+        doc["concept"] = SUBGAME_PERFECT
         doc["outcome_probabilities"] = [
             {"outcome": name, "from": first, "to": last, "min": low, "max": high}
             for name, first, last, low, high in result.odds
@@ -304,18 +161,35 @@ def thresholds_document(result: ThresholdResult) -> dict[str, Any]:
     return doc
 
 
+def grid_document(result: GridResult) -> dict[str, Any]:
+    """``{"x": {"parameter", "values"}, "y": {...}, "select", "labels", "regions"}``."""
+    return {
+        "x": {"parameter": result.x, "values": result.x_values.tolist()},
+        "y": {"parameter": result.y, "values": result.y_values.tolist()},
+        "select": result.rule,
+        "labels": list(result.labels),
+        "regions": result.regions.tolist(),
+    }
+
+
 def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:
     """A character map of the regions (rows: y from high to low) with a legend."""
     symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
     rows = np.linspace(len(result.y_values) - 1, 0, min(height, len(result.y_values))).round()
     cols = np.linspace(0, len(result.x_values) - 1, min(width, len(result.x_values))).round()
-    how = selection_text(result.batch, result.rule)
+    how = _selection(result.batch, result.rule)
     lines = [f"{result.batch.scenario.name}: predicted outcome ({how})"]
     lines.append(
         f"  y: {result.y} from {format_number(result.y_values[-1])} (top) to "
         f"{format_number(result.y_values[0])}; x: {result.x} from "
         f"{format_number(result.x_values[0])} (left) to {format_number(result.x_values[-1])}"
     )
+    ny, nx = len(result.y_values), len(result.x_values)
+    if len(rows) < ny or len(cols) < nx:
+        lines.append(
+            f"  (the {nx} x {ny} grid is shown sampled as a {len(cols)} x {len(rows)} "
+            "text map; the shares below count every point)"
+        )
     for r in rows.astype(int):
         lines.append(
             "  " + "".join(symbols[result.regions[r, c] % len(symbols)] for c in cols.astype(int))
@@ -327,3 +201,133 @@ def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:
         lines.append(f"  {symbols[i % len(symbols)]} = {label} ({share:.0%} of the grid)")
     del total
     return "\n".join(lines)
+
+
+def montecarlo_text(result: MonteCarloResult) -> str:
+    """Outcome frequencies with intervals, and the parameters that move the odds most."""
+    scenario = result.batch.scenario
+    lines = [
+        f"{scenario.name}: Monte Carlo, {result.samples:,} draws (seed {result.seed}); "
+        f"drawn: {', '.join(result.drawn)}; {_selection(result.batch, result.rule)}",
+        "",
+    ]
+    width = max([len(o.name) for o in result.outcomes] + [28])
+    lines.append(f"  {'Predicted outcome'.ljust(width)} {'frequency':>9}   95% interval")
+    for o in result.outcomes:
+        lines.append(f"  {o.name.ljust(width)} {o.frequency:7.1%}   [{o.low:.1%}, {o.high:.1%}]")
+    lines.extend(_overall_lines(result))
+    lines.append("")
+    lines.append("What moves the odds most (largest |Spearman rank correlation| with an outcome):")
+    for name, rho in result.influence:
+        driver = next(
+            (
+                o
+                for o in result.outcomes
+                if any(k == name and abs(v) == rho for k, v in o.correlations)
+            ),
+            None,
+        )
+        sign = ""
+        if driver is not None and rho > 0.005:
+            value = dict(driver.correlations)[name]
+            sign = (
+                f" (higher {name} makes '{driver.name}' {'more' if value > 0 else 'less'} likely)"
+            )
+        lines.append(f"  {name}: {rho:.2f}{sign}")
+    return "\n".join(lines)
+
+
+def _overall_lines(result: MonteCarloResult) -> list[str]:
+    """The overall probability of each final outcome, with the selection caveat."""
+    if not result.overall:
+        return []
+    lines = ["", "Overall probability of each final outcome (averaged over the draws):"]
+    width = max(len(name) for name, _ in result.overall)
+    for name, prob in result.overall:
+        lines.append(f"  {name.ljust(width)} {prob:7.1%}")
+    share = f"{result.choice_share:.1%}"
+    if result.overall_rule == SUBGAME_PERFECT:
+        if result.choice_share > 0:
+            lines.append(
+                f"  Note: at {share} of the draws moves tie and other subgame-perfect equilibria "
+                "lead elsewhere; these odds follow the first best move there."
+            )
+    elif result.choice_share > 0:
+        lines.append(
+            f"  Note: {share} of the draws have several equilibria, and which one is played "
+            f"changes these odds; they use the {result.overall_rule.replace('_', '-')} "
+            "equilibrium (another selection rule gives other odds)."
+        )
+    return lines
+
+
+def montecarlo_document(result: MonteCarloResult) -> dict[str, Any]:
+    """Machine-readable Monte Carlo summary."""
+    return {
+        "samples": result.samples,
+        "seed": result.seed,
+        "select": result.rule,
+        "drawn": list(result.drawn),
+        "outcomes": [
+            {
+                "name": o.name,
+                "count": o.count,
+                "frequency": o.frequency,
+                "interval95": [o.low, o.high],
+                "rank_correlations": dict(o.correlations),
+            }
+            for o in result.outcomes
+        ],
+        "influence": dict(result.influence),
+        "overall_probabilities": dict(result.overall),
+        "overall_select": result.overall_rule,
+        "share_with_several_equilibria": result.choice_share,
+    }
+
+
+def tornado_text(results: list[TornadoResult]) -> str:
+    """Bars sorted by swing, as text."""
+    lines = []
+    for res in results:
+        how = SPE_SELECTION if res.sequential else f"selection: {res.rule}"
+        lines.append(f"{res.metric} (now {format_number(res.baseline, 4)}; {how}):")
+        for bar in res.bars:
+            lines.append(f"  {bar.parameter}: swing {format_number(bar.swing, 4)}")
+            for value, metric, outcome in (
+                (bar.low, bar.metric_at_low, bar.outcome_at_low),
+                (bar.high, bar.metric_at_high, bar.outcome_at_high),
+            ):
+                where = f"at {bar.parameter} = {format_number(value)}"
+                told = f" ({outcome})" if outcome else ""
+                lines.append(f"    {where}: {format_number(metric, 4)}{told}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def tornado_document(results: list[TornadoResult]) -> dict[str, Any]:
+    """Machine-readable tornado bars."""
+    return {
+        "tornado": [
+            {
+                "metric": r.metric,
+                "baseline": r.baseline,
+                "select": r.rule,
+                "bars": [
+                    {
+                        "parameter": b.parameter,
+                        "low": b.low,
+                        "high": b.high,
+                        "at_low": b.metric_at_low,
+                        "at_high": b.metric_at_high,
+                        "outcome_at_low": b.outcome_at_low,
+                        "outcome_at_high": b.outcome_at_high,
+                        "min": b.metric_min,
+                        "max": b.metric_max,
+                        "swing": b.swing,
+                    }
+                    for b in r.bars
+                ],
+            }
+            for r in results
+        ]
+    }

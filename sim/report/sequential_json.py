@@ -26,7 +26,7 @@ from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import reach
 from sim.scenario.model import Scenario
-from sim.solvers.credibility import Finding
+from sim.solvers.extensive.credibility import Finding
 
 __all__ = ["MIN_OUTCOME_PROBABILITY", "equilibrium_outcomes", "sequential_document"]
 

@@ -13,13 +13,14 @@ not credible. :func:`sequential_document` (from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from sim.analysis.sequential import SequentialAnalysis, SequentialEquilibrium
+from sim.concepts import MIXED_NASH, NASH, PURE_NASH, SUBGAME_PERFECT
+from sim.formatting import format_number, format_probability
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
-from sim.report.table import format_number
+from sim.report.wording import method_words, plural, wrap_assignments
 from sim.scenario.model import Scenario
 
 __all__ = ["sequential_document", "sequential_text"]
@@ -35,13 +36,6 @@ def _num(x: float) -> str:
     return format_number(float(x), 4)
 
 
-def _prob(p: float) -> str:
-    frac = Fraction(p).limit_denominator(64)
-    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
-        return f"{frac} ({p:.4g})"
-    return format_number(p, 4)
-
-
 def _pays(game: ExtensiveGame, vec: FloatArray) -> str:
     return ", ".join(f"{p} {_num(v)}" for p, v in zip(game.players, vec, strict=True))
 
@@ -49,9 +43,9 @@ def _pays(game: ExtensiveGame, vec: FloatArray) -> str:
 def sequential_text(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     """The whole report as text."""
     parts = [_header(scenario, analysis)]
-    if "subgame_perfect" in analysis.concepts:
+    if SUBGAME_PERFECT in analysis.concepts:
         parts.append(_spe_section(scenario, analysis))
-    if {"pure_nash", "mixed_nash"} & set(analysis.concepts):
+    if set(NASH) & set(analysis.concepts):
         parts.append(_nash_section(analysis))
     return "\n\n".join(p for p in parts if p)
 
@@ -60,13 +54,13 @@ def _header(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     game = analysis.game
     lines = [scenario.name, "=" * len(scenario.name)]
     if analysis.parameters:
-        values = ", ".join(f"{k} = {_num(v)}" for k, v in analysis.parameters.items())
-        lines.append(f"Parameters: {values}")
+        values = {k: _num(v) for k, v in analysis.parameters.items()}
+        lines.extend(wrap_assignments("Parameters", values))
     info = "perfect information" if game.perfect_information else "imperfect information"
     lines.append(
         f"Sequential game: {', '.join(game.players)}; {game.n_nodes} nodes, "
         f"{len(game.leaves)} complete histories, {len(game.infosets)} information sets "
-        f"({info}); {analysis.n_subgames} proper subgame(s) including the whole game."
+        f"({info}); {plural(analysis.n_subgames, 'proper subgame')} including the whole game."
     )
     lines.extend(f"Note: {n[0].upper()}{n[1:]}." for n in analysis.notes)
     return "\n".join(lines)
@@ -77,7 +71,7 @@ def _header(scenario: Scenario, analysis: SequentialAnalysis) -> str:
 
 def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     eqs = analysis.subgame_perfect
-    method = dict(analysis.methods).get("subgame_perfect", "").replace("_", " ")
+    method = method_words(dict(analysis.methods).get(SUBGAME_PERFECT, ""))
     lines = [f"Subgame-perfect equilibria: {len(eqs)} found ({method})."]
     if analysis.spe_complete and analysis.perfect_information:
         lines.append("This is every pure subgame-perfect equilibrium.")
@@ -92,8 +86,8 @@ def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     if len(eqs) > MAX_STORIES:
         lines.append("")
         lines.append(
-            f"... and {len(eqs) - MAX_STORIES} more (see --json); they differ off the path "
-            "or where players are indifferent."
+            f"... and {len(eqs) - MAX_STORIES} more (all are in the JSON document); they differ "
+            "off the path or where players are indifferent."
         )
     return "\n".join(lines)
 
@@ -154,7 +148,9 @@ def _path(
         lines.append(sp + head)
         for k, p in reversed(branch):
             stack.append((kids[k], pad + 4, ""))
-            stack.append((-1, 0, f"{sp}  {game.node_moves[x][k]} (probability {_prob(p)}):"))
+            stack.append(
+                (-1, 0, f"{sp}  {game.node_moves[x][k]}, probability {format_probability(p)}:")
+            )
     if stack:
         lines.append(" " * 5 + "...")
     return lines
@@ -166,7 +162,7 @@ def _choice_text(game: ExtensiveGame, vals: FloatArray, x: int, k: int) -> str:
     where = f" at {game.movers[x]}" if game.movers[x] != player else ""
     got = vals[game.children[x][k], i]
     others = [j for j in range(len(moves)) if j != k]
-    text = f"{player} chooses {moves[k]}{where}: it gets {_num(got)}"
+    text = f"{player} chooses {moves[k]}{where}, getting {_num(got)}"
     if others:
         alt = max(others, key=lambda j: vals[game.children[x][j], i])
         text += f"; {moves[alt]} would give {_num(vals[game.children[x][alt], i])}"
@@ -178,8 +174,8 @@ def _mix_text(
 ) -> str:
     i = int(game.owner[x])
     player, moves = game.players[i], game.node_moves[x]
-    mix = ", ".join(f"{moves[k]} {_prob(p)}" for k, p in branch)
-    return f"{player} mixes {mix} (each gives it {_num(vals[x, i])}):"
+    mix = ", ".join(f"{moves[k]} {format_probability(p)}" for k, p in branch)
+    return f"{player} mixes {mix} (each gives {player} {_num(vals[x, i])}):"
 
 
 def _leaf_text(game: ExtensiveGame, values: PointValues, x: int) -> str:
@@ -219,7 +215,7 @@ def _support_text(moves: Sequence[str], b: FloatArray) -> str:
     support = [(m, float(p)) for m, p in zip(moves, b, strict=True) if p > 1e-12]
     if len(support) == 1:
         return support[0][0]
-    return ", ".join(f"{m} {_prob(p)}" for m, p in support)
+    return ", ".join(f"{m} {format_probability(p)}" for m, p in support)
 
 
 def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquilibrium) -> str:
@@ -235,9 +231,9 @@ def _outcome_text(game: ExtensiveGame, values: PointValues, eq: SequentialEquili
 
 def _nash_section(analysis: SequentialAnalysis) -> str:
     game, values, eqs = analysis.game, analysis.values, analysis.nash
-    pure = sum(eq.concept == "pure_nash" for eq in eqs)
+    pure = sum(eq.concept == PURE_NASH for eq in eqs)
     methods = dict(analysis.methods)
-    method = methods.get("pure_nash") or methods.get("mixed_nash", "")
+    method = methods.get(PURE_NASH) or methods.get(MIXED_NASH, "")
     shape = " x ".join(map(str, analysis.reduced_shape or ())) or "no"
     perfect = sum(eq.subgame_perfect for eq in eqs)
     lines = [
@@ -253,7 +249,7 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
             "This list of Nash equilibria of the strategic form is incomplete (see the notes)"
             + (
                 "; the list of subgame-perfect equilibria above is complete."
-                if analysis.spe_complete and "subgame_perfect" in analysis.concepts
+                if analysis.spe_complete and SUBGAME_PERFECT in analysis.concepts
                 else "."
             ),
         )
@@ -269,7 +265,7 @@ def _nash_section(analysis: SequentialAnalysis) -> str:
 def _nash_lines(
     game: ExtensiveGame, values: PointValues, i: int, eq: SequentialEquilibrium
 ) -> list[str]:
-    kind = "Pure" if eq.concept == "pure_nash" else "Mixed"
+    kind = "Pure" if eq.concept == PURE_NASH else "Mixed"
     lines = [f"{i}. {kind} Nash equilibrium: {_outcome_text(game, values, eq)}"]
     if len(game.infosets) <= 12:
         for h, b in zip(game.infosets, eq.behaviour, strict=True):
@@ -293,7 +289,8 @@ def _nash_groups(
     for text, members in groups.items():
         perfect = sum(eq.subgame_perfect for eq in members)
         lines.append("")
-        lines.append(f"- {len(members)} equilibria lead to {text}")
+        lead = "leads" if len(members) == 1 else "lead"
+        lines.append(f"- {plural(len(members), 'equilibrium', 'equilibria')} {lead} to {text}")
         lines.append(
             f"  expected payoffs {_pays(game, members[0].payoffs)}; {perfect} subgame perfect"
         )
@@ -307,4 +304,4 @@ def _nash_groups(
 
 
 def _method(method: str) -> str:
-    return method.removeprefix("reduced_strategic_form+").replace("+", " and ").replace("_", " ")
+    return method_words(method)

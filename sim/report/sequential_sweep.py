@@ -17,7 +17,6 @@ fraction of a second.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -26,7 +25,9 @@ import numpy as np
 
 from sim.analysis.sequential_batch import MIN_OUTCOME_PROBABILITY, SequentialBatch, plan_codes
 from sim.analysis.sweep import SweepResult
-from sim.report.table import format_number
+from sim.concepts import SUBGAME_PERFECT
+from sim.formatting import format_number
+from sim.textsafe import SafeCsvWriter
 
 __all__ = [
     "SequentialEntries",
@@ -88,7 +89,7 @@ class SequentialEntries:
             for r in order
         )
         return (
-            f'{{"concept": "subgame_perfect", "strategies": {self.strategies(point)}, '
+            f'{{"concept": "{SUBGAME_PERFECT}", "strategies": {self.strategies(point)}, '
             f'"payoffs": {{{self._pays(batch.expected[:, point].tolist())}}}, '
             f'"outcomes": [{outcomes}], "method": {json.dumps(batch.method)}, '
             f'"regret": {_num(batch.regret[point])}, "subgame_perfect": true}}'
@@ -123,7 +124,7 @@ def sequential_sweep_json(result: SweepResult) -> str:
         )
     head = (
         f'{{"parameter": {json.dumps(result.parameter)}, '
-        f'"select": {json.dumps(result.predictions.rule)}, "concept": "subgame_perfect", '
+        f'"select": {json.dumps(result.predictions.rule)}, "concept": "{SUBGAME_PERFECT}", '
         f'"players": {json.dumps(list(batch.game.players))}, '
     )
     return head + '"points": [\n' + ",\n".join(lines) + "\n]}\n"
@@ -141,7 +142,7 @@ def sequential_sweep_csv(result: SweepResult) -> str:
     header += [f"P({name})" for name in batch.outcome_names]
     header += ["ties"]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(header)
     moves = [np.array(h.moves, dtype=object) for h in game.infosets]
     chosen = [m[batch.plans[i]] for i, m in enumerate(moves)]

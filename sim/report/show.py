@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 
-from sim.report.table import format_number
+from sim.formatting import format_number
 from sim.scenario.model import Scenario, TreeNode
 from sim.scenario.parameters import parameter_env
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import textwrap
-from fractions import Fraction
-
 import numpy as np
 
 from sim.analysis.solve import GameAnalysis
+from sim.concepts import MIXED_NASH, NASH
+from sim.formatting import format_number, format_probability
 from sim.games.normal_form import NormalFormGame, outcome_label
-from sim.report.table import format_number
+from sim.report.wording import list_words, plural, wrap_assignments
 from sim.scenario.model import Scenario
 from sim.solvers.result import Equilibrium, outcome_distribution
-from sim.solvers.verify import deviation_payoffs
 
-__all__ = ["format_probability", "solve_report"]
+__all__ = ["solve_report"]
 
 ORDINAL_WARNING = (
     "Warning: payoffs are ordinal (ranks). Pure equilibria are meaningful, but mixed "
@@ -30,6 +28,7 @@ METHOD_TEXT = {
     "equations by homotopy continuation",
     "best_response_enumeration": "checking every profile for a profitable deviation",
     "logit_limit": "the limit of the logit QRE branch",
+    "every_profile": "noting that no player's payoff depends on its own move",
     "pure_and_logit_limit": "a best-response check of every profile plus the limit of the "
     "logit QRE branch; the game is too large to enumerate every mixed equilibrium",
 }
@@ -47,23 +46,15 @@ def _methods_text(methods: tuple[tuple[str, str], ...]) -> str:
     )
 
 
-def format_probability(p: float) -> str:
-    """``3/5 (0.6)`` for a simple fraction, else the decimal."""
-    frac = Fraction(p).limit_denominator(64)
-    if abs(float(frac) - p) < 1e-9 and frac.denominator > 1:
-        return f"{frac} ({p:.4g})"
-    return format_number(p, 4)
-
-
 def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
     """The whole report as text."""
     game = analysis.game
     parts = [_header(scenario, analysis)]
     if scenario.ordinal:
         parts.append(ORDINAL_WARNING)
-    if any(c in analysis.options.concepts for c in ("pure_nash", "mixed_nash")):
+    if any(c in analysis.options.concepts for c in NASH):
         parts.append(_equilibria_section(scenario, analysis))
-    if analysis.qre:
+    if analysis.qre or analysis.qre_notes:
         parts.append(_qre_section(scenario, analysis))
     if analysis.zero_sum is not None:
         parts.append(_zero_sum_section(game, analysis))
@@ -80,8 +71,8 @@ def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
     game = analysis.game
     lines = [scenario.name, "=" * len(scenario.name)]
     if game.parameters:
-        values = ", ".join(f"{k} = {format_number(v)}" for k, v in game.parameters.items())
-        lines.extend(textwrap.wrap(f"Parameters: {values}", 88, subsequent_indent="  "))
+        values = {k: format_number(v) for k, v in game.parameters.items()}
+        lines.extend(wrap_assignments("Parameters", values))
     sizes = " x ".join(str(m) for m in game.shape)
     lines.append(f"Players: {', '.join(game.players)} ({sizes} moves)")
     return "\n".join(lines)
@@ -90,16 +81,21 @@ def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
 def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     eqs = analysis.equilibria
     lines = [f"Nash equilibria: {len(eqs)} found ({_methods_text(analysis.methods)})."]
+    if analysis.total_equilibria is not None:
+        lines[0] = (
+            f"Nash equilibria: {analysis.total_equilibria:,} found "
+            f"({_methods_text(analysis.methods)}); only the first {len(eqs)} are listed."
+        )
     if (
         analysis.complete
         and analysis.game.n_players == 2
-        and "mixed_nash" in analysis.options.concepts
+        and MIXED_NASH in analysis.options.concepts
     ):
         lines.append("This is every extreme equilibrium of the game.")
     elif analysis.complete:
         lines.append("This is every equilibrium of the kinds requested.")
     lines.extend(analysis.notes)
-    lines.append("Each one is checked: no player can gain by changing its move alone.")
+    lines.append("Each one is checked: no player can gain by deviating alone.")
     for i, eq in enumerate(eqs, start=1):
         lines.append("")
         lines.append(_equilibrium_text(scenario, analysis, i, eq))
@@ -127,7 +123,8 @@ def _equilibrium_text(scenario: Scenario, analysis: GameAnalysis, i: int, eq: Eq
     lines.append(f"   Expected payoffs: {pays}")
     if pure is None:
         lines.extend(_outcome_lines(scenario, game, eq))
-    lines.extend(_why_lines(game, eq))
+    if analysis.deviation_payoffs:
+        lines.extend(_why_lines(game, eq, analysis.deviation_payoffs[i - 1]))
     optimal = analysis.pareto_equilibria[i - 1] if analysis.pareto_equilibria else None
     if optimal is not None:
         verdict = (
@@ -162,22 +159,25 @@ def _outcome_lines(
     return lines
 
 
-def _why_lines(game: NormalFormGame, eq: Equilibrium) -> list[str]:
+def _why_lines(
+    game: NormalFormGame, eq: Equilibrium, deviations: tuple[np.ndarray, ...]
+) -> list[str]:
     """Why no player gains by deviating: its payoff against the best alternative."""
     lines = ["   Why it is an equilibrium:"]
     for p, player in enumerate(game.players):
-        values = deviation_payoffs(game.payoffs, eq.strategies, p)
+        values = deviations[p]
         support = np.flatnonzero(eq.strategies[p] > 1e-12)
-        others = [k for k in range(len(values)) if k not in support]
+        others = np.flatnonzero(eq.strategies[p] <= 1e-12).tolist()
         own = format_number(float(eq.payoffs[p]), 4)
         if support.size > 1:
-            text = f"{player} is indifferent between the moves it mixes (each gives {own})"
+            mixed = list_words([game.moves[p][int(k)] for k in support])
+            text = f"{player} is indifferent between {mixed} (each gives {own})"
         else:
             text = f"{player} gets {own}"
         if others:
             best = max(others, key=lambda k: values[k])
             gain = format_number(float(values[best]), 4)
-            text += f"; its best other move, {game.moves[p][best]}, would give {gain}"
+            text += f"; the best alternative, {game.moves[p][best]}, would give {gain}"
         lines.append(f"     {text}.")
     return lines
 
@@ -198,29 +198,49 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
                 for m, x in zip(game.moves[p], point.strategies[p], strict=True)
             )
             lines.append(f"     {player}: {parts}")
-        eq = Equilibrium(point.strategies, point.payoffs, "qre", "logit")
-        top = outcome_distribution(eq.strategies)[0]
+        top = outcome_distribution(point.strategies)[0]
         label = outcome_label(scenario, game.profile_moves(top[0]))
         name = f'"{label}"' if label else ", ".join(game.profile_moves(top[0]).values())
         lines.append(f"     most likely outcome: {name} ({top[1]:.1%})")
     limit = analysis.qre_limit
     if limit is not None:
-        match = next(
-            (
-                i
-                for i, eq in enumerate(analysis.equilibria, start=1)
-                if all(
-                    np.allclose(a, b, atol=1e-6)
-                    for a, b in zip(eq.strategies, limit.strategies, strict=True)
-                )
-            ),
-            None,
-        )
-        where = f"equilibrium {match} above" if match else "a Nash equilibrium"
-        several = len(analysis.equilibria) > 1
-        note = " (the logit limit, a selection among several equilibria)" if several else ""
+        where = _equilibrium_name(scenario, analysis, limit, analysis.qre_limit_match)
+        several = len(analysis.equilibria) > 1 or analysis.qre_forks
+        note = "; the logit limit selects it among several equilibria" if several else ""
         lines.append(f"   As lambda grows the prediction converges to {where}{note}.")
+    for fork, matches in zip(analysis.qre_forks, analysis.qre_fork_matches, strict=True):
+        arms = list_words(
+            [
+                _equilibrium_name(scenario, analysis, arm, match)
+                for arm, match in zip(fork.arms, matches, strict=True)
+            ]
+        )
+        lines.append(
+            f"   The logit branch forks near lambda = {format_number(fork.lam, 3)}: the "
+            f"prediction above follows one arm; {plural(len(fork.arms), 'other arm')} "
+            f"{'leads' if len(fork.arms) == 1 else 'lead'} to {arms}."
+        )
+    lines.extend(f"   {note}" for note in analysis.qre_notes)
     return "\n".join(lines)
+
+
+def _equilibrium_name(
+    scenario: Scenario, analysis: GameAnalysis, eq: Equilibrium, match: int | None
+) -> str:
+    """``"label" (equilibrium 2 above)`` when listed (``match``), else the equilibrium in words."""
+    game = analysis.game
+    pure = eq.pure_profile()
+    label = outcome_label(scenario, game.profile_moves(pure)) if pure is not None else None
+    if match is not None:
+        where = f"equilibrium {match + 1} above"
+        return f'"{label}" ({where})' if label else where
+    parts = [
+        f"{player} {_strategy_text(game, p, s)}"
+        for p, (player, s) in enumerate(zip(game.players, eq.strategies, strict=True))
+    ]
+    if label:  # only pure profiles carry labels, so the parts hold no brackets
+        return f'"{label}" ({", ".join(parts)})'
+    return f"the Nash equilibrium in which {list_words(parts)}"
 
 
 def _zero_sum_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
@@ -279,8 +299,8 @@ def _security_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
         best = ", ".join(game.moves[pure.player][k] for k in pure.moves)
         text = f"   {player}: {format_number(pure.value, 4)} with a pure move ({best})"
         if mixed.value > pure.value + 1e-9 * max(1.0, abs(pure.value)):
-            how = _strategy_text(game, pure.player, mixed.strategy)
-            text += f"; {format_number(mixed.value, 4)} by mixing: {how}"
+            how = _strategy_text(game, pure.player, mixed.strategy).removeprefix("mixes ")
+            text += f"; {format_number(mixed.value, 4)} by mixing {how}"
         lines.append(text)
     return "\n".join(lines)
 

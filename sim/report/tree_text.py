@@ -1,6 +1,7 @@
 """A sequential game's full tree as indented text, for ``sim show``.
 
-Works for both forms: a ``sequence`` is expanded into its full tree. Each
+Works for both forms: a ``sequence`` is expanded into its full tree (built by
+:func:`sim.games.extensive_build.extensive_at`). Each
 decision node shows its player, the stage (when it is not named after the
 player) and its information-set key (which says what the mover knows); each
 chance node shows its outcomes with their probabilities at the parameter
@@ -17,28 +18,13 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from sim.formatting import format_number
+from sim.games.extensive import CHANCE, DECISION, ExtensiveGame, PointValues
 
-from sim.games.extensive import CHANCE, DECISION, ExtensiveGame, PointValues, evaluate
-from sim.games.extensive_build import build_extensive
-from sim.report.table import format_number
-from sim.scenario.model import Scenario
-from sim.scenario.parameters import parameter_env
-
-__all__ = ["game_tree_text", "tree_text"]
+__all__ = ["game_tree_text"]
 
 #: Default cap on the number of lines printed.
 MAX_LINES = 400
-
-
-def tree_text(
-    scenario: Scenario, overrides: Mapping[str, float] | None = None, *, max_lines: int = MAX_LINES
-) -> str:
-    """The full game tree of a sequential scenario at the given parameter values."""
-    game = build_extensive(scenario)
-    env = parameter_env(scenario.parameters, overrides)
-    values = evaluate(game, env).point(0, env)
-    return game_tree_text(game, values, max_lines=max_lines)
 
 
 def game_tree_text(game: ExtensiveGame, values: PointValues, *, max_lines: int = MAX_LINES) -> str:

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 from sim.errors import Location, ScenarioError
+from sim.suggest import closest
 
-__all__ = ["bundled_dir", "bundled_scenarios", "resolve_scenario"]
+__all__ = ["ScenarioNotFound", "bundled_dir", "bundled_scenarios", "resolve_scenario"]
 
 
 def bundled_dir() -> Path:
@@ -25,27 +26,50 @@ def bundled_scenarios() -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+class ScenarioNotFound(ScenarioError):
+    """Neither a file nor a bundled scenario has the name given."""
+
+
 def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
     """A path as given if it exists, else the bundled scenario of that name.
 
     Raises
     ------
+    ScenarioNotFound
+        When neither exists; the message suggests the closest bundled name,
+        or lists them all when none is close.
     ScenarioError
-        When neither exists; the message lists the bundled names.
+        When the path exists but is not a file.
     """
     path = Path(name_or_path)
-    if path.is_file():
-        return path
-    if path.exists():
+    try:
+        if path.is_file():
+            return path
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name longer than the system allows
+        raise ScenarioError.single(
+            Location(_shortened(str(path))), "", f"cannot read file: {exc.strerror or exc}"
+        ) from None
+    if exists:
         raise ScenarioError.single(Location(str(path)), "", "is not a file")
     stem = path.name.removesuffix(".yaml").removesuffix(".yml")
     if path.parent == Path("."):
         candidate = bundled_dir() / f"{stem}.yaml"
         if candidate.is_file():
             return candidate
-    known = ", ".join(p.stem for p in bundled_scenarios())
-    raise ScenarioError.single(
+    names = [p.stem for p in bundled_scenarios()]
+    close = closest(stem, names)
+    hint = f"did you mean {close}?" if close else f"bundled: {', '.join(names)}"
+    raise ScenarioNotFound.single(
         Location(str(path)),
         "",
-        f"no such file, and no bundled scenario of that name (bundled: {known}; see `sim list`)",
+        f"no such file, and no bundled scenario of that name ({hint})",
     )
+
+
+def _shortened(text: str, width: int = 200) -> str:
+    """``text``, cut in the middle to ``width`` characters for a message."""
+    if len(text) <= width:
+        return text
+    half = (width - 3) // 2
+    return f"{text[:half]}...{text[len(text) - (width - 3 - half) :]}"

@@ -10,17 +10,21 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError
+from sim.errors import Diagnostic, ScenarioError
 from sim.scenario import payoff_forms as pf
 from sim.scenario import sequential as seq
 from sim.scenario.bundled import resolve_scenario
 from sim.scenario.model import Formula, Player, Scenario, TreeNode
+from sim.scenario.negotiation import check_values as check_negotiation
+from sim.scenario.negotiation import formulas as negotiation_formulas
+from sim.scenario.negotiation_reader import read_negotiation
 from sim.scenario.parameters import parameter_env
 from sim.scenario.params_reader import read_parameters
-from sim.scenario.payoffs import payoff_tensor
+from sim.scenario.payoffs import check_payoff_sizes, payoff_tensor
 from sim.scenario.reader import Reader, join_path
 from sim.scenario.settings_reader import read_analysis, read_solve
 from sim.yamlio import Node, load_yaml, read_yaml_file
@@ -29,7 +33,7 @@ __all__ = ["MAX_PROFILES", "load_scenario", "load_scenario_text"]
 
 TOP_KEYS = (
     "name", "description", "source", "parameters", "players", "payoffs", "outcomes", "matrix",
-    "zero_sum", "payoff_scale", "sequence", "tree", "labels", "solve", "analysis",
+    "zero_sum", "payoff_scale", "sequence", "tree", "labels", "solve", "analysis", "negotiation",
 )  # fmt: skip
 PLAYER_KEYS = ("moves", "description")
 
@@ -62,7 +66,8 @@ def _build(root: Node, filename: str) -> Scenario:
     assert isinstance(result, Scenario)
     reader.run(_check_values, reader, result)
     reader.raise_if_errors()
-    return result
+    warnings = range_warnings(result)
+    return replace(result, warnings=warnings) if warnings else result
 
 
 def _read_all(reader: Reader, root: Node, filename: str) -> Scenario | None:
@@ -138,6 +143,7 @@ def _read_body(
             reader, top["matrix"], list(players.values()), names, zero_sum=zero_sum
         )
     body["labels"] = pf.read_labels(reader, top.get("labels"), known)
+    body["negotiation"] = read_negotiation(reader, top.get("negotiation"), order, known, names)
     return body
 
 
@@ -186,8 +192,8 @@ def _read_player(
     fields = reader.mapping(
         node, path, allowed=PLAYER_KEYS, required=() if sequential else ("moves",)
     )
-    if fields is None:
-        return None
+    if fields is None or ("moves" not in fields and not sequential):
+        return None  # already reported; a player without moves would only cause follow-on errors
     moves: tuple[str, ...] | None = ()
     if "moves" in fields:
         moves = _read_moves(reader, fields["moves"], join_path(path, "moves"), sequential)
@@ -266,13 +272,44 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         except ScenarioError as exc:
             d = exc.diagnostics[0]
             reader.error(d.location, d.path, d.message)
+    if scenario.negotiation is not None and not reader.diagnostics:
+        for problem in check_negotiation(scenario.negotiation, env):
+            for d in problem.diagnostics:
+                reader.error(d.location, d.path, d.message)
     if scenario.kind == "simultaneous" and scenario.zero_sum and not reader.diagnostics:
         _record(reader, payoff_tensor, scenario, env)
+    elif scenario.kind == "simultaneous" and not reader.diagnostics:
+        _record(reader, check_payoff_sizes, scenario, env)
     if scenario.sequence is not None:
         rows = scenario.payoff_rules if scenario.payoff_rules is not None else scenario.outcomes
         seq.check_sequence_semantics(reader, scenario.sequence, rows or (), scenario.labels, env)
     elif scenario.tree is not None:
         seq.check_tree_semantics(reader, scenario.tree, _player_map(scenario), env)
+
+
+def range_warnings(scenario: Scenario) -> tuple[Diagnostic, ...]:
+    """A warning for each parameter whose value lies outside its own range.
+
+    The file still loads (the contract allows it), but sweeps, flip points and
+    the tornado move the parameter across its range only, so the current
+    value is not among the points they show.
+    """
+    env = parameter_env(scenario.parameters)
+    found = []
+    for param in scenario.parameters:
+        if param.range is None:
+            continue
+        low, high = param.range
+        value = float(env[param.name])
+        slack = 1e-9 * max(1.0, abs(low), abs(high))
+        if not low - slack <= value <= high + slack:
+            message = (
+                f"warning: value {value:g} is outside its range [{low:g}, {high:g}] "
+                "(sweeps and the tornado stay inside the range); change the value or "
+                "widen the range"
+            )
+            found.append(Diagnostic(param.formula.location, param.formula.path, message))
+    return tuple(found)
 
 
 def _record(reader: Reader, func, *args) -> None:  # type: ignore[no-untyped-def]
@@ -306,6 +343,8 @@ def _formulas(scenario: Scenario) -> Iterator[Formula]:
     for cells in scenario.matrix or ():
         for cell in cells:
             yield from cell
+    if scenario.negotiation is not None:
+        yield from negotiation_formulas(scenario.negotiation)
 
 
 def _player_map(scenario: Scenario) -> dict[str, Player]:

@@ -8,15 +8,14 @@ sweep or a Monte Carlo draw); expressions evaluate on whole arrays at once.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from sim.errors import UsageError
+from sim.errors import RequestError, did_you_mean
 from sim.scenario.model import Parameter, Value
 
-__all__ = ["batch_size", "parameter_env", "parse_overrides"]
+__all__ = ["batch_size", "check_overrides", "check_parameter_name", "parameter_env"]
 
 
 def parameter_env(
@@ -59,36 +58,34 @@ def batch_size(env: Mapping[str, Value]) -> int | None:
     return sizes.pop() if sizes else None
 
 
-def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> dict[str, float]:
-    """Parse ``name=value`` strings from ``--set`` options.
+def check_parameter_name(name: str, parameters: Sequence[Parameter]) -> None:
+    """Refuse a name that is not one of ``parameters``.
 
     Raises
     ------
-    UsageError
-        For a missing ``=``, an unknown name (with a did-you-mean) or a value that
-        is not a finite number.
+    RequestError
+        For an unknown name, with a did-you-mean and the known names.
     """
     names = [p.name for p in parameters]
+    if name not in names:
+        known = ", ".join(names) if names else "none"
+        raise RequestError(f"unknown parameter '{name}'{did_you_mean(name, names)}; known: {known}")
+
+
+def check_overrides(
+    overrides: Mapping[str, float], parameters: Sequence[Parameter]
+) -> dict[str, float]:
+    """``overrides`` as floats, each naming a parameter and finite.
+
+    Raises
+    ------
+    RequestError
+        For an unknown name (with a did-you-mean) or a value that is not finite.
+    """
     result: dict[str, float] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. --set shield_threat=2")
-        if name not in names:
-            close = difflib.get_close_matches(name, names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            known = ", ".join(names) if names else "none"
-            raise UsageError(f"--set {item!r}: unknown parameter '{name}'{hint}; known: {known}")
-        result[name] = _finite_number(text.strip(), item)
+    for name, value in overrides.items():
+        check_parameter_name(name, parameters)
+        if not np.isfinite(value):
+            raise RequestError(f"parameter '{name}': the value must be a finite number")
+        result[name] = float(value)
     return result
-
-
-def _finite_number(text: str, item: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"--set {item!r}: '{text}' is not a number") from None
-    if not np.isfinite(value):
-        raise UsageError(f"--set {item!r}: the value must be a finite number")
-    return value

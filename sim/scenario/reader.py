@@ -7,13 +7,13 @@ going, so that one run reports every mistake in a file (up to a limit).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 
-from sim.errors import MAX_DIAGNOSTICS, Diagnostic, Location, ScenarioError
+from sim.errors import MAX_DIAGNOSTICS, Diagnostic, Location, ScenarioError, did_you_mean
 from sim.expr import ExprError, compile_expr
 from sim.scenario.model import Formula
+from sim.suggest import closest
 from sim.yamlio import Node
 
 __all__ = ["NAME_RE", "Reader", "did_you_mean", "join_path"]
@@ -30,12 +30,6 @@ def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A `` (did you mean 'x'?)`` suffix, or an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class Reader:
@@ -92,15 +86,17 @@ class Reader:
             return None
         value = node.value
         assert isinstance(value, dict)
+        suggested: set[str | None] = set()
         if allowed is not None:
             allowed = list(allowed)
             for key in value:
                 if key not in allowed:
+                    suggested.add(closest(key, allowed))
                     hint = did_you_mean(key, allowed)
                     msg = f"unknown key '{key}'{hint}; allowed: {', '.join(allowed)}"
                     self.error(node.key_location(key), join_path(path, key), msg)
         for key in required:
-            if key not in value:
+            if key not in value and key not in suggested:  # a misspelt key is reported once
                 self.error(node, path, f"missing required key '{key}'")
         return value
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
+from sim.concepts import ALL
 from sim.scenario.model import AnalysisSettings, GridSpec, MonteCarloSpec, SolveSettings, SweepSpec
 from sim.scenario.reader import Reader, did_you_mean, join_path
 from sim.yamlio import Node
 
-__all__ = ["CONCEPTS", "read_analysis", "read_solve"]
+__all__ = ["read_analysis", "read_solve"]
 
-CONCEPTS = ("pure_nash", "mixed_nash", "subgame_perfect", "qre")
 MAX_STEPS = 1_000_000
 MAX_SAMPLES = 1_000_000  # as `sim montecarlo --samples` (sim.cli.analysis_commands)
 
@@ -27,12 +28,13 @@ def read_solve(reader: Reader, node: Node | None) -> SolveSettings:
         for i, item in enumerate(reader.sequence(fields["concepts"], "solve.concepts") or []):
             path = join_path("solve.concepts", i)
             name = reader.text(item, path)
-            if name is not None and name not in CONCEPTS:
+            known = ALL
+            if name is not None and name not in known:
                 reader.error(
                     item,
                     path,
-                    f"unknown concept '{name}'{did_you_mean(name, CONCEPTS)}"
-                    f"; known: {', '.join(CONCEPTS)}",
+                    f"unknown concept '{name}'{did_you_mean(name, known)}"
+                    f"; known: {', '.join(known)}",
                 )
             elif name is not None:
                 concepts.append(name)
@@ -100,6 +102,11 @@ def read_sweep(reader: Reader, node: Node, path: str, names: Collection[str]) ->
         steps = reader.integer(
             fields["steps"], join_path(path, "steps"), minimum=2, maximum=MAX_STEPS
         )
+    if start is not None and stop is not None and not math.isfinite(stop - start):
+        reader.error(
+            node, path, f"from {start:g} to {stop:g} is too wide to sweep (width overflows)"
+        )
+        return None
     if name is None or start is None or stop is None or steps is None:
         return None
     return SweepSpec(name, start, stop, steps)
@@ -111,6 +118,9 @@ def _read_grid(reader: Reader, node: Node, path: str, names: Collection[str]) ->
         return None
     x = read_sweep(reader, fields["x"], join_path(path, "x"), names)
     y = read_sweep(reader, fields["y"], join_path(path, "y"), names)
+    if x is not None and y is not None and x.parameter == y.parameter:
+        reader.error(fields["y"], join_path(path, "y"), f"x and y both vary '{x.parameter}'")
+        return None
     return GridSpec(x, y) if x is not None and y is not None else None
 
 

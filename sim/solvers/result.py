@@ -73,6 +73,16 @@ class EquilibriumSet:
         contain continua of which only the extreme points are listed.
     notes
         Plain-language remarks for the report.
+    stopped_early
+        True when a size or time budget cut the search short (then
+        ``complete`` is False and a note says which budget).
+    fell_back
+        True when the list comes from a fallback method (pure equilibria
+        only, or the limit of the logit QRE branch) instead of the
+        enumeration the game's size would call for.
+    total
+        How many equilibria there are when ``equilibria`` holds only the
+        first of them (a solver asked for at most ``limit``); else ``None``.
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -81,6 +91,9 @@ class EquilibriumSet:
     complete: bool = True
     degenerate: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    stopped_early: bool = False
+    fell_back: bool = False
+    total: int | None = None
 
     def __len__(self) -> int:
         return len(self.equilibria)
