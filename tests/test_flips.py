@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import sim
 from sim.analysis.batch import BatchSolution, solve_batch
 from sim.analysis.predict import predict
+from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.solve import solve_game
 from sim.analysis.sweep import sweep
 from sim.analysis.thresholds import affine_roots, find_thresholds
@@ -383,3 +384,148 @@ def test_flip_of_a_mixed_equilibrium_between_affine_roots_is_bisected() -> None:
     assert changes
     for i in changes:
         assert any(fine[i] - 1e-9 <= v <= fine[i + 1] + 1e-9 for v in flips)
+
+
+# -- issue #11: ties, odds, tornado; #10 item 9: resources -----------------------------
+
+
+def test_sequential_sweep_names_every_tied_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", "missile_shield_deal", "sanction_cost=0:10:11"]) == 0
+    out = capsys.readouterr().out
+    assert "sanction_cost = 0 .. 2: Deadlock at the UN | Arms race" in out
+    assert main(["sweep", "missile_shield_deal", "sanction_cost=0:10:11", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["points"][1]["equilibrium_outcomes"] == ["Deadlock at the UN", "Arms race"]
+    assert "equilibrium_outcomes" not in doc["points"][5]
+    # solve at the same value lists the same two subgame-perfect equilibria
+    assert main(["solve", "missile_shield_deal", "--set", "sanction_cost=1", "--json"]) == 0
+    solved = json.loads(capsys.readouterr().out)
+    spe = [e for e in solved["equilibria"] if e.get("subgame_perfect")]
+    labels = {o["label"] for e in spe for o in e["outcomes"]}
+    assert labels == {"Deadlock at the UN", "Arms race"}
+
+
+def test_thresholds_report_moving_odds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["thresholds", "missile_shield_deal", "moscow_weight"]) == 0
+    out = capsys.readouterr().out
+    assert "Nothing changes" not in out
+    assert "Grand bargain: 80.0% at moscow_weight = 0, 95.0% at 1" in out
+    assert main(["thresholds", "missile_shield_deal", "moscow_weight", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    odds = {o["outcome"]: (o["from"], o["to"]) for o in doc["outcome_probabilities"]}
+    assert odds["Grand bargain"] == pytest.approx((0.8, 0.95))
+
+
+def test_monte_carlo_gives_overall_outcome_odds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["montecarlo", "missile_shield", "--samples", "500", "--seed", "3", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    overall = doc["overall_probabilities"]
+    assert sum(overall.values()) == pytest.approx(1.0)
+    assert all(" | " not in name for name in overall)
+    assert doc["overall_select"] == "payoff_dominant"
+    assert 0 < doc["share_with_several_equilibria"] < 1
+    assert main(["montecarlo", "missile_shield", "--samples", "500", "--seed", "3"]) == 0
+    assert "changes these odds" in capsys.readouterr().out
+
+
+def test_tornado_names_the_outcome_at_each_end(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tornado", "missile_shield", "--player", "Russia"]) == 0
+    out = capsys.readouterr().out
+    assert "at sanction_cost = 0: 0 (Sanctions without a halt)" in out
+    assert "at sanction_cost = 10: 1 (Grand bargain)" in out
+
+
+def test_batches_too_large_are_refused_before_solving(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    moves = ", ".join(f"m{i}" for i in range(40))
+    text = (
+        "name: Wide\nparameters:\n  k: {value: 0, range: [0, 1]}\n"
+        f"players:\n  A: {{moves: [{moves}]}}\n  B: {{moves: [{moves}]}}\n"
+        "payoffs:\n  - {when: {A: m0}, add: {A: k}}\n"
+    )
+    path = write(tmp_path, text)
+    assert main(["sweep", path, "k=0:1:1000000"]) == 2
+    err = capsys.readouterr().err
+    assert "GiB of working memory" in err and "use at most" in err
+    assert main(["montecarlo", "missile_shield", "--samples", "10000000"]) == 2
+    assert "between 1 and 1,000,000" in capsys.readouterr().err
+    assert main(["thresholds", "missile_shield", "iran_ties", "--steps", "1000000"]) == 2
+    assert "100,001" in capsys.readouterr().err
+
+
+def test_slow_point_by_point_work_is_refused_early() -> None:
+    from sim.analysis.budget import Stopwatch
+    from sim.errors import RequestError
+
+    clock = Stopwatch(1_000_000, "Work", limit=1e-9)
+    with pytest.raises(RequestError, match="use fewer points"):
+        for done in range(1, 10):
+            clock.tick(done)
+
+
+def _sequence_yaml(u: np.ndarray) -> str:
+    rows = []
+    labels = {(0, 0): "AC", (0, 1): "AD", (1, 0): "BC", (1, 1): "BD"}
+    for (i, j), name in labels.items():
+        pays = ", ".join(f"P{p}: {float(u[p, i, j])!r} * s" for p in range(2))
+        moves = f"P0: {'ab'[i]}, P1: {'cd'[j]}"
+        rows.append(f"  - {{moves: {{{moves}}}, payoffs: {{{pays}}}, label: {name}}}\n")
+    return (
+        "name: Random sequence\nparameters:\n  s: {value: 1, range: [1, 2]}\n"
+        "players:\n  P0: {}\n  P1: {}\n"
+        "sequence:\n  - {player: P0, moves: [a, b]}\n  - {player: P1, moves: [c, d]}\n"
+        f"outcomes:\n{''.join(rows)}"
+    )
+
+
+def _spe_outcomes(u: np.ndarray) -> set[str]:
+    """Every pure SPE outcome by brute force, comparing each player's own payoffs exactly."""
+    found = set()
+    replies = []
+    for i in range(2):
+        best = u[1, i].max()
+        replies.append([j for j in range(2) if u[1, i, j] == best])
+    import itertools
+
+    for plan in itertools.product(*replies):
+        values = [u[0, i, plan[i]] for i in range(2)]
+        for i in range(2):
+            if values[i] == max(values):
+                found.add("AB"[i] + "CD"[plan[i]])
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(-2, 2), min_size=8, max_size=8),
+    st.lists(st.integers(-6, 6), min_size=2, max_size=2),
+)
+def test_sequential_solve_sweep_and_brute_force_agree_across_scales(
+    base: list[int], exps: list[int]
+) -> None:
+    import contextlib
+    import io
+    import tempfile
+    from pathlib import Path
+
+    u = np.array(base, float).reshape(2, 2, 2) * (10.0 ** np.array(exps)).reshape(2, 1, 1)
+    text = _sequence_yaml(u)
+    expected = _spe_outcomes(u)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "seq.yaml"
+        path.write_text(text)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["solve", str(path), "--concept", "subgame_perfect", "--json"]) == 0
+    doc = json.loads(out.getvalue())
+    solved = {
+        o["label"]
+        for e in doc["equilibria"]
+        if e.get("subgame_perfect")
+        for o in e["outcomes"]
+        if o["probability"] > 0
+    }
+    assert solved == expected
+    batch = solve_batch(load(text), {"s": np.array([1.0, 2.0])})
+    assert isinstance(batch, SequentialBatch)
+    for name in batch.names:
+        assert set(name.split(" | ")) == expected

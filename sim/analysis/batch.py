@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import numpy as np
 
+from sim.analysis.budget import WORKING_COPIES, Stopwatch, check_memory
 from sim.analysis.selection import select
 from sim.concepts import (
     MIXED_NASH,
@@ -296,6 +297,8 @@ def _solve_simultaneous(
     overrides: dict[str, float | np.ndarray] = dict(base or {})
     overrides.update({k: np.asarray(v, dtype=float) for k, v in points.items()})
     size = len(next(iter(points.values())))
+    profiles = int(np.prod([len(p.moves) for p in scenario.players]))
+    check_memory(size, WORKING_COPIES * len(scenario.players) * profiles, "points")
     env = {
         k: np.broadcast_to(np.asarray(v, dtype=float), (size,))
         for k, v in parameter_env(scenario.parameters, overrides).items()
@@ -338,10 +341,12 @@ def _mixed_where(
     out: list[tuple[Equilibrium, ...]] = [()] * len(need)
     complete = np.ones(len(need), bool)
     todo = np.flatnonzero(need)
+    clock = Stopwatch(len(todo), "Finding the mixed equilibria")
     for done, b in enumerate(todo, start=1):
         eqs, whole = mixed_equilibria(tensor[b], tol)
         out[b] = tuple(eq for eq in eqs if not eq.is_pure)
         complete[b] = whole
+        clock.tick(done)
         if progress is not None:
             progress(done, len(todo))
     return tuple(out), complete

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.batch import BatchSolution, SolvedBatch, equilibrium_key
+from sim.analysis.budget import Stopwatch
 from sim.analysis.selection import select
 from sim.solvers.result import Equilibrium
 
@@ -100,11 +101,14 @@ def simultaneous_predictions(batch: BatchSolution, rule: str) -> Predictions:
                 _joined(batch, eqs) if len(eqs) != 1 else equilibrium_name(batch, eqs[0])
             )
             chosen[members] = -1 if len(eqs) != 1 or rule == "all" else 0
-    for b in np.flatnonzero(~simple):
+    todo = np.flatnonzero(~simple)
+    clock = Stopwatch(len(todo), f"Selecting by {rule.replace('_', ' ')}")
+    for done, b in enumerate(todo, start=1):
         eqs = batch.equilibria(int(b))
         idx = select(eqs, batch.payoffs[b], rule, batch.tol)
         names[b] = _joined(batch, eqs) if idx is None else equilibrium_name(batch, eqs[idx])
         chosen[b] = -1 if idx is None else idx
+        clock.tick(done)
     return Predictions(rule, tuple(names.tolist()), chosen)
 
 

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.budget import MAX_BYTES, check_memory
 from sim.analysis.sequential_layout import (
     MIN_OUTCOME_PROBABILITY,
     Naming,
@@ -57,7 +58,7 @@ from sim.analysis.sequential_layout import (
     outcome_probabilities,
     plan_values,
 )
-from sim.analysis.sequential_ties import MAX_TIE_POINTS, OTHERS, tie_outcome_sets
+from sim.analysis.sequential_ties import label, tie_outcomes
 from sim.concepts import SEQUENTIAL_BATCH, SUBGAME_PERFECT, check_concepts
 from sim.errors import RequestError, VerificationError
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
@@ -84,7 +85,7 @@ __all__ = [
 ]
 
 #: A batch whose arrays would need more than this many bytes is refused.
-MAX_BATCH_BYTES = 2 * 1024**3
+MAX_BATCH_BYTES = MAX_BYTES
 #: Points are solved in chunks of about this many floats of working arrays, small enough
 #: to stay in the processor's caches (measured: ~25% faster than one chunk at 10,000 points).
 _CHUNK_FLOATS = 1_000_000
@@ -326,11 +327,7 @@ def solve_sequential_batch(
         for k, v in parameter_env(scenario.parameters, overrides).items()
     }
     per_point = (game.payoff_base.size + 3 * game.n_nodes * (game.n_players + 1)) * 8
-    if per_point * size > MAX_BATCH_BYTES:
-        raise RequestError(
-            f"{size:,} points of this game need about {per_point * size / 1024**3:.1f} GiB; "
-            "use fewer points"
-        )
+    check_memory(size, per_point // 8, "points")
     payoffs, probs = evaluate_columns(game, env, size)
     naming = game_naming(game)
     floats = max(per_point // 8, 1)
@@ -345,7 +342,7 @@ def solve_sequential_batch(
     plans, ties, expected, outcome_probs, regret = (
         np.concatenate([p[i] for p in parts], axis=-1) for i in range(5)
     )
-    alternatives = _tie_outcomes(game, naming, payoffs, probs, ties, tol)
+    alternatives = tie_outcomes(game, naming, payoffs, probs, ties, tol)
     names = _names(naming, outcome_probs, alternatives)
     return SequentialBatch(
         scenario,
@@ -398,46 +395,13 @@ def _names(
     where moves tie, the outcomes of every subgame-perfect equilibrium joined by ``" | "``."""
     reached = outcome_probs > MIN_OUTCOME_PROBABILITY
     groups, inverse = distinct_columns(reached)
-    labels = [_label(naming, np.flatnonzero(column).tolist()) for column in groups]
+    labels = [label(naming, np.flatnonzero(column).tolist()) for column in groups]
     table = np.array(labels, dtype=object)
     names = table[inverse]
     for b, options in alternatives.items():
         first = options[0] or names[b]
         names[b] = " | ".join((first, *options[1:]))
     return tuple(names.tolist())
-
-
-def _label(naming: Naming, outcomes: Sequence[int]) -> str:
-    hit = [naming.names[int(i)] for i in outcomes]
-    return " + ".join(hit) if hit else "No outcome"
-
-
-def _tie_outcomes(
-    game: ExtensiveGame,
-    naming: Naming,
-    payoffs: FloatArray,
-    probs: FloatArray,
-    ties: np.ndarray,
-    tol: float,
-) -> dict[int, tuple[str, ...]]:
-    """Point -> the outcome names of every pure SPE, at the points where moves tie and
-    the equilibria lead to different outcomes (see :mod:`sim.analysis.sequential_ties`)."""
-    points = np.flatnonzero(ties.any(axis=0))
-
-    def reached(choices: Sequence[int], b: int) -> frozenset[int]:
-        choice = np.full((game.n_nodes, 1), -1, np.int64)
-        choice[naming.info_nodes, 0] = choices
-        odds = outcome_probabilities(naming, leaf_reach(game, naming, choice, probs[:, b : b + 1]))
-        return frozenset(np.flatnonzero(odds[:, 0] > MIN_OUTCOME_PROBABILITY).tolist())
-
-    sets = tie_outcome_sets(game, payoffs, probs, points.tolist(), tol, reached)
-    out: dict[int, tuple[str, ...]] = {}
-    for b, found in sets.items():
-        if len(found) > 1:
-            out[b] = tuple(_label(naming, sorted(s)) if s else OTHERS for s in found)
-    for b in points[MAX_TIE_POINTS:].tolist():
-        out[b] = ("", OTHERS)  # the first is filled in by _names
-    return out
 
 
 def plan_codes(batch: SequentialBatch) -> np.ndarray:

@@ -20,10 +20,16 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from sim.analysis.sequential_layout import (
+    MIN_OUTCOME_PROBABILITY,
+    Naming,
+    leaf_reach,
+    outcome_probabilities,
+)
 from sim.games.extensive import ExtensiveGame, FloatArray, PointValues
 from sim.solvers.extensive.backward_induction import all_pure_spe
 
-__all__ = ["MAX_SPE", "MAX_TIE_POINTS", "OTHERS", "tie_outcome_sets"]
+__all__ = ["MAX_SPE", "MAX_TIE_POINTS", "OTHERS", "label", "tie_outcome_sets", "tie_outcomes"]
 
 #: Tie points whose equilibria are enumerated one by one.
 MAX_TIE_POINTS = 5_000
@@ -75,3 +81,37 @@ def tie_outcome_sets(
             sets.append(frozenset())
         out[int(b)] = tuple(sets)
     return out
+
+
+def tie_outcomes(
+    game: ExtensiveGame,
+    naming: Naming,
+    payoffs: FloatArray,
+    probs: FloatArray,
+    ties: np.ndarray,
+    tol: float,
+) -> dict[int, tuple[str, ...]]:
+    """Point -> the outcome names of every pure SPE, at the points where moves tie and
+    the equilibria lead to different outcomes (see :mod:`sim.analysis.sequential_ties`)."""
+    points = np.flatnonzero(ties.any(axis=0))
+
+    def reached(choices: Sequence[int], b: int) -> frozenset[int]:
+        choice = np.full((game.n_nodes, 1), -1, np.int64)
+        choice[naming.info_nodes, 0] = choices
+        odds = outcome_probabilities(naming, leaf_reach(game, naming, choice, probs[:, b : b + 1]))
+        return frozenset(np.flatnonzero(odds[:, 0] > MIN_OUTCOME_PROBABILITY).tolist())
+
+    sets = tie_outcome_sets(game, payoffs, probs, points.tolist(), tol, reached)
+    out: dict[int, tuple[str, ...]] = {}
+    for b, found in sets.items():
+        if len(found) > 1:
+            out[b] = tuple(label(naming, sorted(s)) if s else OTHERS for s in found)
+    for b in points[MAX_TIE_POINTS:].tolist():
+        out[b] = ("", OTHERS)  # the first is filled in by _names
+    return out
+
+
+def label(naming: Naming, outcomes: Sequence[int]) -> str:
+    """The name of a set of outcomes (indices), joined by ``" + "`` in the fixed order."""
+    hit = [naming.names[int(i)] for i in outcomes]
+    return " + ".join(hit) if hit else "No outcome"

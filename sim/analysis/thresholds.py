@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analysis.affine_roots import MAX_ROOTS, affine_roots, linear_root, snap
 from sim.analysis.batch import AnyBatch, BatchSolution, default_concepts, solve_batch
 from sim.analysis.predict import predict
 from sim.analysis.sequential_batch import SequentialBatch
@@ -44,8 +45,6 @@ from sim.analysis.sequential_switch import switch_root
 from sim.analysis.threshold_sentences import human_number, threshold_sentence
 from sim.scales import player_scales
 from sim.scenario.model import Scenario
-from sim.scenario.parameters import parameter_env
-from sim.scenario.payoffs import payoff_tensor
 
 __all__ = [
     "MAX_ROOTS",
@@ -56,11 +55,6 @@ __all__ = [
     "human_number",
     "threshold_sentence",
 ]
-
-#: More candidate roots than this (a huge game) and the grid search is used instead.
-MAX_ROOTS = 20_000
-#: Fractions of the range where affinity is checked (besides both ends).
-_PROBES = np.array([0.5, 0.1234567, 0.7654321, 0.31415926, 0.9])
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,71 +246,6 @@ def _bisect(solve: Solver, brackets: list[Bracket], rule: str, width: float) -> 
     return [b for i, b in enumerate(done) if coarse[2 * i] != coarse[2 * i + 1]]
 
 
-def affine_roots(
-    scenario: Scenario,
-    parameter: str,
-    start: float,
-    stop: float,
-    base: Mapping[str, float] | None = None,
-) -> np.ndarray | None:
-    """Every root in ``[start, stop]`` of every player's payoff difference between two
-    of its moves (the others' moves fixed), when all payoffs are affine in ``parameter``.
-
-    Returns the sorted distinct roots, or None when some payoff is not affine
-    (checked at the ends and at five inner points, each player within
-    ``1e-9`` of its payoff scale) or there would be more than
-    :data:`MAX_ROOTS` of them.
-    """
-    points = start + np.concatenate([[0.0, 1.0], _PROBES]) * (stop - start)
-    env = parameter_env(scenario.parameters, {**(base or {}), parameter: points})
-    env = {k: np.broadcast_to(np.asarray(v, float), points.shape) for k, v in env.items()}
-    u = np.asarray(payoff_tensor(scenario, env), float)
-    n = len(scenario.players)
-    if u.ndim == n + 1:
-        return np.zeros(0)
-    if not np.all(np.isfinite(u)):
-        return None
-    frac = ((points - start) / (stop - start)).reshape((-1,) + (1,) * (n + 1))
-    line = u[0] + frac * (u[1] - u[0])
-    scales = player_scales(u, player_axis=1).max(axis=0).reshape((1, n) + (1,) * n)
-    if np.any(np.abs(u - line) > 1e-9 * scales):
-        return None
-    roots: list[np.ndarray] = []
-    count = 0
-    for p in range(n):
-        d0 = np.expand_dims(u[0, p], p + 1) - np.expand_dims(u[0, p], p)
-        d1 = np.expand_dims(u[1, p], p + 1) - np.expand_dims(u[1, p], p)
-        moving = np.abs(d1 - d0) > 1e-12 * scales[0, p].item()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac_root = d0[moving] / (d0[moving] - d1[moving])
-        inside = frac_root[(frac_root >= 0.0) & (frac_root <= 1.0)]
-        count += inside.size
-        if count > 50 * MAX_ROOTS:
-            return None
-        roots.append(np.unique(start + inside * (stop - start)))
-    flat = np.unique(np.concatenate(roots)) if roots else np.zeros(0)
-    if flat.size > MAX_ROOTS:
-        return None
-    return np.array([_snap(r, start, stop) for r in _distinct(flat)])
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted values with near-duplicates (within 1e-12 relative) dropped."""
-    out: list[float] = []
-    for v in np.sort(values).tolist():
-        if not out or v - out[-1] > 1e-12 * max(1.0, abs(v)):
-            out.append(v)
-    return np.array(out)
-
-
-def _snap(value: float, start: float, stop: float) -> float:
-    """Float noise removed: ~0 becomes 0, 2.0019999999999998 becomes 2.002."""
-    if abs(value) <= 1e-12 * max(abs(start), abs(stop), 1e-300):
-        return 0.0
-    nice = float(f"{value:.12g}")
-    return nice if abs(nice - value) <= 1e-13 * abs(value) else float(value)
-
-
 def _exact_flips(
     solve: Solver, roots: np.ndarray, grid: np.ndarray, rule: str
 ) -> tuple[list[Threshold], list[Bracket]]:
@@ -388,31 +317,5 @@ def _threshold(  # type: ignore[no-untyped-def]
         root = switch_root(before, after, parameter, low, high, base)
         value = (low + high) / 2 if root is None else root
     else:
-        value = _linear_root(scenario, parameter, low, high, base)
-    return Threshold(_snap(value, *span), low, high, before, after, names_b, names_a)
-
-
-def _linear_root(
-    scenario: Scenario, parameter: str, low: float, high: float, base: Mapping[str, float] | None
-) -> float:
-    """Where payoffs are linear in the parameter, the exact root of the payoff
-    difference that changes sign inside the bracket; else the bracket's midpoint."""
-    mid = (low + high) / 2
-    points = np.array([low - 1.0, mid, high + 1.0])
-    env = parameter_env(scenario.parameters, {**(base or {}), parameter: points})
-    u = np.asarray(payoff_tensor(scenario, env))
-    if u.ndim != len(scenario.players) + 2 or u[0, 0].size > 100_000:
-        return mid
-    t = (mid - points[0]) / (points[2] - points[0])
-    if not np.allclose(u[1], (1 - t) * u[0] + t * u[2], rtol=1e-12, atol=1e-12 * float(np.ptp(u))):
-        return mid
-    slope = (u[2] - u[0]) / (points[2] - points[0])
-    roots = []
-    for p in range(u.shape[1]):
-        d0 = np.expand_dims(u[1, p], p + 1) - np.expand_dims(u[1, p], p)
-        ds = np.expand_dims(slope[p], p + 1) - np.expand_dims(slope[p], p)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = mid - d0 / ds
-        ok = np.isfinite(r) & (r >= low - 1e-12) & (r <= high + 1e-12)
-        roots.extend(r[ok].tolist())
-    return float(min(roots, key=lambda r: abs(r - mid))) if roots else mid
+        value = linear_root(scenario, parameter, low, high, base)
+    return Threshold(snap(value, *span), low, high, before, after, names_b, names_a)

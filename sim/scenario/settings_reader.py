@@ -13,7 +13,7 @@ from sim.yamlio import Node
 __all__ = ["read_analysis", "read_solve"]
 
 MAX_STEPS = 1_000_000
-MAX_SAMPLES = 10_000_000
+MAX_SAMPLES = 1_000_000  # as `sim montecarlo --samples` (sim.cli.analysis_commands)
 
 
 def read_solve(reader: Reader, node: Node | None) -> SolveSettings:
