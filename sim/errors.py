@@ -12,6 +12,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sim.textsafe import escape_text
+
 __all__ = [
     "MAX_DIAGNOSTICS",
     "Diagnostic",
@@ -54,13 +56,9 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        path = _one_line(self.path or "(top)")
-        return f"{self.location}: {path}: {_one_line(self.message)}"
-
-
-def _one_line(text: str) -> str:
-    """Escape line breaks so that a diagnostic always stays on one line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+        """One line; text from the file is escaped (see :mod:`sim.textsafe`)."""
+        path = escape_text(self.path or "(top)")
+        return f"{escape_text(str(self.location))}: {path}: {escape_text(self.message)}"
 
 
 class SimError(Exception):

@@ -23,7 +23,18 @@ import sim
 
 PACKAGE = Path(sim.__file__).resolve().parent
 ORDER = {"scenario": 0, "games": 1, "solvers": 2, "analysis": 3, "report": 4, "plots": 4, "cli": 5}
-BASE = {"errors", "concepts", "arrays", "scales", "formatting", "expr", "expr_nodes", "yamlio"}
+BASE = {
+    "errors",
+    "concepts",
+    "arrays",
+    "scales",
+    "textsafe",
+    "atomic_write",
+    "formatting",
+    "expr",
+    "expr_nodes",
+    "yamlio",
+}
 YAML_READERS = {"yamlio.py"}
 #: ``import sim`` (the public names) and ``python -m sim`` (the command line).
 ENTRY_POINTS = {"__init__.py", "__main__.py"}

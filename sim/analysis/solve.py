@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.concepts import MIXED_NASH, NASH, PURE_NASH, QRE, SIMULTANEOUS, check_concepts
 from sim.games.normal_form import NormalFormGame
+from sim.scales import player_scales
 from sim.solvers.nash.dispatch import nash_equilibria
 from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
 from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
@@ -38,6 +39,8 @@ __all__ = ["GameAnalysis", "SolveOptions", "solve_game"]
 
 #: Games with more pure profiles than this get no dominance/security/Pareto analysis.
 MAX_STRUCTURE_PROFILES = 100_000
+#: At most this many equilibria are listed; the true count is reported with them.
+MAX_LISTED_EQUILIBRIA = 100
 
 #: Precision used for the QRE prediction when none is given.
 DEFAULT_LAMBDAS = (1.0,)
@@ -82,6 +85,11 @@ class GameAnalysis:
     qre_limit_match
         Index into ``equilibria`` of the equilibrium the logit limit equals
         (within 1e-6 per probability), or None.
+    qre_notes
+        What the QRE part could not compute, and why (tracing stopped early).
+    total_equilibria
+        How many equilibria were found when ``equilibria`` lists only the
+        first ``MAX_LISTED_EQUILIBRIA`` of them; ``None`` when all are listed.
     """
 
     game: NormalFormGame
@@ -103,6 +111,8 @@ class GameAnalysis:
     qre_limit_match: int | None = None
     deviation_payoffs: tuple[tuple[np.ndarray, ...], ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
+    total_equilibria: int | None = None
+    qre_notes: tuple[str, ...] = ()
 
 
 def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> GameAnalysis:
@@ -118,9 +128,10 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
     """
     options = options or SolveOptions()
     check_concepts(options.concepts, SIMULTANEOUS, "simultaneous games")
-    found, methods, complete, degenerate, notes = _equilibria(game, options)
+    found, methods, complete, degenerate, notes, total = _equilibria(game, options)
+    found = found[:MAX_LISTED_EQUILIBRIA]
     checked = verified(found, game.payoffs, tol=options.verify_tol)
-    pareto = tuple(is_pareto_optimal(game.payoffs, eq.payoffs) for eq in checked)
+    pareto, pareto_note = _pareto_flags(game, checked)
     players = range(game.n_players)
     deviations = tuple(
         tuple(deviation_payoffs(game.payoffs, eq.strategies, p) for p in players) for eq in checked
@@ -132,9 +143,10 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
         methods=tuple(methods.items()),
         complete=complete,
         degenerate=degenerate,
-        notes=tuple(notes),
+        notes=(*notes, *pareto_note),
         pareto_equilibria=pareto,
         deviation_payoffs=deviations,
+        total_equilibria=total if total > len(found) else None,
     )
     if QRE in options.concepts:
         analysis = _with_qre(analysis)
@@ -152,39 +164,129 @@ def solve_game(game: NormalFormGame, options: SolveOptions | None = None) -> Gam
 
 
 def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
-    """Logit QRE points at the requested precisions, and the limiting logit equilibrium."""
+    """Logit QRE points at the requested precisions, and the limiting logit equilibrium.
+
+    Where the branch cannot be traced to a precision (or to its limit), the
+    points reached are kept and ``qre_notes`` says what is missing and why.
+    """
     from dataclasses import replace
 
-    from sim.solvers.qre.logit_qre import logit_qre_at
+    from sim.solvers.qre.logit_qre import LogitQREError
+    from sim.solvers.qre.qre_points import logit_qre_points
 
     u = analysis.game.payoffs
-    points = logit_qre_at(u, list(analysis.options.qre_lambdas))
-    limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
-    match = next(
-        (
-            i
-            for i, eq in enumerate(analysis.equilibria)
-            if all(
-                np.allclose(a, b, atol=1e-6)
-                for a, b in zip(eq.strategies, limit.strategies, strict=True)
-            )
-        ),
-        None,
+    res = logit_qre_points(u, list(analysis.options.qre_lambdas))
+    notes = []
+    missing = [lam for lam, p in zip(res.lambdas, res.points, strict=True) if p is None]
+    if missing:
+        shown = ", ".join(f"{lam:.10g}" for lam in missing)
+        notes.append(f"No QRE point at lambda = {shown}: {res.stopped}.")
+    limit = None
+    try:
+        limit = verified([limiting_logit_equilibrium(u)], u, tol=analysis.options.verify_tol)[0]
+    except LogitQREError as exc:
+        notes.append(f"The limit of the QRE branch as lambda grows was not found: {exc}.")
+    points = tuple(p for p in res.points if p is not None)
+    match = None if limit is None else _matching(analysis.equilibria, limit)
+    return replace(
+        analysis, qre=points, qre_limit=limit, qre_limit_match=match, qre_notes=tuple(notes)
     )
-    return replace(analysis, qre=tuple(points), qre_limit=limit, qre_limit_match=match)
+
+
+def _matching(eqs: Sequence[Equilibrium], limit: Equilibrium) -> int | None:
+    """Index of the equilibrium equal to ``limit`` (within 1e-6 per probability), or None."""
+    for i, eq in enumerate(eqs):
+        gaps = (np.abs(a - b).max() for a, b in zip(eq.strategies, limit.strategies, strict=True))
+        if max(gaps) <= 1e-6:
+            return i
+    return None
+
+
+def _pareto_flags(
+    game: NormalFormGame, eqs: Sequence[Equilibrium]
+) -> tuple[tuple[bool, ...], tuple[str, ...]]:
+    """Whether each equilibrium is Pareto optimal, and a note if that was not checked.
+
+    An equilibrium giving every player (within the tolerance of its own payoff
+    scale) the largest payoff it gets anywhere is Pareto optimal without a
+    linear program: this settles every equilibrium of a game where all
+    profiles tie. Equilibria with the same payoffs share one test. Games above
+    ``MAX_STRUCTURE_PROFILES`` profiles get no linear programs at all.
+    """
+    u = game.payoffs
+    tol = 1e-9
+    best = u.reshape(u.shape[0], -1).max(axis=1)
+    scale = player_scales(u)
+    tops = [bool(np.all(eq.payoffs >= best - tol * scale)) for eq in eqs]
+    if all(tops):
+        return tuple(tops), ()
+    if u[0].size > MAX_STRUCTURE_PROFILES:
+        note = (
+            "Pareto optimality of the equilibria is not checked for games with more than "
+            f"{MAX_STRUCTURE_PROFILES:,} pure profiles."
+        )
+        return (), (note,)
+    seen: dict[bytes, bool] = {}
+    flags = []
+    for eq, top in zip(eqs, tops, strict=True):
+        key = eq.payoffs.tobytes()
+        if key not in seen:
+            seen[key] = top or is_pareto_optimal(u, eq.payoffs, tol)
+        flags.append(seen[key])
+    return tuple(flags), ()
+
+
+def _all_indifferent(u: np.ndarray, tol: float) -> bool:
+    """True when no player's payoff depends on its own move (within ``tol`` of its scale)."""
+    scale = player_scales(u)
+    return all(float(np.ptp(u[p], axis=p).max()) <= tol * scale[p] for p in range(u.shape[0]))
+
+
+def _every_profile(game: NormalFormGame) -> list[Equilibrium]:
+    """The first ``MAX_LISTED_EQUILIBRIA`` pure profiles, each an equilibrium here."""
+    u = game.payoffs
+    count = min(u[0].size, MAX_LISTED_EQUILIBRIA)
+    flat = u.reshape(u.shape[0], -1)
+    eqs = []
+    for index in range(count):
+        profile = tuple(int(k) for k in np.unravel_index(index, game.shape))
+        strategies = tuple(np.eye(m)[k] for m, k in zip(game.shape, profile, strict=True))
+        eqs.append(Equilibrium(strategies, flat[:, index].copy(), PURE_NASH, _EVERY))
+    return eqs
+
+
+_EVERY = "every_profile"
 
 
 def _equilibria(
     game: NormalFormGame, options: SolveOptions
-) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str]]:
-    """The equilibria of the requested Nash concepts, by the one dispatcher's policy."""
+) -> tuple[list[Equilibrium], dict[str, str], bool, bool, list[str], int]:
+    """The equilibria (the list may be cut), methods, completeness, degeneracy, notes, count.
+
+    Every equilibrium comes from the one dispatcher
+    (:func:`~sim.solvers.nash.dispatch.nash_equilibria`), except where no
+    player's payoff depends on its own move: then every profile is one, and
+    the first ``MAX_LISTED_EQUILIBRIA`` pure profiles are listed with the count.
+    """
     concepts = options.concepts
     if not set(NASH) & set(concepts):
-        return [], {}, True, False, []
-    result = nash_equilibria(game.payoffs, tol=options.tol, mixed=MIXED_NASH in concepts)
+        return [], {}, True, False, [], 0
+    if _all_indifferent(game.payoffs, options.tol):
+        note = (
+            "No player's payoff depends on its own move, so every profile, mixed ones "
+            "included, is a Nash equilibrium; the pure profiles listed are the extreme points."
+        )
+        eqs = _split_by_kind(_every_profile(game), keep_pure=PURE_NASH in concepts)
+        methods = {c: _EVERY for c in NASH if c in concepts}
+        size = game.payoffs[0].size
+        return eqs, methods, True, size > 1, [note], size
+    result = nash_equilibria(
+        game.payoffs, tol=options.tol, mixed=MIXED_NASH in concepts, limit=MAX_LISTED_EQUILIBRIA
+    )
     methods = {c: result.method for c in NASH if c in concepts}
     found = _split_by_kind(result.equilibria, keep_pure=PURE_NASH in concepts)
-    return found, methods, result.complete, result.degenerate, list(result.notes)
+    total = result.total or len(found)
+    return found, methods, result.complete, result.degenerate, list(result.notes), total
 
 
 def _split_by_kind(found: Sequence[Equilibrium], *, keep_pure: bool) -> list[Equilibrium]:

@@ -8,10 +8,11 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.analysis.selection import RULES
-from sim.cli.outputs import check_output
+from sim.cli.outputs import check_output, say
 from sim.errors import RequestError, UsageError
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import check_parameter_name, parameter_env
+from sim.textsafe import escape_text
 
 __all__ = [
     "MAX_POINTS",
@@ -59,6 +60,8 @@ def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tupl
         raise UsageError(f"{text!r}: expected NAME=FROM:TO[:STEPS], e.g. {name}=0:8:161") from None
     if not (np.isfinite(start) and np.isfinite(stop)) or start == stop:
         raise UsageError(f"{text!r}: FROM and TO must be different finite numbers")
+    if not np.isfinite(stop - start):
+        raise UsageError(f"{text!r}: the range from FROM to TO is too wide (its width overflows)")
     if not 2 <= steps <= MAX_POINTS:
         raise UsageError(f"{text!r}: STEPS must be between 2 and {MAX_POINTS:,}")
     return name, np.linspace(min(start, stop), max(start, stop), steps)
@@ -144,8 +147,8 @@ def save_plot(args: argparse.Namespace, plot: str, *data: object, **options: obj
 
     axes = getattr(sim.plots, plot)(*data, **options)
     first = axes[0] if isinstance(axes, list | tuple) else axes
-    sim.plots.save_figure(first.figure, path)
-    print(f"wrote {path}")
+    sim.plots.save_figure(first.figure, path, replace=args.force)
+    say(f"wrote {escape_text(str(path))}")
 
 
 def current_value(scenario: Scenario, overrides: dict[str, float], name: str) -> float:

@@ -17,6 +17,7 @@ from sim.cli.analysis_args import (
     parse_range,
     save_plot,
 )
+from sim.cli.outputs import say
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
 from sim.scenario.model import Scenario
@@ -66,7 +67,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print(sweep_json(result), end="")
     elif args.csv:
-        print(sweep_csv(result), end="")
+        say(sweep_csv(result), end="")
     thresholds = None
     if not (args.json or args.csv) or args.output:
         thresholds = find_thresholds(
@@ -79,7 +80,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
             rule=args.select,
         )
     if not (args.json or args.csv):
-        print(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
+        say(sweep_text(result, thresholds, current_value(scenario, overrides, name)))
 
     save_plot(args, "plot_sweep", result, thresholds)
     return 0
@@ -128,7 +129,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(thresholds_document(result), indent=2))
     else:
-        print(thresholds_text(result, current))
+        say(thresholds_text(result, current))
     return 0
 
 
@@ -153,6 +154,8 @@ def _run_grid(args: argparse.Namespace) -> int:
         x, y = (g.x.parameter, g.x.values()), (g.y.parameter, g.y.values())
     else:
         x, y = parse_range(args.x, scenario, 61), parse_range(args.y, scenario, 61)
+    if x[0] == y[0]:
+        raise UsageError(f"the grid's two axes both vary '{x[0]}'; give two different parameters")
     if len(x[1]) * len(y[1]) > MAX_POINTS:
         raise UsageError(f"the grid has {len(x[1]) * len(y[1]):,} points; at most {MAX_POINTS:,}")
     for key in (x[0], y[0]):
@@ -171,7 +174,7 @@ def _run_grid(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(grid_document(result), indent=1))
     else:
-        print(grid_text(result))
+        say(grid_text(result))
 
     save_plot(args, "plot_grid", result)
     return 0
@@ -216,7 +219,7 @@ def _run_mc(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(montecarlo_document(result), indent=2))
     else:
-        print(montecarlo_text(result))
+        say(montecarlo_text(result))
 
     save_plot(args, "plot_montecarlo", result)
     return 0
@@ -256,7 +259,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(tornado_document(results), indent=2))
     else:
-        print(tornado_text(results))
+        say(tornado_text(results))
 
     save_plot(args, "plot_tornados", results, scenario_name=scenario.name)
     return 0

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO
 
+from sim.cli.outputs import say
 from sim.concepts import ALL, NOT_YET
 from sim.errors import RequestError, ScenarioError, UsageError
 from sim.games.normal_form import build_game
@@ -19,11 +20,21 @@ from sim.scenario.bundled import ScenarioNotFound, bundled_scenarios
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Parameter, Scenario
 from sim.scenario.parameters import check_overrides, check_parameter_name
+from sim.textsafe import escape_text
 
-__all__ = ["COMMANDS", "Command", "load_with_overrides", "parse_overrides", "use_color"]
+__all__ = [
+    "COMMANDS",
+    "MAX_SHOWN_TABLES",
+    "Command",
+    "load_with_overrides",
+    "parse_overrides",
+    "use_color",
+]
 
 #: The concepts ``sim solve --concept`` computes for one kind of game or the other.
 SOLVE_CONCEPTS = tuple(c for c in ALL if c not in NOT_YET)
+#: ``sim show`` prints at most this many payoff tables (games of 3 or more players).
+MAX_SHOWN_TABLES = 100
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ def _run_list(args: argparse.Namespace) -> int:
         rows.append((path.stem, summary))
     width = max((len(n) for n, _ in rows), default=0)
     for name, summary in rows:
-        print(f"{name.ljust(width)}  {summary}")
+        say(f"{name.ljust(width)}  {escape_text(summary)}")
     return 0
 
 
@@ -145,8 +156,8 @@ def _run_validate(args: argparse.Namespace) -> int:
             status = 1
             continue
         n, k = len(scenario.players), len(scenario.parameters)
-        print(
-            f"{name}: ok ({scenario.kind}, {n} player{'s' * (n != 1)}, "
+        say(
+            f"{escape_text(name)}: ok ({scenario.kind}, {n} player{'s' * (n != 1)}, "
             f"{k} parameter{'s' * (k != 1)})"
         )
     return status
@@ -161,22 +172,22 @@ def _show_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_show(args: argparse.Namespace) -> int:
     scenario, overrides = load_with_overrides(args)
     color = use_color()
-    print(scenario.name)
+    say(escape_text(scenario.name))
     if scenario.description:
-        print(textwrap.fill(" ".join(scenario.description.split()), 88))
-    print()
-    print(describe_parameters(scenario, overrides))
-    print()
+        say(textwrap.fill(" ".join(escape_text(scenario.description).split()), 88))
+    say()
+    say(describe_parameters(scenario, overrides))
+    say()
     if scenario.kind == "sequential":
         from sim.games.extensive_build import extensive_at
         from sim.report.tree_text import game_tree_text
 
-        print(describe_sequential(scenario))
-        print()
-        print(game_tree_text(*extensive_at(scenario, overrides)))
+        say(describe_sequential(scenario))
+        say()
+        say(game_tree_text(*extensive_at(scenario, overrides)))
         return 0
     game = build_game(scenario, overrides)
-    print(payoff_tables(game, color=color))
+    print(payoff_tables(game, color=color, max_tables=MAX_SHOWN_TABLES))
     print()
     print(
         "* marks a best response to the other players' moves; [ ] marks a pure Nash "
@@ -242,7 +253,7 @@ def _solve_sequential(
     if args.json:
         print(dumps(sequential_document(scenario, analysis)))
     else:
-        print(sequential_text(scenario, analysis))
+        say(sequential_text(scenario, analysis))
     return 0
 
 
@@ -276,7 +287,7 @@ def _run_solve(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(solve_document(scenario, analysis)))
     else:
-        print(solve_report(scenario, analysis))
+        say(solve_report(scenario, analysis))
     return 0
 
 

@@ -8,15 +8,19 @@ plain ``sim: message`` for command-line mistakes) and exits with status 1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
 from sim import __version__
 from sim.cli import commands
 from sim.cli.analysis_commands import ANALYSIS_COMMANDS
+from sim.cli.bargain_command import BARGAIN_COMMAND
 from sim.cli.plot_command import PLOT_COMMAND
 from sim.errors import RequestError, ScenarioError, SimError, UsageError
+from sim.textsafe import escape_block
 
 __all__ = ["build_parser", "main"]
 
@@ -51,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), PLOT_COMMAND()):
+    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), PLOT_COMMAND(), BARGAIN_COMMAND()):
         cmd = sub.add_parser(
             spec.name,
             help=spec.help,
@@ -66,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sim`` with ``argv`` (default: the process arguments); return the exit status."""
+    _exit_on_sigterm()
+    try:
+        return _run(argv)
+    except MemoryError:
+        return _report_memory()
+    except BaseException as exc:
+        if isinstance(exc, SystemExit | KeyboardInterrupt) or os.environ.get("SIM_DEBUG"):
+            raise
+        return _report_internal(exc)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -82,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sim: {exc}", file=sys.stderr)
         return UsageError.exit_status
     except SimError as exc:
-        print(f"sim: {exc}", file=sys.stderr)
+        print(escape_block(f"sim: {exc}"), file=sys.stderr)
         return exc.exit_status
     except BrokenPipeError:
         _silence_stdout()
@@ -90,15 +106,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sim: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:
-        if os.environ.get("SIM_DEBUG"):
-            raise
+
+
+_OUT_OF_MEMORY = (
+    b"sim: out of memory: this problem needs more memory than is available; "
+    b"try a smaller game, fewer parameter points or fewer samples\n"
+)
+
+
+def _report_memory() -> int:
+    """Say that memory ran out, without allocating anything that could fail again."""
+    with contextlib.suppress(BaseException):
+        sys.stderr.flush()
+    with contextlib.suppress(BaseException):
+        os.write(2, _OUT_OF_MEMORY)
+    return 1
+
+
+def _report_internal(exc: BaseException) -> int:
+    """Report a bug in one line; never raise from here."""
+    try:
+        text = escape_block(f"{type(exc).__name__}: {exc}")[:2000]
         print(
-            f"sim: internal error: {type(exc).__name__}: {exc}\n"
+            f"sim: internal error: {text}\n"
             "This is a bug in sim; rerun with SIM_DEBUG=1 for details.",
             file=sys.stderr,
         )
-        return 3
+    except MemoryError:
+        return _report_memory()
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            os.write(2, b"sim: internal error (its message could not be printed)\n")
+    return 3
+
+
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM into ``SystemExit(143)`` so that clean-up code (temporary files) runs."""
+
+    def handler(signum: int, frame: object) -> None:
+        del frame
+        raise SystemExit(128 + signum)
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread, or no SIGTERM
+        signal.signal(signal.SIGTERM, handler)
 
 
 def _silence_stdout() -> None:

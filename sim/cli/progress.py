@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from sim.textsafe import escape_text
+
 __all__ = ["ProgressBar"]
 
 
@@ -17,7 +19,7 @@ class ProgressBar:
     """
 
     def __init__(self, label: str, stream: TextIO | None = None, width: int = 30) -> None:
-        self.label = label
+        self.label = escape_text(label)
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())

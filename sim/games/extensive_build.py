@@ -51,6 +51,7 @@ from sim.games.extensive import (
     evaluate,
 )
 from sim.games.extensive_tree import from_tree
+from sim.games.infoset_keys import escape_key_part
 from sim.games.tree_builder import NodeList, Pairs, add_term, finish
 from sim.scenario.model import Scenario, Stage, When
 from sim.scenario.parameters import parameter_env
@@ -145,7 +146,7 @@ class _Knowledge:
 
 
 def _pairs_text(pairs: Pairs) -> str:
-    return ",".join(f"{sid}={move}" for sid, move in pairs)
+    return ",".join(f"{escape_key_part(sid)}={move}" for sid, move in pairs)
 
 
 def _sequence_infosets(
@@ -165,12 +166,13 @@ def _sequence_infosets(
         stage = by_id[sid]
         player = stage.player or ""
         text = _pairs_text(pairs)
+        who, where = escape_key_part(player), escape_key_part(sid)
         if not pairs:
-            key = f"{player}@{sid}"
+            key = f"{who}@{where}"
         elif len(plain[(player, text)]) > 1:
-            key = f"{player}@{sid}:{text}"
+            key = f"{who}@{where}:{text}"
         else:
-            key = f"{player}@{text}"
+            key = f"{who}@{text}"
         infosets.append(InfoSet(key, players.index(player), stage.moves, tuple(members), sid))
     return infosets
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.errors import Diagnostic, InternalError, Location, ScenarioError
 from sim.games.extensive import CHANCE, DECISION, ChanceTerm, ExtensiveGame, InfoSet, PayoffTerm
+from sim.games.infoset_keys import escape_key_part
 from sim.games.tree_builder import NodeList, Pairs, add_term, finish
 from sim.scenario.model import Scenario, TreeNode
 from sim.scenario.tree import chance_site
@@ -138,8 +139,8 @@ def _tree_infosets(nodes: NodeList, players: Sequence[str]) -> list[InfoSet]:
         if isinstance(group, str):
             key = group
         else:
-            path = ",".join(f"{m}={mv}" for m, mv in nodes.histories[x]) or "root"
-            key = f"{player}@{path}"
+            path = ",".join(f"{escape_key_part(m)}={mv}" for m, mv in nodes.histories[x])
+            key = f"{escape_key_part(player)}@{path or 'root'}"
             while key in used:
                 key += "'"
             used.add(key)

@@ -14,6 +14,7 @@ Colours are the Okabe-Ito palette (safe for colour-blind readers); equilibria
 are also told apart by line style.
 """
 
+from sim.plots.bargain import plot_bargain
 from sim.plots.common import save_figure
 from sim.plots.grid import plot_grid
 from sim.plots.montecarlo import plot_montecarlo
@@ -23,6 +24,7 @@ from sim.plots.tornado import plot_tornado, plot_tornados
 from sim.plots.tree import plot_tree
 
 __all__ = [
+    "plot_bargain",
     "plot_grid",
     "plot_montecarlo",
     "plot_qre",

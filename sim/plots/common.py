@@ -12,11 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import matplotlib as mpl
 from cycler import cycler
@@ -27,7 +26,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
+from sim.atomic_write import write_atomic
 from sim.errors import RequestError
+from sim.textsafe import escape_text
 
 __all__ = [
     "FORMATS",
@@ -135,6 +136,7 @@ _STYLE: dict[str, Any] = {
     "lines.linewidth": 2.2,
     "axes.prop_cycle": cycler(color=list(PALETTE)),
     "svg.hashsalt": "sim",
+    "text.parse_math": False,  # names from a file are text, never TeX
 }
 
 
@@ -161,7 +163,11 @@ def rule_text(rule: str) -> str:
 
 
 def wrap(text: str, width: int = 28) -> str:
-    """Break a long label into lines of at most ``width`` characters (at spaces)."""
+    """Break a long label into lines of at most ``width`` characters (at spaces).
+
+    Control and bidi characters from a file are escaped first (:mod:`sim.textsafe`).
+    """
+    text = escape_text(text)
     lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
     return "\n".join(lines) or text
 
@@ -287,12 +293,16 @@ def heading(ax: Axes, title: str, subtitle: str, *, own_figure: bool) -> None:
         ax.set_title(f"{wrap(title, chars)}\n{wrap(subtitle, chars)}")
 
 
-def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
+def save_figure(
+    fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150, replace: bool = True
+) -> Path:
     """Write ``fig`` to ``path`` atomically; the format comes from the suffix.
 
     The figure is written to a temporary file in the same directory, which
-    then replaces ``path`` in one step (:func:`os.replace`): a reader never
-    sees a half-written file and a failure never leaves one behind.
+    is then published in one step (:func:`sim.atomic_write.write_atomic`): a
+    reader never sees a half-written file and a failure never leaves one
+    behind. With ``replace=False`` an existing ``path`` (even one created by
+    another process meanwhile, or a dangling link) is never replaced.
 
     Parameters
     ----------
@@ -302,6 +312,8 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
         Destination ending in ``.png``, ``.svg`` or ``.pdf`` (any case).
     dpi
         Resolution of raster output (dots per inch).
+    replace
+        Whether an existing file may be replaced.
 
     Returns
     -------
@@ -311,33 +323,32 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
     Raises
     ------
     RequestError
-        For another suffix, a directory that does not exist or a file that
-        cannot be written.
+        For another suffix, a directory that does not exist, a file that
+        exists (with ``replace=False``) or cannot be written.
     """
     target = Path(path)
+    shown = escape_text(str(target))[:200]
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:
-        shown = f"'{target.suffix}'" if target.suffix else "no suffix"
+        suffix = escape_text(target.suffix)[:20]
+        what = f"'{suffix}'" if target.suffix else "no suffix"
         raise RequestError(
-            f"cannot save a plot as '{target}' ({shown}): use a file name ending in "
+            f"cannot save a plot as '{shown}' ({what}): use a file name ending in "
             f"{', '.join(FORMATS)}"
         )
     folder = target.parent
     if not folder.is_dir():
-        raise RequestError(f"cannot save a plot as '{target}': directory '{folder}' does not exist")
+        raise RequestError(f"cannot save a plot as '{shown}': directory does not exist")
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
-    temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as fh, mpl.rc_context({"svg.hashsalt": "sim"}):
+
+    def draw(fh: BinaryIO) -> None:
+        with mpl.rc_context({"svg.hashsalt": "sim"}):
             fig.savefig(fh, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(exc, OSError):
-            raise RequestError(f"cannot save a plot as '{target}': {exc.strerror or exc}") from exc
-        raise
+
+    try:
+        write_atomic(target, draw, replace=replace)
+    except FileExistsError:
+        raise RequestError(f"{shown} already exists (written by another run meanwhile)") from None
+    except OSError as exc:
+        raise RequestError(f"cannot save a plot as '{shown}': {exc.strerror or exc}") from None
     return target

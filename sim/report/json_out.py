@@ -64,8 +64,12 @@ def solve_document(scenario: Scenario, analysis: GameAnalysis) -> dict[str, Any]
             ["Payoffs are ordinal (ranks): mixed equilibria of ranks carry no cardinal meaning."]
             if scenario.ordinal
             else []
-        ),
+        )
+        + list(analysis.qre_notes),
     }
+    if analysis.total_equilibria is not None:
+        doc["equilibria_total"] = analysis.total_equilibria
+        doc["equilibria_listed"] = len(analysis.equilibria)
     for point in analysis.qre:
         entry = equilibrium_entry(scenario, game, _as_equilibrium(point))
         entry["lambda"] = float(point.lam)

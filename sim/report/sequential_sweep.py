@@ -17,7 +17,6 @@ fraction of a second.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from sim.analysis.sequential_batch import MIN_OUTCOME_PROBABILITY, SequentialBat
 from sim.analysis.sweep import SweepResult
 from sim.concepts import SUBGAME_PERFECT
 from sim.formatting import format_number
+from sim.textsafe import SafeCsvWriter
 
 __all__ = [
     "SequentialEntries",
@@ -142,7 +142,7 @@ def sequential_sweep_csv(result: SweepResult) -> str:
     header += [f"P({name})" for name in batch.outcome_names]
     header += ["ties"]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(header)
     moves = [np.array(h.moves, dtype=object) for h in game.infosets]
     chosen = [m[batch.plans[i]] for i, m in enumerate(moves)]

@@ -10,7 +10,6 @@ equilibrium entry per point, as in ``sim solve --json`` for sequential games).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -28,6 +27,7 @@ from sim.report.sequential_sweep import (
     sequential_sweep_json,
 )
 from sim.scenario.payoffs import outcome_label
+from sim.textsafe import SafeCsvWriter
 
 __all__ = ["point_entries", "sweep_csv", "sweep_json"]
 
@@ -148,7 +148,7 @@ def sweep_csv(result: SweepResult) -> str:
     header += [f"P({p.name}={m})" for p in players for m in p.moves]
     header += [f"payoff({p.name})" for p in players]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(header)
     from sim.analysis.predict import equilibrium_name
 

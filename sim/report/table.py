@@ -11,6 +11,7 @@ moves of players 3..N. On a terminal best responses are also coloured.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from sim.formatting import format_number
 from sim.games.normal_form import NormalFormGame
 from sim.scales import player_scales
+from sim.textsafe import escape_text
 
 __all__ = ["best_response_mask", "payoff_tables"]
 
@@ -39,25 +41,35 @@ def best_response_mask(payoffs: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     return mask
 
 
-def payoff_tables(game: NormalFormGame, *, color: bool = False) -> str:
-    """All payoff tables of ``game`` as text."""
+def payoff_tables(
+    game: NormalFormGame, *, color: bool = False, max_tables: int | None = None
+) -> str:
+    """All payoff tables of ``game`` as text (at most ``max_tables``, then a count of the rest)."""
     mask = best_response_mask(game.payoffs)
     if game.n_players == 1:
         return _one_player(game, mask)
     outer = game.shape[2:]
     blocks = []
-    for rest in itertools.product(*(range(m) for m in outer)):
+    combos = itertools.product(*(range(m) for m in outer))
+    total = math.prod(outer)
+    for rest in itertools.islice(combos, max_tables):
         heading = ""
         if rest:
             heading = ", ".join(
-                f"{game.players[2 + i]} = {game.moves[2 + i][k]}" for i, k in enumerate(rest)
+                f"{escape_text(game.players[2 + i])} = {game.moves[2 + i][k]}"
+                for i, k in enumerate(rest)
             )
         blocks.append(_table(game, mask, rest, heading, color))
+    if len(blocks) < total:
+        blocks.append(
+            f"... {total - len(blocks):,} more tables not shown ({total:,} in all, one for each "
+            "combination of the moves of the third and later players)."
+        )
     return "\n\n".join(blocks)
 
 
 def _one_player(game: NormalFormGame, mask: np.ndarray) -> str:
-    lines = [f"{game.players[0]}:"]
+    lines = [f"{escape_text(game.players[0])}:"]
     for k, move in enumerate(game.moves[0]):
         star = "*" if mask[0, k] else ""
         lines.append(f"  {move}: {format_number(game.payoffs[0, k])}{star}")
@@ -89,14 +101,15 @@ def _table(
         [_cell(game, mask, (i, j, *rest), color) for j in range(len(cols))]
         for i in range(len(rows))
     ]
-    first = max(len(game.players[0]), *(len(r) for r in rows))
+    row_player, col_player = escape_text(game.players[0]), escape_text(game.players[1])
+    first = max(len(row_player), *(len(r) for r in rows))
     widths = [
         max(len(c), *(cells[i][j][1] + 2 for i in range(len(rows)))) for j, c in enumerate(cols)
     ]
     lines = []
     if heading:
         lines.append(f"When {heading}:")
-    corner = f"{game.players[0]} \\ {game.players[1]}"
+    corner = f"{row_player} \\ {col_player}"
     first = max(first, len(corner))
     lines.append(
         corner.ljust(first)

@@ -29,6 +29,7 @@ METHOD_TEXT = {
     "equations by homotopy continuation",
     "best_response_enumeration": "checking every profile for a profitable deviation",
     "logit_limit": "the limit of the logit QRE branch",
+    "every_profile": "noting that no player's payoff depends on its own move",
     "pure_and_logit_limit": "a best-response check of every profile plus the limit of the "
     "logit QRE branch; the game is too large to enumerate every mixed equilibrium",
 }
@@ -54,7 +55,7 @@ def solve_report(scenario: Scenario, analysis: GameAnalysis) -> str:
         parts.append(ORDINAL_WARNING)
     if any(c in analysis.options.concepts for c in NASH):
         parts.append(_equilibria_section(scenario, analysis))
-    if analysis.qre:
+    if analysis.qre or analysis.qre_notes:
         parts.append(_qre_section(scenario, analysis))
     if analysis.zero_sum is not None:
         parts.append(_zero_sum_section(game, analysis))
@@ -81,6 +82,11 @@ def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
 def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     eqs = analysis.equilibria
     lines = [f"Nash equilibria: {len(eqs)} found ({_methods_text(analysis.methods)})."]
+    if analysis.total_equilibria is not None:
+        lines[0] = (
+            f"Nash equilibria: {analysis.total_equilibria:,} found "
+            f"({_methods_text(analysis.methods)}); only the first {len(eqs)} are listed."
+        )
     if (
         analysis.complete
         and analysis.game.n_players == 2
@@ -162,7 +168,7 @@ def _why_lines(
     for p, player in enumerate(game.players):
         values = deviations[p]
         support = np.flatnonzero(eq.strategies[p] > 1e-12)
-        others = [k for k in range(len(values)) if k not in support]
+        others = np.flatnonzero(eq.strategies[p] <= 1e-12).tolist()
         own = format_number(float(eq.payoffs[p]), 4)
         if support.size > 1:
             text = f"{player} is indifferent between the moves it mixes (each gives {own})"
@@ -203,6 +209,7 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
         several = len(analysis.equilibria) > 1
         note = " (the logit limit, a selection among several equilibria)" if several else ""
         lines.append(f"   As lambda grows the prediction converges to {where}{note}.")
+    lines.extend(f"   {note}" for note in analysis.qre_notes)
     return "\n".join(lines)
 
 

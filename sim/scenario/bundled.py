@@ -40,9 +40,15 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
         When the path exists but is not a file.
     """
     path = Path(name_or_path)
-    if path.is_file():
-        return path
-    if path.exists():
+    try:
+        if path.is_file():
+            return path
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name longer than the system allows
+        raise ScenarioError.single(
+            Location(_shortened(str(path))), "", f"cannot read file: {exc.strerror or exc}"
+        ) from None
+    if exists:
         raise ScenarioError.single(Location(str(path)), "", "is not a file")
     stem = path.name.removesuffix(".yaml").removesuffix(".yml")
     if path.parent == Path("."):
@@ -55,3 +61,11 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
         "",
         f"no such file, and no bundled scenario of that name (bundled: {known})",
     )
+
+
+def _shortened(text: str, width: int = 200) -> str:
+    """``text``, cut in the middle to ``width`` characters for a message."""
+    if len(text) <= width:
+        return text
+    half = (width - 3) // 2
+    return f"{text[:half]}...{text[len(text) - (width - 3 - half) :]}"

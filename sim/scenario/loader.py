@@ -18,9 +18,12 @@ from sim.scenario import payoff_forms as pf
 from sim.scenario import sequential as seq
 from sim.scenario.bundled import resolve_scenario
 from sim.scenario.model import Formula, Player, Scenario, TreeNode
+from sim.scenario.negotiation import check_values as check_negotiation
+from sim.scenario.negotiation import formulas as negotiation_formulas
+from sim.scenario.negotiation_reader import read_negotiation
 from sim.scenario.parameters import parameter_env
 from sim.scenario.params_reader import read_parameters
-from sim.scenario.payoffs import payoff_tensor
+from sim.scenario.payoffs import check_payoff_sizes, payoff_tensor
 from sim.scenario.reader import Reader, join_path
 from sim.scenario.settings_reader import read_analysis, read_solve
 from sim.yamlio import Node, load_yaml, read_yaml_file
@@ -29,7 +32,7 @@ __all__ = ["MAX_PROFILES", "load_scenario", "load_scenario_text"]
 
 TOP_KEYS = (
     "name", "description", "source", "parameters", "players", "payoffs", "outcomes", "matrix",
-    "zero_sum", "payoff_scale", "sequence", "tree", "labels", "solve", "analysis",
+    "zero_sum", "payoff_scale", "sequence", "tree", "labels", "solve", "analysis", "negotiation",
 )  # fmt: skip
 PLAYER_KEYS = ("moves", "description")
 
@@ -138,6 +141,7 @@ def _read_body(
             reader, top["matrix"], list(players.values()), names, zero_sum=zero_sum
         )
     body["labels"] = pf.read_labels(reader, top.get("labels"), known)
+    body["negotiation"] = read_negotiation(reader, top.get("negotiation"), order, known, names)
     return body
 
 
@@ -266,8 +270,14 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         except ScenarioError as exc:
             d = exc.diagnostics[0]
             reader.error(d.location, d.path, d.message)
+    if scenario.negotiation is not None and not reader.diagnostics:
+        for problem in check_negotiation(scenario.negotiation, env):
+            for d in problem.diagnostics:
+                reader.error(d.location, d.path, d.message)
     if scenario.kind == "simultaneous" and scenario.zero_sum and not reader.diagnostics:
         _record(reader, payoff_tensor, scenario, env)
+    elif scenario.kind == "simultaneous" and not reader.diagnostics:
+        _record(reader, check_payoff_sizes, scenario, env)
     if scenario.sequence is not None:
         rows = scenario.payoff_rules if scenario.payoff_rules is not None else scenario.outcomes
         seq.check_sequence_semantics(reader, scenario.sequence, rows or (), scenario.labels, env)
@@ -306,6 +316,8 @@ def _formulas(scenario: Scenario) -> Iterator[Formula]:
     for cells in scenario.matrix or ():
         for cell in cells:
             yield from cell
+    if scenario.negotiation is not None:
+        yield from negotiation_formulas(scenario.negotiation)
 
 
 def _player_map(scenario: Scenario) -> dict[str, Player]:

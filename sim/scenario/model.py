@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from sim.errors import Location, ScenarioError
 from sim.expr import Expr, ExprError
+
+if TYPE_CHECKING:
+    from sim.scenario.negotiation import Negotiation
 
 __all__ = [
     "AnalysisSettings",
@@ -309,6 +312,7 @@ class Scenario:
     labels: tuple[Label, ...] = ()
     solve: SolveSettings = field(default_factory=SolveSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    negotiation: Negotiation | None = None
     key_locations: tuple[tuple[str, Location], ...] = ()
 
     def location(self, key: str) -> Location:

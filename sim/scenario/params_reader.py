@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import math
 
 from sim.expr import FUNCTIONS
 from sim.scenario.model import Distribution, Parameter
@@ -97,6 +98,9 @@ def _read_range(reader: Reader, node: Node | None, path: str) -> tuple[float, fl
         return None
     if not low < high:
         reader.error(node, path, f"low ({low:g}) must be below high ({high:g})")
+    elif not math.isfinite(high - low):
+        reader.error(node, path, f"[{low:g}, {high:g}] is too wide (its width overflows)")
+        return None
         return None
     return (low, high)
 
@@ -136,6 +140,8 @@ def _distribution_problem(kind: str, a: dict[str, float]) -> str | None:
         return "sd must be positive"
     if kind == "uniform" and not a["low"] < a["high"]:
         return "low must be below high"
+    if kind in ("uniform", "triangular") and not math.isfinite(a["high"] - a["low"]):
+        return "high - low is too large (it overflows)"
     if kind == "triangular" and not a["low"] <= a["mode"] <= a["high"]:
         return "need low <= mode <= high"
     if kind == "triangular" and not a["low"] < a["high"]:

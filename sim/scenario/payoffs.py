@@ -7,6 +7,7 @@ evaluated once on the whole batch.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 
@@ -16,10 +17,20 @@ from sim.errors import Location, ScenarioError
 from sim.scenario.model import Scenario, Value, When
 from sim.scenario.parameters import batch_size
 
-__all__ = ["MAX_BATCH_BYTES", "outcome_label", "payoff_tensor", "zero_sum_violation"]
+__all__ = [
+    "MAX_BATCH_BYTES",
+    "MAX_PAYOFF",
+    "check_payoff_sizes",
+    "outcome_label",
+    "payoff_tensor",
+    "zero_sum_violation",
+]
 
 #: A batch of payoff tensors larger than this is refused (bytes).
 MAX_BATCH_BYTES = 2 * 1024**3
+#: Payoffs (after adding the rules) must lie within +-MAX_PAYOFF, so that
+#: differences, ranges and sums over players stay finite in float64.
+MAX_PAYOFF = 1e300
 
 
 def payoff_tensor(scenario: Scenario, env: Mapping[str, Value]) -> np.ndarray:
@@ -42,6 +53,7 @@ def payoff_tensor(scenario: Scenario, env: Mapping[str, Value]) -> np.ndarray:
         _fill_outcomes(tensor, scenario, env)
     elif scenario.matrix is not None:
         _fill_matrix(tensor, scenario, env)
+    _check_sizes(scenario, tensor, env)
     if scenario.zero_sum:
         problem = zero_sum_violation(scenario, tensor)
         if problem:
@@ -49,6 +61,63 @@ def payoff_tensor(scenario: Scenario, env: Mapping[str, Value]) -> np.ndarray:
             where, path = _profile_location(scenario, profile)
             raise ScenarioError.single(where, path, message)
     return tensor if batch is not None else tensor[0]
+
+
+def check_payoff_sizes(scenario: Scenario, env: Mapping[str, Value]) -> None:
+    """Refuse payoffs beyond +-``MAX_PAYOFF`` at the values in ``env`` (cheaply where possible).
+
+    A matrix cell or outcome row is checked where it is written. Rules are
+    summed into the tensor only when the sum of their absolute values could
+    exceed the bound.
+
+    Raises
+    ------
+    ScenarioError
+        Located at the offending value, or at ``payoffs`` for a sum of rules.
+    """
+    if scenario.kind != "simultaneous":
+        return
+    formulas = [f for cell in scenario.matrix or () for row in cell for f in row]
+    formulas += [f for row in scenario.outcomes or () for _, f in row.payoffs]
+    for formula in formulas:
+        value = float(np.max(np.abs(formula.evaluate(env))))
+        if not value <= MAX_PAYOFF:
+            raise ScenarioError.single(
+                formula.location, formula.path, f"payoff {value:g} is beyond +-{MAX_PAYOFF:g}"
+            )
+    bound = 0.0
+    for rule in scenario.payoff_rules or ():
+        for _, formula in rule.add:
+            bound += float(np.max(np.abs(formula.evaluate(env))))
+    if not bound <= MAX_PAYOFF:
+        payoff_tensor(scenario, env)
+
+
+def _check_sizes(scenario: Scenario, tensor: np.ndarray, env: Mapping[str, Value]) -> None:
+    """Raise a located error if a payoff overflowed or lies beyond +-``MAX_PAYOFF``."""
+    axes = tuple(range(2, tensor.ndim))
+    worst = np.maximum(tensor.max(axis=axes), -tensor.min(axis=axes))
+    if np.all(worst <= MAX_PAYOFF):
+        return
+    b, p = (int(i) for i in np.argwhere(~(worst <= MAX_PAYOFF))[0])
+    flat = int(np.argmax(~(np.abs(tensor[b, p]) <= MAX_PAYOFF)))
+    profile = tuple(int(k) for k in np.unravel_index(flat, tensor.shape[2:]))
+    moves = ", ".join(
+        f"{q.name}={q.moves[k]}" for q, k in zip(scenario.players, profile, strict=True)
+    )
+    point = ", ".join(
+        f"{k}={float(np.ravel(v)[b]):g}" for k, v in env.items() if np.ndim(v) and np.ptp(v) > 0
+    )
+    value = float(tensor[(b, p, *profile)])
+    message = (
+        f"the payoff of {scenario.players[p].name} at {moves} is {value:g}"
+        f"{f' (at {point})' if point else ''}; payoffs must stay within +-{MAX_PAYOFF:g}"
+    )
+    if scenario.payoff_rules is not None:
+        where, path = scenario.location("payoffs"), "payoffs"
+    else:
+        where, path = _profile_location(scenario, profile)
+    raise ScenarioError.single(where, path, message)
 
 
 def _check_memory(scenario: Scenario, batch: int, per_point: int) -> None:
@@ -67,37 +136,60 @@ def _column(value: Value, batch: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), (batch,))
 
 
-def _mask(scenario: Scenario, when: When) -> np.ndarray:
-    """Indicator tensor over pure profiles of the profiles where ``when`` holds."""
+#: A rule whose condition splits into more blocks than this is added by fancy indexing.
+_MAX_BLOCKS = 64
+
+Index = slice | np.ndarray
+
+
+def _runs(allowed: np.ndarray) -> list[slice]:
+    """Contiguous runs of ``True`` in a boolean vector, as slices."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], allowed.astype(np.int8), [0]))))
+    return [slice(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _blocks(scenario: Scenario, when: When) -> list[tuple[Index, ...]]:
+    """Where ``when`` holds, as index tuples into the profile axes (empty if nowhere).
+
+    Each player's allowed moves become slices (views, no copy); a condition
+    that would split into many blocks becomes one ``np.ix_`` index instead.
+    """
     conds = when.as_dict()
-    vectors = []
+    per_player: list[list[slice]] = []
+    allowed_sets = []
     for player in scenario.players:
         allowed = conds.get(player.name)
-        vec = np.array([allowed is None or m in allowed for m in player.moves], dtype=float)
-        vectors.append(vec)
-    mask = vectors[0]
-    for vec in vectors[1:]:
-        mask = np.multiply.outer(mask, vec)
-    return mask
+        vec = np.array([allowed is None or m in allowed for m in player.moves], dtype=bool)
+        allowed_sets.append(vec)
+        per_player.append(_runs(vec))
+    if any(not runs for runs in per_player):
+        return []
+    if math.prod(len(runs) for runs in per_player) > _MAX_BLOCKS:
+        return [tuple(np.ix_(*(np.flatnonzero(v) for v in allowed_sets)))]
+    return [tuple(combo) for combo in itertools.product(*per_player)]
 
 
 def _add_rules(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
-    """Sum the rules: for each player, (batch x rules) values times (rules x profiles) masks.
+    """Add each rule's values, across the whole batch, to the profiles where it holds.
 
-    One matrix product per player adds every rule at every point of the batch.
+    One in-place numpy addition per rule and player over the block of
+    profiles its condition selects: no dense mask over all profiles is built,
+    so memory stays at the size of the tensor itself whatever the number of
+    rules.
     """
     index = {name: i for i, name in enumerate(scenario.player_names)}
     batch = tensor.shape[0]
-    columns: dict[int, list[np.ndarray]] = {}
-    masks: dict[int, list[np.ndarray]] = {}
+    ones = (1,) * (tensor.ndim - 2)
     for rule in scenario.payoff_rules or ():
-        mask = _mask(scenario, rule.when).ravel()
+        blocks = _blocks(scenario, rule.when)
         for player, formula in rule.add:
-            columns.setdefault(index[player], []).append(_column(formula.evaluate(env), batch))
-            masks.setdefault(index[player], []).append(mask)
-    for p, cols in columns.items():
-        values = np.stack(cols, axis=1)
-        tensor[:, p] += (values @ np.stack(masks[p])).reshape(tensor.shape[:1] + tensor.shape[2:])
+            if not blocks:
+                continue
+            value = _column(formula.evaluate(env), batch).reshape(batch, *ones)
+            target = tensor[:, index[player]]
+            with np.errstate(over="ignore", invalid="ignore"):  # checked after the sum
+                for block in blocks:
+                    target[(slice(None), *block)] += value
 
 
 def _fill_outcomes(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
 from sim.concepts import ALL
@@ -101,6 +102,11 @@ def read_sweep(reader: Reader, node: Node, path: str, names: Collection[str]) ->
         steps = reader.integer(
             fields["steps"], join_path(path, "steps"), minimum=2, maximum=MAX_STEPS
         )
+    if start is not None and stop is not None and not math.isfinite(stop - start):
+        reader.error(
+            node, path, f"from {start:g} to {stop:g} is too wide to sweep (width overflows)"
+        )
+        return None
     if name is None or start is None or stop is None or steps is None:
         return None
     return SweepSpec(name, start, stop, steps)
@@ -112,6 +118,9 @@ def _read_grid(reader: Reader, node: Node, path: str, names: Collection[str]) ->
         return None
     x = read_sweep(reader, fields["x"], join_path(path, "x"), names)
     y = read_sweep(reader, fields["y"], join_path(path, "y"), names)
+    if x is not None and y is not None and x.parameter == y.parameter:
+        reader.error(fields["y"], join_path(path, "y"), f"x and y both vary '{x.parameter}'")
+        return None
     return GridSpec(x, y) if x is not None and y is not None else None
 
 

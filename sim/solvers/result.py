@@ -80,6 +80,9 @@ class EquilibriumSet:
         True when the list comes from a fallback method (pure equilibria
         only, or the limit of the logit QRE branch) instead of the
         enumeration the game's size would call for.
+    total
+        How many equilibria there are when ``equilibria`` holds only the
+        first of them (a solver asked for at most ``limit``); else ``None``.
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -90,6 +93,7 @@ class EquilibriumSet:
     notes: tuple[str, ...] = field(default_factory=tuple)
     stopped_early: bool = False
     fell_back: bool = False
+    total: int | None = None
 
     def __len__(self) -> int:
         return len(self.equilibria)

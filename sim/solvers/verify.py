@@ -78,10 +78,28 @@ def expected_payoffs(payoffs: np.ndarray, strategies: Sequence[np.ndarray]) -> n
         computed by contracting one player axis at a time (``tensordot``).
     """
     u = _game(payoffs)
-    t = u
-    for s in _profile(u, strategies):
+    t, prof = _on_supports(u, _profile(u, strategies), axis0=1)
+    for s in prof:
         t = np.tensordot(t, s, axes=([1], [0]))
     return np.asarray(t, dtype=np.float64)
+
+
+def _on_supports(
+    t: np.ndarray, prof: Sequence[np.ndarray], axis0: int, keep: int | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``t`` cut to the moves played with nonzero probability, and the strategies cut alike.
+
+    Axis ``axis0 + q`` of ``t`` belongs to player ``q``; player ``keep`` keeps
+    every move. Moves of probability exactly 0 add exactly 0 to an expected
+    payoff, so the result is the same, but a pure profile of a large game
+    costs a few entries instead of the whole tensor.
+    """
+    supports = [np.flatnonzero(s) if q != keep else np.arange(s.size) for q, s in enumerate(prof)]
+    if all(len(i) == s.size for i, s in zip(supports, prof, strict=True)):
+        return t, list(prof)
+    lead = (slice(None),) * axis0
+    cut = [s[i] for i, s in zip(supports, prof, strict=True)]
+    return t[lead + np.ix_(*supports)], cut
 
 
 def deviation_payoffs(
@@ -98,7 +116,7 @@ def deviation_payoffs(
     prof = _profile(u, strategies)
     if not 0 <= player < u.shape[0]:
         raise ValueError(f"player {player} out of range for {u.shape[0]} players")
-    t = u[player]
+    t, prof = _on_supports(u[player], prof, axis0=0, keep=player)
     # Contract from the last axis backwards so earlier axis numbers stay valid.
     for q in reversed(range(len(prof))):
         if q != player:

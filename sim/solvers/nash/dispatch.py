@@ -93,6 +93,7 @@ def nash_equilibria(
     tol: float = 1e-9,
     mixed: bool = True,
     policy: NashPolicy = DEFAULT_POLICY,
+    limit: int | None = None,
 ) -> EquilibriumSet:
     """Every Nash equilibrium of a game (pure ones first, in profile order), by the policy.
 
@@ -106,6 +107,9 @@ def nash_equilibria(
         False: pure equilibria only.
     policy
         Size, time and fallback budget.
+    limit
+        With ``mixed=False``: build at most this many pure equilibria (the
+        result's ``total`` then counts them all).
 
     Returns
     -------
@@ -116,7 +120,7 @@ def nash_equilibria(
     """
     u = np.asarray(payoffs, dtype=float)
     if not mixed:
-        return pure_nash(u, tol=tol)
+        return pure_nash(u, tol=tol, limit=limit)
     if u.shape[0] == 2:
         found = bimatrix_equilibria(u[0], u[1], tol=tol)
     else:
@@ -129,10 +133,10 @@ def nash_equilibria(
         return _pure_first(found)
     from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 
-    limit = limiting_logit_equilibrium(u, tol=tol)
+    logit = limiting_logit_equilibrium(u, tol=tol)
     return replace(
         found,
-        equilibria=(limit,),
+        equilibria=(logit,),
         method="logit_limit",
         complete=False,
         notes=(*found.notes, _NOTHING_FOUND),

@@ -109,7 +109,9 @@ def _one_hot(profile: tuple[int, ...], sizes: tuple[int, ...]) -> tuple[np.ndarr
     return tuple(out)
 
 
-def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
+def pure_nash(
+    payoffs: np.ndarray, tol: float = 1e-12, *, limit: int | None = None
+) -> EquilibriumSet:
     """All pure Nash equilibria of a normal-form game.
 
     Parameters
@@ -118,6 +120,9 @@ def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
         Payoff tensor, shape ``(n, m_1, ..., m_n)``.
     tol
         Tie tolerance relative to each player's payoff scale (see :func:`pure_nash_mask`).
+    limit
+        Build at most this many equilibria (the first in profile order); the
+        result's ``total`` then counts them all.
 
     Returns
     -------
@@ -131,9 +136,11 @@ def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
     shortfall = _shortfall_batch(u)[0]
     game = u[0]
     sizes = game.shape[1:]
+    flat = np.flatnonzero(shortfall <= tol)
+    total = int(flat.size) if limit is not None and flat.size > limit else None
     eqs = []
-    for row in np.argwhere(shortfall <= tol):
-        profile = tuple(int(i) for i in row)
+    for index in flat[:limit]:
+        profile = tuple(int(i) for i in np.unravel_index(index, sizes))
         eqs.append(
             Equilibrium(
                 strategies=_one_hot(profile, sizes),
@@ -144,4 +151,4 @@ def pure_nash(payoffs: np.ndarray, tol: float = 1e-12) -> EquilibriumSet:
             )
         )
     notes = () if eqs else ("the game has no pure Nash equilibrium",)
-    return EquilibriumSet(equilibria=tuple(eqs), method=_METHOD, tol=tol, notes=notes)
+    return EquilibriumSet(equilibria=tuple(eqs), method=_METHOD, tol=tol, notes=notes, total=total)

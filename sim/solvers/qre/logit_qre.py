@@ -84,7 +84,9 @@ class QREBranch:
     """Points of the principal branch in arc-length order (``lam`` may turn back).
 
     ``terminated`` is ``"max_lambda"`` (the last point is exactly at
-    ``max_lambda``), ``"max_points"`` or ``"step_size_underflow"`` (stalled).
+    ``max_lambda``), ``"max_points"``, ``"step_size_underflow"`` (stalled) or
+    ``"branch_point_not_located"`` (the point at ``max_lambda`` was not found
+    on the last segment; the branch is returned up to that segment).
     """
 
     points: tuple[QREPoint, ...]
@@ -339,8 +341,11 @@ def trace_logit_branch(
     xs = [tracer.x]
     while tracer.advance():
         if tracer.x[-1] >= nu_max:
-            xs.append(tracer.at_nu(nu_max))
-            tracer.terminated = "max_lambda"
+            try:
+                xs.append(tracer.at_nu(nu_max))
+                tracer.terminated = "max_lambda"
+            except LogitQREError:
+                tracer.terminated = "branch_point_not_located"
             break
         xs.append(tracer.x)
     settings: tuple[tuple[str, object], ...] = (("max_lambda", nu_max / game.scale),)
@@ -371,17 +376,11 @@ def logit_qre_at(
     LogitQREError
         If tracing stalls or uses ``max_points`` before crossing every ``lam``.
     """
-    game = _Game(payoffs)
-    nus = [float(lam) * game.scale for lam in lambdas]
-    if not all(nu >= 0 for nu in nus):
-        raise ValueError("lambdas must be non-negative")
-    tracer = _Tracer(game, step, tol, max_accel, max_points)
-    found = {k: tracer.x for k, nu in enumerate(nus) if nu <= 0.0}
-    while len(found) < len(nus):
-        if not tracer.advance():
-            lam = tracer.x[-1] / game.scale
-            raise LogitQREError(f"tracing stopped ({tracer.terminated}) at lambda = {lam:g}")
-        lo, hi = sorted((tracer.prev[-1], tracer.x[-1]))
-        new = [k for k, nu in enumerate(nus) if k not in found and lo < nu <= hi]
-        found.update({k: tracer.at_nu(nus[k]) for k in new})
-    return tuple(game.point(found[k]) for k in range(len(nus)))
+    from sim.solvers.qre.qre_points import logit_qre_points
+
+    res = logit_qre_points(
+        payoffs, lambdas, tol=tol, step=step, max_points=max_points, max_accel=max_accel
+    )
+    if res.stopped is not None:
+        raise LogitQREError(res.stopped)
+    return tuple(p for p in res.points if p is not None)
