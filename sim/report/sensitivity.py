@@ -209,6 +209,7 @@ def montecarlo_text(result: MonteCarloResult) -> str:
     lines.append(f"  {'Predicted outcome'.ljust(width)} {'frequency':>9}   95% interval")
     for o in result.outcomes:
         lines.append(f"  {o.name.ljust(width)} {o.frequency:7.1%}   [{o.low:.1%}, {o.high:.1%}]")
+    lines.extend(_overall_lines(result))
     lines.append("")
     lines.append("What moves the odds most (largest |Spearman rank correlation| with an outcome):")
     for name, rho in result.influence:
@@ -230,6 +231,30 @@ def montecarlo_text(result: MonteCarloResult) -> str:
     return "\n".join(lines)
 
 
+def _overall_lines(result: MonteCarloResult) -> list[str]:
+    """The overall probability of each final outcome, with the selection caveat."""
+    if not result.overall:
+        return []
+    lines = ["", "Overall probability of each final outcome (averaged over the draws):"]
+    width = max(len(name) for name, _ in result.overall)
+    for name, prob in result.overall:
+        lines.append(f"  {name.ljust(width)} {prob:7.1%}")
+    share = f"{result.choice_share:.1%}"
+    if result.overall_rule == "subgame_perfect":
+        if result.choice_share > 0:
+            lines.append(
+                f"  Note: at {share} of the draws moves tie and other subgame-perfect equilibria "
+                "lead elsewhere; these odds follow the first best move there."
+            )
+    elif result.choice_share > 0:
+        lines.append(
+            f"  Note: {share} of the draws have several equilibria, and which one is played "
+            f"changes these odds; they use the {result.overall_rule.replace('_', '-')} "
+            "equilibrium (choose another with --select)."
+        )
+    return lines
+
+
 def montecarlo_document(result: MonteCarloResult) -> dict[str, Any]:
     """Machine-readable Monte Carlo summary."""
     return {
@@ -248,6 +273,9 @@ def montecarlo_document(result: MonteCarloResult) -> dict[str, Any]:
             for o in result.outcomes
         ],
         "influence": dict(result.influence),
+        "overall_probabilities": dict(result.overall),
+        "overall_select": result.overall_rule,
+        "share_with_several_equilibria": result.choice_share,
     }
 
 
@@ -257,13 +285,15 @@ def tornado_text(results: list[TornadoResult]) -> str:
     for res in results:
         how = SPE_SELECTION if res.sequential else f"selection: {res.rule}"
         lines.append(f"{res.metric} (now {format_number(res.baseline, 4)}; {how}):")
-        width = max(len(b.parameter) for b in res.bars)
         for bar in res.bars:
-            lines.append(
-                f"  {bar.parameter.ljust(width)}  swing {format_number(bar.swing, 4):>7}   "
-                f"{format_number(bar.metric_at_low, 4)} at {format_number(bar.low)} .. "
-                f"{format_number(bar.metric_at_high, 4)} at {format_number(bar.high)}"
-            )
+            lines.append(f"  {bar.parameter}: swing {format_number(bar.swing, 4)}")
+            for value, metric, outcome in (
+                (bar.low, bar.metric_at_low, bar.outcome_at_low),
+                (bar.high, bar.metric_at_high, bar.outcome_at_high),
+            ):
+                where = f"at {bar.parameter} = {format_number(value)}"
+                told = f" ({outcome})" if outcome else ""
+                lines.append(f"    {where}: {format_number(metric, 4)}{told}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -283,6 +313,8 @@ def tornado_document(results: list[TornadoResult]) -> dict[str, Any]:
                         "high": b.high,
                         "at_low": b.metric_at_low,
                         "at_high": b.metric_at_high,
+                        "outcome_at_low": b.outcome_at_low,
+                        "outcome_at_high": b.outcome_at_high,
                         "min": b.metric_min,
                         "max": b.metric_max,
                         "swing": b.swing,
