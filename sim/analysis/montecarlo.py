@@ -30,6 +30,7 @@ import numpy as np
 
 from sim.analysis.batch import AnyBatch, solve_batch
 from sim.analysis.predict import predict
+from sim.concepts import SUBGAME_PERFECT
 from sim.errors import RequestError
 from sim.scenario.model import Scenario
 from sim.solvers.result import outcome_distribution
@@ -149,7 +150,7 @@ def overall_odds(batch: AnyBatch, rule: str) -> tuple[tuple[tuple[str, float], .
         probs = batch.outcome_probs.mean(axis=1) if batch.size else np.zeros(0)
         found = [(n, float(p)) for n, p in zip(batch.outcome_names, probs, strict=True)]
         share = len(batch.alternatives) / max(batch.size, 1)
-        return _sorted(found), "subgame_perfect", share
+        return _sorted(found), SUBGAME_PERFECT, share
     used = "payoff_dominant" if rule == "all" else rule
     pred = predict(batch, used)
     totals: dict[str, float] = {}

@@ -240,7 +240,7 @@ def _overall_lines(result: MonteCarloResult) -> list[str]:
     for name, prob in result.overall:
         lines.append(f"  {name.ljust(width)} {prob:7.1%}")
     share = f"{result.choice_share:.1%}"
-    if result.overall_rule == "subgame_perfect":
+    if result.overall_rule == SUBGAME_PERFECT:
         if result.choice_share > 0:
             lines.append(
                 f"  Note: at {share} of the draws moves tie and other subgame-perfect equilibria "
@@ -250,7 +250,7 @@ def _overall_lines(result: MonteCarloResult) -> list[str]:
         lines.append(
             f"  Note: {share} of the draws have several equilibria, and which one is played "
             f"changes these odds; they use the {result.overall_rule.replace('_', '-')} "
-            "equilibrium (choose another with --select)."
+            "equilibrium (another selection rule may give other odds)."
         )
     return lines
 

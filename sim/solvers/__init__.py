@@ -7,6 +7,8 @@
 * :mod:`sim.solvers.qre` - logit quantal response equilibria and their limit.
 * :mod:`sim.solvers.structure` - dominance, security levels, Pareto optimality.
 * :mod:`sim.solvers.bargaining` - bargaining solutions and coalition values.
+* :mod:`sim.solvers.target` - the cheapest change that makes an outcome an
+  equilibrium (LP and MILP).
 
 Two modules are shared by the game families and stay at this level:
 :mod:`~sim.solvers.result` (the result types) and :mod:`~sim.solvers.verify`
