@@ -112,7 +112,10 @@ def _modules_with_examples() -> list[str]:
 
 def test_solver_families_have_examples() -> None:
     names = set(_modules_with_examples())
-    families = {f"sim.solvers.{f}" for f in ("nash", "extensive", "qre", "structure")}
+    families = {
+        f"sim.solvers.{f}"
+        for f in ("nash", "extensive", "qre", "structure", "bargaining", "target")
+    }
     assert families <= names, f"no doctest examples in {sorted(families - names)}"
 
 

@@ -256,7 +256,7 @@ def _overall_lines(result: MonteCarloResult) -> list[str]:
         lines.append(
             f"  Note: {share} of the draws have several equilibria, and which one is played "
             f"changes these odds; they use the {result.overall_rule.replace('_', '-')} "
-            "equilibrium (another selection rule gives other odds)."
+            "equilibrium (another selection rule may give other odds)."
         )
     return lines
 

@@ -6,11 +6,14 @@
   and credibility in sequential games.
 * :mod:`sim.solvers.qre` - logit quantal response equilibria and their limit.
 * :mod:`sim.solvers.structure` - dominance, security levels, Pareto optimality.
+* :mod:`sim.solvers.bargaining` - bargaining solutions and coalition values.
+* :mod:`sim.solvers.target` - the cheapest change that makes an outcome an
+  equilibrium (LP and MILP).
 
-Three modules are shared by every family and stay at this level:
-:mod:`~sim.solvers.result` (the result types), :mod:`~sim.solvers.verify`
-(the independent best-response check every equilibrium passes) and
-:mod:`~sim.scales` (payoff-tensor validation).
+Two modules are shared by the game families and stay at this level:
+:mod:`~sim.solvers.result` (the result types) and :mod:`~sim.solvers.verify`
+(the independent best-response check every equilibrium passes); payoff
+tensors are validated and scaled by the base module :mod:`sim.scales`.
 
 Each family package re-exports its public functions; its docstring has
 examples that run as doctests (``tests/test_docs.py``).

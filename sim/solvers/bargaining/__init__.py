@@ -9,6 +9,17 @@ Plain functions over numpy arrays, one algorithm per module:
 * :mod:`.alternating_offers`: Rubinstein's alternating-offers agreement;
 * :mod:`.shapley`, :mod:`.least_core`: coalition games;
 * :mod:`.verify`: an independent check of every solution.
+
+Examples
+--------
+The glove game: player 0 holds a left glove, players 1 and 2 a right glove
+each, and a pair is worth 1 (``v`` has one value per coalition, by bit mask):
+
+>>> import numpy as np
+>>> from sim.solvers.bargaining import shapley_value
+>>> v = np.array([1.0 if mask & 1 and mask & 6 else 0.0 for mask in range(8)])
+>>> [round(float(x), 6) for x in shapley_value(v)]
+[0.666667, 0.166667, 0.166667]
 """
 
 from sim.solvers.bargaining.alternating_offers import AlternatingOffers, alternating_offers
