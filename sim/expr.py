@@ -143,6 +143,11 @@ class Expr:
         return float(result)
 
     @property
+    def root(self) -> _Node:
+        """The compiled node tree, for analyses of the expression's form (read only)."""
+        return self._root
+
+    @property
     def is_constant(self) -> bool:
         """True if the expression uses no parameter."""
         return isinstance(self._root, _Const)

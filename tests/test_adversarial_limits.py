@@ -83,6 +83,12 @@ CASES = (
         1,
         r"overflow_matrix.yaml:6:7: matrix\[0\]\[0\]\[0\]: payoff 1e\+308 is beyond",
     ),
+    Case(
+        "overflow_sequence",
+        ("solve", _f("overflow_sequence.yaml")),
+        1,
+        r"overflow_sequence.yaml:4:5: sequence: the payoff of A after A=l,B=x is inf",
+    ),
     Case("overflow_ranges", ("validate", _f("overflow_ranges.yaml")), 1, r"range: .*too wide"),
     Case(
         "overflow_uniform",

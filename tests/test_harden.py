@@ -256,30 +256,28 @@ def test_sigterm_during_save_leaves_no_temporary_file(tmp_path):
 # --- item 8 (error handler) ---------------------------------------------------------------
 
 
-def test_memory_error_is_a_clear_message(monkeypatch, capfd):
+def _main_raising(monkeypatch, error: BaseException) -> int:
+    """Run ``sim list`` with its command replaced by one that raises ``error``."""
+
     def explode(args):
-        raise MemoryError
+        raise error
 
     parser = cli_main.build_parser()
     args = parser.parse_args(["list"])
-    monkeypatch.setattr(cli_main, "build_parser", lambda: _Fixed(parser, args, explode))
-    assert cli_main.main(["list"]) == 1
+    args.handler = explode
+
+    class Fixed:
+        def parse_args(self, argv):
+            return args
+
+    monkeypatch.setattr(cli_main, "build_parser", Fixed)
+    return cli_main.main(["list"])
+
+
+def test_memory_error_is_a_clear_message(monkeypatch, capfd):
+    assert _main_raising(monkeypatch, MemoryError()) == 1
     err = capfd.readouterr().err
     assert "out of memory" in err and "Traceback" not in err
-
-
-class _Fixed:
-    """A parser stand-in whose command raises what the test asks for."""
-
-    def __init__(self, parser, args, handler):
-        self.parser, self.args = parser, args
-        self.args.handler = handler
-
-    def parse_args(self, argv):
-        return self.args
-
-    def print_help(self):
-        self.parser.print_help()
 
 
 def test_internal_error_handler_survives_a_broken_exception(monkeypatch, capfd):
@@ -287,13 +285,7 @@ def test_internal_error_handler_survives_a_broken_exception(monkeypatch, capfd):
         def __str__(self):
             raise RuntimeError("no text either")
 
-    def explode(args):
-        raise Nasty
-
-    parser = cli_main.build_parser()
-    args = parser.parse_args(["list"])
-    monkeypatch.setattr(cli_main, "build_parser", lambda: _Fixed(parser, args, explode))
-    assert cli_main.main(["list"]) == 3
+    assert _main_raising(monkeypatch, Nasty()) == 3
     assert "internal error" in capfd.readouterr().err
 
 
@@ -339,7 +331,8 @@ def test_rules_match_dense_masks(seed):
         lines.append(f"  - {{{when}add: {{{', '.join(adds)}}}}}")
     scenario = sim.load_scenario_text("\n".join(lines) + "\n")
     env = {"k": np.linspace(-1.0, 2.0, 4)}
-    assert np.array_equal(payoff_tensor(scenario, env), _dense_reference(scenario, env))
+    expected = _dense_reference(scenario, env)
+    assert np.allclose(payoff_tensor(scenario, env), expected, rtol=1e-12, atol=1e-12)
 
 
 def test_rule_memory_is_the_tensor_not_rules_times_profiles():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import numpy as np
@@ -40,6 +41,7 @@ from sim.solvers.result import Equilibrium, outcome_distribution
 from sim.solvers.verify import pure_regrets_batch, verified
 
 if TYPE_CHECKING:
+    from sim.analysis.predict import Predictions
     from sim.analysis.sequential_batch import SequentialBatch
 
 __all__ = [
@@ -70,6 +72,11 @@ class SolvedBatch(Protocol):
         """Number of parameter points."""
         ...
 
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """The solution concepts solved (names of :mod:`sim.concepts`)."""
+        ...
+
     def equilibrium_keys(self, point: int) -> frozenset[Hashable]:
         """Identities of the equilibria at one point, comparable across points."""
         ...
@@ -80,6 +87,10 @@ class SolvedBatch(Protocol):
 
     def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
         """Probability that the selected equilibrium ends in the named outcome (NaN if none)."""
+        ...
+
+    def predictions(self, rule: str) -> Predictions:
+        """The predicted outcome of every point under ``rule``."""
         ...
 
 
@@ -163,11 +174,16 @@ class BatchSolution:
         """Pure equilibrium profiles at one point, in lexicographic order."""
         return [tuple(int(k) for k in idx) for idx in np.argwhere(self.pure_mask[point])]
 
+    @cached_property
+    def _pure_offsets(self) -> np.ndarray:
+        """Where each point's pure equilibria start in :attr:`pure_regret` (and end)."""
+        counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
+        return np.concatenate(([0], np.cumsum(counts)))
+
     def pure_regrets(self, point: int) -> np.ndarray:
         """The checked regrets of the pure equilibria at one point (as :meth:`pure_profiles`)."""
-        counts = self.pure_mask.reshape(self.size, -1).sum(axis=1)
-        start = int(counts[:point].sum())
-        return self.pure_regret[start : start + int(counts[point])]
+        start, stop = self._pure_offsets[point : point + 2]
+        return self.pure_regret[int(start) : int(stop)]
 
     def equilibria(self, point: int) -> list[Equilibrium]:
         """Every equilibrium found at one point: pure ones first, then mixed ones."""
@@ -209,6 +225,12 @@ class BatchSolution:
         """Payoffs of the selected equilibrium (None when there is none)."""
         eq = self.selected(point, rule)
         return None if eq is None else np.asarray(eq.payoffs, float)
+
+    def predictions(self, rule: str) -> Predictions:
+        """The predicted outcome of every point under ``rule`` (grouped by pure equilibria)."""
+        from sim.analysis.predict import simultaneous_predictions
+
+        return simultaneous_predictions(self, rule)
 
     def outcome_probability(self, point: int, rule: str, outcome: str) -> float:
         """Probability that the selected equilibrium leads to the named outcome (NaN if none)."""

@@ -11,6 +11,14 @@ ones the prediction hangs on.
 
 For a sequential game the prediction at each draw is the set of outcomes its
 subgame-perfect equilibrium reaches (see :mod:`sim.analysis.sequential_batch`).
+
+The predictions are categories (a set of equilibria such as ``"A | B"``, or a
+chance mixture such as ``"A + B"``); :func:`overall_odds` gives instead the
+overall probability of each *final* outcome: the selected equilibrium's
+probability of that outcome, averaged over the draws. It needs one
+equilibrium per draw, so it depends on the selection rule (``all`` is
+counted as ``payoff_dominant``; a sequential game follows the first best move
+where moves tie); the share of draws where that choice mattered is recorded.
 """
 
 from __future__ import annotations
@@ -24,8 +32,9 @@ from sim.analysis.batch import AnyBatch, solve_batch
 from sim.analysis.predict import predict
 from sim.errors import RequestError
 from sim.scenario.model import Scenario
+from sim.solvers.result import outcome_distribution
 
-__all__ = ["MonteCarloResult", "OutcomeOdds", "monte_carlo", "wilson_interval"]
+__all__ = ["MonteCarloResult", "OutcomeOdds", "monte_carlo", "overall_odds", "wilson_interval"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,9 @@ class MonteCarloResult:
     outcomes: tuple[OutcomeOdds, ...]
     influence: tuple[tuple[str, float], ...]
     batch: AnyBatch
+    overall: tuple[tuple[str, float], ...] = ()
+    overall_rule: str = ""
+    choice_share: float = 0.0
 
 
 def wilson_interval(count: int, total: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -108,7 +120,60 @@ def monte_carlo(
         low, high = wilson_interval(count, samples)
         odds.append(OutcomeOdds(name, count, count / samples, low, high, corr))
     influence = _influence(odds)
-    return MonteCarloResult(samples, seed, rule, tuple(draws), draws, tuple(odds), influence, batch)
+    overall, used, share = overall_odds(batch, rule)
+    return MonteCarloResult(
+        samples,
+        seed,
+        rule,
+        tuple(draws),
+        draws,
+        tuple(odds),
+        influence,
+        batch,
+        overall,
+        used,
+        share,
+    )
+
+
+def overall_odds(batch: AnyBatch, rule: str) -> tuple[tuple[tuple[str, float], ...], str, float]:
+    """Overall probability of each final outcome over the points of a batch.
+
+    Returns ``(outcomes, rule used, share of points where the choice of one
+    equilibrium among several mattered)``; outcomes are ``(name, probability)``
+    sorted by probability, largest first.
+    """
+    from sim.analysis.sequential_batch import SequentialBatch
+
+    if isinstance(batch, SequentialBatch):
+        probs = batch.outcome_probs.mean(axis=1) if batch.size else np.zeros(0)
+        found = [(n, float(p)) for n, p in zip(batch.outcome_names, probs, strict=True)]
+        share = len(batch.alternatives) / max(batch.size, 1)
+        return _sorted(found), "subgame_perfect", share
+    used = "payoff_dominant" if rule == "all" else rule
+    pred = predict(batch, used)
+    totals: dict[str, float] = {}
+    names = np.array(pred.names, dtype=object)
+    several = batch.pure_mask.reshape(batch.size, -1).sum(axis=1) + np.array(
+        [len(m) for m in batch.mixed]
+    )
+    for name in dict.fromkeys(pred.names):
+        members = np.flatnonzero(names == name)
+        if not str(name).startswith("Mixed:") and " | " not in str(name):
+            totals[name] = totals.get(name, 0.0) + members.size
+            continue
+        for b in members.tolist():
+            eqs = batch.equilibria(b)
+            k = int(pred.selected[b])
+            for profile, prob in outcome_distribution(eqs[k].strategies if k >= 0 else ()):
+                label = batch.profile_label(profile)
+                totals[label] = totals.get(label, 0.0) + prob
+    found = [(n, v / max(batch.size, 1)) for n, v in totals.items()]
+    return _sorted(found), used, float(np.mean(several > 1)) if batch.size else 0.0
+
+
+def _sorted(found: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted(((n, p) for n, p in found if p > 0), key=lambda kv: (-kv[1], kv[0])))
 
 
 def rankdata(values: np.ndarray) -> np.ndarray:

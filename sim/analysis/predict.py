@@ -17,11 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.batch import AnyBatch, BatchSolution, equilibrium_key
+from sim.analysis.batch import BatchSolution, SolvedBatch, equilibrium_key
 from sim.analysis.selection import select
 from sim.solvers.result import Equilibrium
 
-__all__ = ["Predictions", "equilibrium_key", "equilibrium_name", "predict"]
+__all__ = [
+    "Predictions",
+    "equilibrium_key",
+    "equilibrium_name",
+    "predict",
+    "simultaneous_predictions",
+]
 
 Key = tuple[tuple[int, ...], ...]
 
@@ -61,17 +67,23 @@ class Predictions:
     selected: np.ndarray
 
 
-def predict(batch: AnyBatch, rule: str = "all") -> Predictions:
-    """Predicted outcome names for every point of ``batch``.
+def predict(batch: SolvedBatch, rule: str = "all") -> Predictions:
+    """Predicted outcome names for every point of ``batch`` (its own ``predictions``).
 
-    A sequential batch already holds them (one equilibrium per point). For a
-    simultaneous one, points are grouped by their set of pure equilibria (one ``np.unique`` over
+    A sequential batch already holds them (one equilibrium per point); a
+    simultaneous one uses :func:`simultaneous_predictions`.
+    """
+    return batch.predictions(rule)
+
+
+def simultaneous_predictions(batch: BatchSolution, rule: str) -> Predictions:
+    """Predictions of a simultaneous batch.
+
+    Points are grouped by their set of pure equilibria (one ``np.unique`` over
     the packed masks); a group whose points need no payoff-dependent choice
     (one equilibrium, or rule ``all``) is named once. Only points with mixed
     equilibria or a real choice are handled one by one.
     """
-    if not isinstance(batch, BatchSolution):
-        return Predictions(rule, batch.names, np.zeros(batch.size, np.int64))
     flat = batch.pure_mask.reshape(batch.size, -1)
     keys, inverse = np.unique(np.packbits(flat, axis=1), axis=0, return_inverse=True)
     inverse = inverse.ravel()

@@ -41,6 +41,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +66,9 @@ from sim.scales import leaf_scales
 from sim.scenario.model import Scenario
 from sim.scenario.parameters import parameter_env
 from sim.solvers.extensive.backward_induction import METHOD, _layout, backward_induction_columns
+
+if TYPE_CHECKING:
+    from sim.analysis.predict import Predictions
 
 __all__ = [
     "MIN_OUTCOME_PROBABILITY",
@@ -272,6 +276,12 @@ class SequentialBatch:
         if outcome not in self.outcome_names:
             return 0.0
         return float(self.outcome_probs[self.outcome_names.index(outcome), point])
+
+    def predictions(self, rule: str) -> Predictions:
+        """The outcomes each point's equilibrium reaches (there is one; ``rule`` is moot)."""
+        from sim.analysis.predict import Predictions
+
+        return Predictions(rule, self.names, np.zeros(self.size, np.int64))
 
 
 def solve_sequential_batch(

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.batch import SolvedBatch, default_concepts, solve_batch
-from sim.concepts import PURE_NASH
+from sim.analysis.predict import predict
+from sim.concepts import PURE_NASH, SUBGAME_PERFECT
 from sim.errors import RequestError
 from sim.scenario.model import Scenario
 
@@ -27,7 +28,8 @@ __all__ = ["TornadoBar", "TornadoResult", "tornado"]
 
 @dataclass(frozen=True)
 class TornadoBar:
-    """One parameter's effect: the metric at the ends of its range and its swing."""
+    """One parameter's effect: the metric at the ends of its range and its swing, and the
+    predicted outcome (under the same selection rule) at each end."""
 
     parameter: str
     low: float
@@ -36,6 +38,8 @@ class TornadoBar:
     metric_at_high: float
     metric_min: float
     metric_max: float
+    outcome_at_low: str = ""
+    outcome_at_high: str = ""
 
     @property
     def swing(self) -> float:
@@ -76,7 +80,7 @@ def tornado(
         scenario,
         {params[0].name: np.array([_current(scenario, params[0].name, base)])},
         base=base,
-        concepts=concepts if scenario.kind == "sequential" else (PURE_NASH,),
+        concepts=concepts if SUBGAME_PERFECT in concepts else (PURE_NASH,),
         tol=tol,
     )
     results = []
@@ -88,6 +92,7 @@ def tornado(
                 scenario, {param.name: values}, base=base, tol=tol, concepts=concepts
             )
             series = np.array([fn(batch, b, rule) for b in range(batch.size)])
+            names = predict(batch, rule).names
             bars.append(
                 TornadoBar(
                     param.name,
@@ -97,11 +102,13 @@ def tornado(
                     float(series[-1]),
                     float(np.nanmin(series)),
                     float(np.nanmax(series)),
+                    names[0],
+                    names[-1],
                 )
             )
         bars.sort(key=lambda bar: -bar.swing)
         baseline = float(fn(center, 0, rule))
-        sequential = scenario.kind == "sequential"
+        sequential = SUBGAME_PERFECT in center.concepts
         results.append(TornadoResult(label, baseline, tuple(bars), rule, steps, sequential))
     return results
 

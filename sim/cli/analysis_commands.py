@@ -17,6 +17,14 @@ from sim.cli.analysis_args import (
     parse_range,
     save_plot,
 )
+from sim.cli.measure_commands import (
+    add_measure_option,
+    run_grid_measure,
+    run_montecarlo_measure,
+    run_sweep_measure,
+    run_thresholds_measure,
+    run_tornado_measure,
+)
 from sim.cli.outputs import say
 from sim.cli.progress import ProgressBar
 from sim.errors import UsageError
@@ -38,6 +46,7 @@ def _sweep_args(parser: argparse.ArgumentParser) -> None:
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the table as JSON")
     fmt.add_argument("--csv", action="store_true", help="print the table as CSV")
+    add_measure_option(parser)
 
 
 def _run_sweep(args: argparse.Namespace) -> int:
@@ -53,6 +62,8 @@ def _run_sweep(args: argparse.Namespace) -> int:
         spec = scenario.analysis.sweeps[0].parameter
     name, values = parse_range(spec, scenario)
     overrides.pop(name, None)
+    if args.measure:
+        return run_sweep_measure(args, scenario, overrides, name, values)
     bar = ProgressBar("solving")
     result = sweep(
         scenario,
@@ -96,6 +107,7 @@ def _thresholds_args(parser: argparse.ArgumentParser) -> None:
         "--steps", type=int, default=401, help="grid points before bisection (default 401)"
     )
     parser.add_argument("--json", action="store_true", help="print the JSON document")
+    add_measure_option(parser)
 
 
 def _run_thresholds(args: argparse.Namespace) -> int:
@@ -116,6 +128,8 @@ def _run_thresholds(args: argparse.Namespace) -> int:
         raise UsageError(f"--steps must be between 2 and {MAX_POINTS:,}")
     current = current_value(scenario, overrides, name)
     overrides.pop(name, None)
+    if args.measure:
+        return run_thresholds_measure(args, scenario, overrides, name, start, stop, current)
     result = find_thresholds(
         scenario,
         name,
@@ -140,6 +154,7 @@ def _grid_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("y", metavar="Y=C:D[:N]", nargs="?", help="vertical parameter")
     output_arguments(parser, "map")
     parser.add_argument("--json", action="store_true", help="print the regions as JSON")
+    add_measure_option(parser)
 
 
 def _run_grid(args: argparse.Namespace) -> int:
@@ -160,6 +175,8 @@ def _run_grid(args: argparse.Namespace) -> int:
         raise UsageError(f"the grid has {len(x[1]) * len(y[1]):,} points; at most {MAX_POINTS:,}")
     for key in (x[0], y[0]):
         overrides.pop(key, None)
+    if args.measure:
+        return run_grid_measure(args, scenario, overrides, x, y)
     bar = ProgressBar("solving")
     result = grid(
         scenario,
@@ -189,6 +206,7 @@ def _mc_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
     output_arguments(parser, "bar chart")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_measure_option(parser)
 
 
 def _run_mc(args: argparse.Namespace) -> int:
@@ -201,6 +219,8 @@ def _run_mc(args: argparse.Namespace) -> int:
     seed = (
         args.seed if args.seed is not None else (spec.seed if spec and spec.seed is not None else 0)
     )
+    if args.measure:
+        return run_montecarlo_measure(args, scenario, overrides, seed)
     if not 1 <= samples <= 10_000_000:
         raise UsageError("--samples must be between 1 and 10,000,000")
     if seed < 0:
@@ -236,6 +256,7 @@ def _tornado_args(parser: argparse.ArgumentParser) -> None:
     )
     output_arguments(parser, "tornado chart")
     parser.add_argument("--json", action="store_true", help="print the bars as JSON")
+    add_measure_option(parser)
 
 
 def _run_tornado(args: argparse.Namespace) -> int:
@@ -245,6 +266,8 @@ def _run_tornado(args: argparse.Namespace) -> int:
     scenario, overrides = load_for_analysis(args)
     if not 2 <= args.steps <= 10_001:
         raise UsageError("--steps must be between 2 and 10001")
+    if args.measure:
+        return run_tornado_measure(args, scenario, overrides)
     if args.outcome is not None:
         _check_outcome(scenario, args.outcome)
     results = tornado(

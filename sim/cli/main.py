@@ -19,6 +19,7 @@ from sim.cli import commands
 from sim.cli.analysis_commands import ANALYSIS_COMMANDS
 from sim.cli.bargain_command import BARGAIN_COMMAND
 from sim.cli.plot_command import PLOT_COMMAND
+from sim.cli.target_command import TARGET_COMMAND
 from sim.errors import RequestError, ScenarioError, SimError, UsageError
 from sim.textsafe import escape_block
 
@@ -55,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), PLOT_COMMAND(), BARGAIN_COMMAND()):
+    extra = (PLOT_COMMAND(), BARGAIN_COMMAND(), TARGET_COMMAND())
+    for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), *extra):
         cmd = sub.add_parser(
             spec.name,
             help=spec.help,

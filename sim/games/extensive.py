@@ -34,6 +34,7 @@ from sim.arrays import FloatArray, IntArray
 from sim.errors import Location, ScenarioError
 from sim.scenario.model import Formula, Label, Value
 from sim.scenario.parameters import batch_size
+from sim.scenario.payoffs import MAX_PAYOFF
 
 __all__ = [
     "CHANCE",
@@ -351,15 +352,33 @@ def evaluate(game: ExtensiveGame, env: Mapping[str, Value]) -> GameValues:
         msg = f"{batch:,} parameter points of this game need {needed / 1024**3:.1f} GiB; use fewer"
         raise ScenarioError.single(_first_location(game), "", msg)
     payoffs = np.repeat(game.payoff_base[None], batch, axis=0)
-    for term in game.payoff_terms:
-        column = np.broadcast_to(np.asarray(term.formula.evaluate(env), float), (batch,))
-        payoffs[:, term.rows, term.player] += column[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        for term in game.payoff_terms:
+            column = np.broadcast_to(np.asarray(term.formula.evaluate(env), float), (batch,))
+            payoffs[:, term.rows, term.player] += column[:, None]
+    _check_payoffs(game, payoffs, env)
     probs = np.repeat(game.chance_base[None], batch, axis=0)
     for cterm in game.chance_terms:
         column = np.broadcast_to(np.asarray(cterm.formula.evaluate(env), float), (batch,))
         probs[:, cterm.nodes] = column[:, None]
     _check_probabilities(game, probs, env)
     return GameValues(payoffs, probs, size is not None)
+
+
+def _check_payoffs(game: ExtensiveGame, payoffs: FloatArray, env: Mapping[str, Value]) -> None:
+    """Refuse payoffs that overflowed or lie beyond +-``MAX_PAYOFF`` (located at the leaf)."""
+    if payoffs.size == 0 or float(np.max(np.abs(payoffs))) <= MAX_PAYOFF:
+        return
+    b, leaf, player = (int(i) for i in np.argwhere(~(np.abs(payoffs) <= MAX_PAYOFF))[0])
+    node = int(game.leaves[leaf])
+    where = (game.locations[node] if node < len(game.locations) else None) or _first_location(game)
+    path = game.paths[node] if node < len(game.paths) else ""
+    after = ",".join(f"{k}={m}" for k, m in game.history(node)) or "the start"
+    msg = (
+        f"the payoff of {game.players[player]} after {after} is {payoffs[b, leaf, player]:g}"
+        f"{_at(env, b)}; payoffs must stay within +-{MAX_PAYOFF:g}"
+    )
+    raise ScenarioError.single(where, path or "payoffs", msg)
 
 
 def _first_location(game: ExtensiveGame) -> Location:

@@ -68,7 +68,8 @@ def add_term(
     if rows.size == 0:
         return
     if formula.expr.is_constant:
-        base[rows, player] += formula.expr.constant_value()
+        with np.errstate(over="ignore"):  # an overflow is reported when the game is evaluated
+            base[rows, player] += formula.expr.constant_value()
     else:
         terms.append(PayoffTerm(rows, player, formula))
 

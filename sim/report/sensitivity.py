@@ -1,37 +1,24 @@
-"""Text, CSV and JSON output of sweeps, flip points, grids, Monte Carlo and tornado runs.
+"""Text and JSON output of sweeps, flip points, grids, Monte Carlo and tornado runs.
 
-The sweep JSON is ``{"parameter": NAME, "points": [{"value": x, "equilibria":
-[...]}]}`` with equilibrium entries as in ``sim solve --json``. Entries of pure
-equilibria are assembled from per-profile pieces serialised once, so that a
-20,000-point sweep is written in a fraction of a second. Sweeps of sequential
-games are written by :mod:`sim.report.sequential_sweep` (one subgame-perfect
-equilibrium entry per point, as in ``sim solve --json`` for sequential games).
+The sweep document and table are written by :mod:`sim.report.sweep_document`
+(re-exported here).
 """
 
 from __future__ import annotations
 
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.batch import AnyBatch, BatchSolution
-from sim.analysis.sequential_batch import SequentialBatch
+from sim.analysis.batch import AnyBatch
 from sim.analysis.sweep import GridResult, SweepResult
 from sim.analysis.thresholds import ThresholdResult, threshold_sentence
 from sim.analysis.tornado import TornadoResult
-from sim.concepts import PURE_NASH, SUBGAME_PERFECT
+from sim.concepts import SUBGAME_PERFECT
 from sim.formatting import format_number
-from sim.games.normal_form import NormalFormGame
-from sim.report.json_out import equilibrium_entry
-from sim.report.sequential_sweep import (
-    SequentialEntries,
-    sequential_sweep_csv,
-    sequential_sweep_json,
-    tie_note,
-)
-from sim.textsafe import SafeCsvWriter
+from sim.report.sequential_sweep import tie_note
+from sim.report.sweep_document import point_entries, sweep_csv, sweep_json
 
 if TYPE_CHECKING:
     from sim.analysis.montecarlo import MonteCarloResult
@@ -55,141 +42,9 @@ __all__ = [
 ]
 
 
-class _PureEntries:
-    """Serialises pure-equilibrium entries from cached per-profile pieces."""
-
-    def __init__(self, batch: BatchSolution) -> None:
-        self.batch = batch
-        self.players = [json.dumps(p.name) for p in batch.scenario.players]
-        self.cache: dict[tuple[int, ...], tuple[str, str]] = {}
-
-    def pieces(self, profile: tuple[int, ...]) -> tuple[str, str]:
-        if profile not in self.cache:
-            scenario = self.batch.scenario
-            strategies = {
-                p.name: {m: (1.0 if k == profile[i] else 0.0) for k, m in enumerate(p.moves)}
-                for i, p in enumerate(scenario.players)
-            }
-            moves = {p.name: p.moves[profile[i]] for i, p in enumerate(scenario.players)}
-            from sim.scenario.payoffs import outcome_label
-
-            outcome = [
-                {"moves": moves, "probability": 1.0, "label": outcome_label(scenario, moves)}
-            ]
-            self.cache[profile] = (json.dumps(strategies), json.dumps(outcome))
-        return self.cache[profile]
-
-    def entry(self, point: int, profile: tuple[int, ...], regret: float) -> str:
-        """The entry of one pure equilibrium; ``regret`` is its checked regret."""
-        values = self.batch.payoffs[point][(slice(None), *profile)]
-        return self.text(profile, values.tolist(), regret)
-
-    def text(self, profile: tuple[int, ...], values: list[float], regret: float) -> str:
-        strategies, outcomes = self.pieces(profile)
-        pays = ", ".join(f"{n}: {float(v)!r}" for n, v in zip(self.players, values, strict=True))
-        return (
-            f'{{"concept": "{PURE_NASH}", "strategies": {strategies}, "payoffs": {{{pays}}}, '
-            f'"outcomes": {outcomes}, "method": "best_response_enumeration", '
-            f'"regret": {float(regret)!r}}}'
-        )
-
-
-def point_entries(batch: AnyBatch, point: int, pure: _PureEntries | None = None) -> list[str]:
-    """JSON text of every equilibrium entry at one point."""
-    if isinstance(batch, SequentialBatch):
-        return [SequentialEntries(batch).entry(point)]
-    pure = pure or _PureEntries(batch)
-    regrets = batch.pure_regrets(point)
-    out = [
-        pure.entry(point, prof, float(r))
-        for prof, r in zip(batch.pure_profiles(point), regrets, strict=True)
-    ]
-    if batch.mixed[point]:
-        game = _game(batch, point)
-        out.extend(
-            json.dumps(equilibrium_entry(batch.scenario, game, eq)) for eq in batch.mixed[point]
-        )
-    return out
-
-
-def _game(batch: BatchSolution, point: int) -> NormalFormGame:
-    scenario = batch.scenario
-    return NormalFormGame(
-        scenario.player_names, tuple(p.moves for p in scenario.players), batch.payoffs[point]
-    )
-
-
-def _pure_entries_by_point(batch: BatchSolution, pure: _PureEntries) -> list[list[str]]:
-    """Entries of every pure equilibrium of the batch, grouped by point.
-
-    The equilibria and their payoffs are gathered with one ``argwhere`` and one
-    fancy index over the whole batch; only the string formatting is per entry.
-    """
-    hits = np.argwhere(batch.pure_mask)  # the order of batch.pure_regret
-    index = (hits[:, 0], slice(None), *hits[:, 1:].T)
-    payoffs = batch.payoffs[index].tolist() if hits.size else []
-    out: list[list[str]] = [[] for _ in range(batch.size)]
-    regrets = batch.pure_regret.tolist()
-    for row, values, regret in zip(hits.tolist(), payoffs, regrets, strict=True):
-        out[row[0]].append(pure.text(tuple(row[1:]), values, regret))
-    return out
-
-
-def sweep_json(result: SweepResult) -> str:
-    """The sweep document (compact JSON, one point per line)."""
-    batch = result.batch
-    if isinstance(batch, SequentialBatch):
-        return sequential_sweep_json(result)
-    pure = _PureEntries(batch)
-    per_point = _pure_entries_by_point(batch, pure)
-    lines = []
-    for b, value in enumerate(result.values):
-        found = per_point[b]
-        if batch.mixed[b]:
-            game = _game(batch, b)
-            found = found + [
-                json.dumps(equilibrium_entry(batch.scenario, game, eq)) for eq in batch.mixed[b]
-            ]
-        entries = ", ".join(found)
-        predicted = json.dumps(result.predictions.names[b])
-        lines.append(
-            f'{{"value": {float(value)!r}, "equilibria": [{entries}], "predicted": {predicted}}}'
-        )
-    rule = json.dumps(result.predictions.rule)
-    head = f'{{"parameter": {json.dumps(result.parameter)}, "select": {rule}, '
-    return head + '"points": [\n' + ",\n".join(lines) + "\n]}\n"
-
-
-def sweep_csv(result: SweepResult) -> str:
-    """One row per equilibrium per point: value, prediction, probabilities, payoffs.
-
-    For a sequential game: one row per point (:func:`sequential_sweep_csv`).
-    """
-    batch = result.batch
-    if isinstance(batch, SequentialBatch):
-        return sequential_sweep_csv(result)
-    players = batch.scenario.players
-    header = [result.parameter, "predicted", "equilibrium", "concept", "outcome"]
-    header += [f"P({p.name}={m})" for p in players for m in p.moves]
-    header += [f"payoff({p.name})" for p in players]
-    buf = io.StringIO()
-    writer = SafeCsvWriter(buf)
-    writer.writerow(header)
-    from sim.analysis.predict import equilibrium_name
-
-    for b, value in enumerate(result.values):
-        for i, eq in enumerate(batch.equilibria(b)):
-            probs = [f"{float(x):.12g}" for s in eq.strategies for x in s]
-            pays = [f"{float(x):.12g}" for x in eq.payoffs]
-            name = equilibrium_name(batch, eq)
-            row = [f"{float(value):.12g}", result.predictions.names[b], i + 1, eq.concept, name]
-            writer.writerow(row + probs + pays)
-    return buf.getvalue()
-
-
 def _selection(batch: AnyBatch, rule: str) -> str:
     """``selection: RULE``, or how a sequential game's prediction is made."""
-    return SPE_SELECTION if isinstance(batch, SequentialBatch) else f"selection: {rule}"
+    return SPE_SELECTION if SUBGAME_PERFECT in batch.concepts else f"selection: {rule}"
 
 
 def _runs(values: np.ndarray, names: tuple[str, ...]) -> list[tuple[float, float, str]]:
@@ -360,6 +215,7 @@ def montecarlo_text(result: MonteCarloResult) -> str:
     lines.append(f"  {'Predicted outcome'.ljust(width)} {'frequency':>9}   95% interval")
     for o in result.outcomes:
         lines.append(f"  {o.name.ljust(width)} {o.frequency:7.1%}   [{o.low:.1%}, {o.high:.1%}]")
+    lines.extend(_overall_lines(result))
     lines.append("")
     lines.append("What moves the odds most (largest |Spearman rank correlation| with an outcome):")
     for name, rho in result.influence:
@@ -381,6 +237,30 @@ def montecarlo_text(result: MonteCarloResult) -> str:
     return "\n".join(lines)
 
 
+def _overall_lines(result: MonteCarloResult) -> list[str]:
+    """The overall probability of each final outcome, with the selection caveat."""
+    if not result.overall:
+        return []
+    lines = ["", "Overall probability of each final outcome (averaged over the draws):"]
+    width = max(len(name) for name, _ in result.overall)
+    for name, prob in result.overall:
+        lines.append(f"  {name.ljust(width)} {prob:7.1%}")
+    share = f"{result.choice_share:.1%}"
+    if result.overall_rule == "subgame_perfect":
+        if result.choice_share > 0:
+            lines.append(
+                f"  Note: at {share} of the draws moves tie and other subgame-perfect equilibria "
+                "lead elsewhere; these odds follow the first best move there."
+            )
+    elif result.choice_share > 0:
+        lines.append(
+            f"  Note: {share} of the draws have several equilibria, and which one is played "
+            f"changes these odds; they use the {result.overall_rule.replace('_', '-')} "
+            "equilibrium (choose another with --select)."
+        )
+    return lines
+
+
 def montecarlo_document(result: MonteCarloResult) -> dict[str, Any]:
     """Machine-readable Monte Carlo summary."""
     return {
@@ -399,6 +279,9 @@ def montecarlo_document(result: MonteCarloResult) -> dict[str, Any]:
             for o in result.outcomes
         ],
         "influence": dict(result.influence),
+        "overall_probabilities": dict(result.overall),
+        "overall_select": result.overall_rule,
+        "share_with_several_equilibria": result.choice_share,
     }
 
 
@@ -408,13 +291,15 @@ def tornado_text(results: list[TornadoResult]) -> str:
     for res in results:
         how = SPE_SELECTION if res.sequential else f"selection: {res.rule}"
         lines.append(f"{res.metric} (now {format_number(res.baseline, 4)}; {how}):")
-        width = max(len(b.parameter) for b in res.bars)
         for bar in res.bars:
-            lines.append(
-                f"  {bar.parameter.ljust(width)}  swing {format_number(bar.swing, 4):>7}   "
-                f"{format_number(bar.metric_at_low, 4)} at {format_number(bar.low)} .. "
-                f"{format_number(bar.metric_at_high, 4)} at {format_number(bar.high)}"
-            )
+            lines.append(f"  {bar.parameter}: swing {format_number(bar.swing, 4)}")
+            for value, metric, outcome in (
+                (bar.low, bar.metric_at_low, bar.outcome_at_low),
+                (bar.high, bar.metric_at_high, bar.outcome_at_high),
+            ):
+                where = f"at {bar.parameter} = {format_number(value)}"
+                told = f" ({outcome})" if outcome else ""
+                lines.append(f"    {where}: {format_number(metric, 4)}{told}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -434,6 +319,8 @@ def tornado_document(results: list[TornadoResult]) -> dict[str, Any]:
                         "high": b.high,
                         "at_low": b.metric_at_low,
                         "at_high": b.metric_at_high,
+                        "outcome_at_low": b.outcome_at_low,
+                        "outcome_at_high": b.outcome_at_high,
                         "min": b.metric_min,
                         "max": b.metric_max,
                         "swing": b.swing,

@@ -170,26 +170,33 @@ def _blocks(scenario: Scenario, when: When) -> list[tuple[Index, ...]]:
 
 
 def _add_rules(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
-    """Add each rule's values, across the whole batch, to the profiles where it holds.
+    """Add the rules' values, across the whole batch, to the profiles where they hold.
 
-    One in-place numpy addition per rule and player over the block of
-    profiles its condition selects: no dense mask over all profiles is built,
-    so memory stays at the size of the tensor itself whatever the number of
-    rules.
+    Rules with the same condition for the same player are summed first (one
+    column per batch); each sum is then added in place, in one numpy
+    operation, to the block of profiles its condition selects. No dense mask
+    over all profiles is built, so memory stays at the size of the tensor
+    itself and time grows with the number of distinct conditions, whatever
+    the number of rules.
     """
     index = {name: i for i, name in enumerate(scenario.player_names)}
     batch = tensor.shape[0]
     ones = (1,) * (tensor.ndim - 2)
-    for rule in scenario.payoff_rules or ():
-        blocks = _blocks(scenario, rule.when)
-        for player, formula in rule.add:
-            if not blocks:
-                continue
-            value = _column(formula.evaluate(env), batch).reshape(batch, *ones)
-            target = tensor[:, index[player]]
-            with np.errstate(over="ignore", invalid="ignore"):  # checked after the sum
-                for block in blocks:
-                    target[(slice(None), *block)] += value
+    sums: dict[tuple[int, tuple[tuple[str, frozenset[str]], ...]], np.ndarray] = {}
+    conditions: dict[tuple[tuple[str, frozenset[str]], ...], When] = {}
+    with np.errstate(over="ignore", invalid="ignore"):  # checked after the sum
+        for rule in scenario.payoff_rules or ():
+            cond = tuple(sorted((k, frozenset(v)) for k, v in rule.when.items))
+            conditions.setdefault(cond, rule.when)
+            for player, formula in rule.add:
+                key = (index[player], cond)
+                column = _column(formula.evaluate(env), batch)
+                sums[key] = sums[key] + column if key in sums else column
+        for (p, cond), column in sums.items():
+            target = tensor[:, p]
+            value = column.reshape(batch, *ones)
+            for block in _blocks(scenario, conditions[cond]):
+                target[(slice(None), *block)] += value
 
 
 def _fill_outcomes(tensor: np.ndarray, scenario: Scenario, env: Mapping[str, Value]) -> None:
