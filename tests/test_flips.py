@@ -386,6 +386,35 @@ def test_flip_of_a_mixed_equilibrium_between_affine_roots_is_bisected() -> None:
         assert any(fine[i] - 1e-9 <= v <= fine[i + 1] + 1e-9 for v in flips)
 
 
+def test_mixed_equilibria_appearing_and_vanishing_between_affine_roots_are_found() -> None:
+    # Found by the property test above: between the affine roots -0.778 and -0.143 two
+    # more mixed equilibria exist only on (-0.417, -0.233); the midpoint sample missed them.
+    a = np.array(
+        [
+            [[0.0, 1.75, 0.0], [0.0, 0.0, 1.75], [2.25, 2.5, 0.0]],
+            [[1.75, 0.0, -4.25], [4.25, 0.0, 0.0], [-3.0, -2.75, -3.0]],
+        ]
+    )
+    b = np.array(
+        [
+            [[0.0, 0.0, -2.25], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]],
+            [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.625, 1.75, 0.0]],
+        ]
+    )
+    scenario = load(_affine_yaml(a, b))
+    flips = [t.value for t in find_thresholds(scenario, "k", -3.0, 3.0, steps=7).thresholds]
+    assert len(flips) == 4
+    # Support boundaries are roots of polynomials in k: 0.4173913 = 48/115, 0.2333 = 7/30.
+    assert flips[1] == pytest.approx(-48 / 115, abs=1e-9)
+    assert flips[2] == pytest.approx(-7 / 30, abs=1e-9)
+    fine = np.linspace(-3.0 + 0.0031415926, 3.0 - 0.0027182818, 601)
+    sigs = _signatures(scenario, fine)
+    changes = [i for i in range(fine.size - 1) if sigs[i] != sigs[i + 1]]
+    assert len(changes) == 4
+    for i in changes:
+        assert any(fine[i] - 1e-9 <= v <= fine[i + 1] + 1e-9 for v in flips)
+
+
 # -- issue #11: ties, odds, tornado; #10 item 9: resources -----------------------------
 
 
