@@ -16,9 +16,7 @@ a division by zero gives ``inf`` or ``nan`` and the caller checks finiteness.
 from __future__ import annotations
 
 import ast
-import difflib
 import math
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +33,9 @@ from sim.expr_nodes import IfElse as _IfElse
 from sim.expr_nodes import Name as _Name
 from sim.expr_nodes import Node as _Node
 from sim.expr_nodes import Value
+from sim.expr_parse import MAX_DEPTH, MAX_LENGTH, ExprError
+from sim.expr_parse import parse as _parse
+from sim.suggest import closest
 
 __all__ = [
     "FUNCTIONS",
@@ -49,12 +50,8 @@ __all__ = [
 
 #: Functions an expression may call.
 FUNCTIONS: frozenset[str] = frozenset({"min", "max", "abs", "sqrt", "exp", "log"})
-#: Longest accepted source, in characters.
-MAX_LENGTH = 400
 #: Most expression nodes in one parsed expression.
 MAX_NODES = 200
-#: Deepest nesting of brackets, and of expression nodes.
-MAX_DEPTH = 32
 #: Largest absolute value of a constant exponent.
 MAX_EXPONENT = 64
 
@@ -87,19 +84,6 @@ _REJECTED.update(Starred="starred arguments", NamedExpr="assignment expressions 
 _REJECTED.update(Await="'await' and 'yield'", Yield="'await' and 'yield'")
 _REJECTED.update(YieldFrom="'await' and 'yield'")
 _SAME_LEVEL = ((ast.Add, ast.Sub), (ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.MatMult))
-
-
-class ExprError(Exception):
-    """An invalid expression, located by a 0-based column in its source."""
-
-    def __init__(self, message: str, col: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.col = col
-
-    def __str__(self) -> str:
-        """Return ``col N: message``."""
-        return f"col {self.col}: {self.message}"
 
 
 # --------------------------------------------------------------------------- Expr
@@ -223,48 +207,6 @@ def compile_expr(source: str | float, allowed_names: Iterable[str]) -> Expr:
     return Expr(source, root.names, root, builder.cols)
 
 
-def _parse(source: str) -> tuple[ast.expr, int]:
-    """Pre-check ``source`` and parse it; return the tree and the leading-space count."""
-    if len(source) > MAX_LENGTH:
-        raise ExprError(
-            f"expression is {len(source)} characters long; at most {MAX_LENGTH} are allowed",
-            MAX_LENGTH,
-        )
-    text = source.replace("\r", " ").replace("\n", " ")
-    body = text.lstrip(" \t\f")
-    lead = len(text) - len(body)
-    if not body.strip():
-        raise ExprError("empty expression", 0)
-    if sum(map(text.count, "([{")) > MAX_DEPTH:
-        _check_brackets(text)
-    if "\x00" in text:
-        raise ExprError("null characters are not allowed", text.index("\x00"))
-    if "#" in body:
-        raise ExprError("comments ('#') are not allowed", text.index("#"))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(body, mode="eval")
-    except SyntaxError as exc:
-        offset = exc.offset if exc.lineno == 1 and exc.offset else 0
-        col = lead + offset - 1 if offset > 0 else len(source)
-        raise ExprError(f"syntax error: {exc.msg}", min(max(col, 0), len(source))) from None
-    except (ValueError, RecursionError, MemoryError, OverflowError):
-        raise ExprError("expression cannot be parsed", 0) from None
-    return tree.body, lead
-
-
-def _check_brackets(text: str) -> None:
-    depth = 0
-    for col, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ExprError(f"brackets are nested deeper than {MAX_DEPTH} levels", col)
-        elif char in ")]}":
-            depth = max(depth - 1, 0)
-
-
 def _same_chain(parent: ast.BinOp, child: ast.expr) -> bool:
     """Return True if ``child`` continues a left chain like ``a + b - c`` at one precedence."""
     if not isinstance(child, ast.BinOp):
@@ -382,9 +324,9 @@ class _Builder:
         if name in FUNCTIONS:
             raise self.fail(f"function '{name}' must be called, e.g. {name}(...)", node)
         message = f"unknown name '{name}'"
-        close = difflib.get_close_matches(name, sorted(self.allowed), n=1)
+        close = closest(name, sorted(self.allowed))
         if close:
-            message += f" (did you mean '{close[0]}'?)"
+            message += f" (did you mean '{close}'?)"
         raise self.fail(message, node)
 
     def unary(self, node: ast.UnaryOp) -> _Node:
@@ -400,7 +342,8 @@ class _Builder:
     def binary(self, node: ast.BinOp) -> _Node:
         if type(node.op) not in _BIN_OPS:
             symbol = _SYMBOLS.get(type(node.op).__name__, type(node.op).__name__)
-            raise self.fail(f"operator '{symbol}' is not allowed", node)
+            hint = "; write '**' for a power (x ** 2)" if symbol == "^" else ""
+            raise self.fail(f"operator '{symbol}' is not allowed{hint}", node)
         symbol, fn = _BIN_OPS[type(node.op)]
         left = self.build(node.left, 0 if _same_chain(node, node.left) else 1)
         right = self.build(node.right)
@@ -430,8 +373,8 @@ class _Builder:
         if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
             message = f"only the functions {_FUNCTION_LIST} may be called"
             if isinstance(func, ast.Name):
-                close = difflib.get_close_matches(func.id, sorted(FUNCTIONS), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = closest(func.id, sorted(FUNCTIONS))
+                hint = f"; did you mean '{close}'?" if close else ""
                 message = f"'{func.id}' cannot be called: {message}{hint}"
             raise self.fail(message, func)
         if node.keywords:

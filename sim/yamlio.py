@@ -37,6 +37,10 @@ from yaml.events import (
 )
 
 from sim.errors import Location, ScenarioError
+from sim.yaml_messages import byte_location, explain, mark_position, offset_location
+from sim.yaml_scalars import NULL as _NULL
+from sim.yaml_scalars import ScalarValue
+from sim.yaml_scalars import resolve as _resolve
 
 __all__ = [
     "MAX_BYTES",
@@ -57,25 +61,12 @@ MAX_DEPTH = 64
 #: Longest accepted scalar, in characters.
 MAX_SCALAR = 10_000
 
-ScalarValue = str | int | float | bool | None
-
-_NULL = re.compile(r"null|Null|NULL|~")
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+")
-_OCT = re.compile(r"0o[0-7]+")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
-_NAN = re.compile(r"\.(nan|NaN|NAN)")
 #: Characters YAML forbids in a stream (same set as PyYAML's reader).
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
-#: Plain scalars starting with any other character are strings.
-_SPECIAL_START = frozenset("-+.0123456789~nNtTfF")
 _NODE_EVENTS = (ScalarEvent, MappingStartEvent, SequenceStartEvent)
 _QUOTED_STYLES = frozenset(["'", '"', "|", ">"])
-_LINE_BREAKS = "\r\n\x85\u2028\u2029"
 
 
 def _choose_loader() -> Any:
@@ -154,49 +145,8 @@ class _Frame:
         self.key: str | None = None
 
 
-def _resolve(text: str) -> ScalarValue:
-    """Resolve a plain scalar with the YAML 1.2 core schema.
-
-    Raises
-    ------
-    ValueError
-        If an integer has more digits than Python converts from text.
-    """
-    if text == "":
-        return None
-    if text.isdigit() and text.isascii():
-        return int(text)
-    if text[0] not in _SPECIAL_START:
-        return text
-    if _NULL.fullmatch(text):
-        return None
-    if text in _BOOL:
-        return _BOOL[text]
-    if _INT.fullmatch(text):
-        return int(text)
-    if _OCT.fullmatch(text) or _HEX.fullmatch(text):
-        return int(text, 0)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    if _INF.fullmatch(text):
-        return float("-inf") if text[0] == "-" else float("inf")
-    if _NAN.fullmatch(text):
-        return float("nan")
-    return text
-
-
 def _child_path(parent: str, key: str) -> str:
     return f"{parent}.{key}" if parent else key
-
-
-def _offset_location(filename: str, text: str, offset: int) -> Location:
-    """Return the 1-based location of character ``offset`` in ``text``."""
-    lines = text[:offset].splitlines(keepends=True)
-    if not lines:
-        return Location(filename, 1, 1)
-    if lines[-1][-1] in _LINE_BREAKS:
-        return Location(filename, len(lines) + 1, 1)
-    return Location(filename, len(lines), len(lines[-1]) + 1)
 
 
 class _Builder:
@@ -337,6 +287,22 @@ class _Builder:
         key_lines[text] = (mark.line + 1, mark.column + 1)
 
 
+def _syntax_error(builder: _Builder, exc: Any, text: str) -> ScenarioError:
+    """Turn a PyYAML syntax error into a plain-words error at the item it belongs to."""
+    plain = explain(
+        exc.problem,
+        exc.context,
+        mark_position(exc.problem_mark),
+        mark_position(exc.context_mark),
+        text,
+    )
+    if plain is None:
+        mark = exc.problem_mark or exc.context_mark or builder.mark
+        return builder.error(mark, exc.problem or exc.context or "invalid YAML")
+    line, col, path, message = plain
+    return ScenarioError.single(Location(builder.file, line, col), path, message)
+
+
 def load_yaml(text: str, filename: str = "<string>") -> Node:
     """Parse one scenario document into a located :class:`Node` tree.
 
@@ -361,7 +327,7 @@ def load_yaml(text: str, filename: str = "<string>") -> Node:
         raise ScenarioError.single(Location(filename), "", f"file is larger than {MAX_BYTES} bytes")
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
-        where = _offset_location(filename, text, bad.start())
+        where = offset_location(filename, text, bad.start())
         char = bad.group()
         if char == "\x00":
             raise ScenarioError.single(where, "", "file looks binary (it contains a NUL byte)")
@@ -371,26 +337,19 @@ def load_yaml(text: str, filename: str = "<string>") -> Node:
     try:
         return builder.build(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark or builder.mark
-        raise builder.error(mark, exc.problem or exc.context or "invalid YAML") from None
+        raise _syntax_error(builder, exc, text) from None
     except yaml.YAMLError as exc:  # a reader error: only reachable if the pre-checks miss
         position = getattr(exc, "position", None)
         reason = getattr(exc, "reason", None) or "invalid YAML"
         if isinstance(position, int):
             raise ScenarioError.single(
-                _offset_location(filename, text, position), "", reason
+                offset_location(filename, text, position), "", reason
             ) from None
         raise builder.error(builder.mark, reason) from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
         # PyYAML's pure-Python scanner raises OverflowError on escapes like "\UFFFFFFFF".
         message = f"YAML text could not be parsed ({type(exc).__name__})"
         raise builder.error(builder.mark, message) from None
-
-
-def _byte_location(filename: str, data: bytes, offset: int) -> Location:
-    """Return the location of byte ``offset`` in undecoded ``data``."""
-    prefix = data[:offset].decode("utf-8", "replace")
-    return _offset_location(filename, prefix, len(prefix))
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> Node:
@@ -429,11 +388,11 @@ def read_yaml_file(path: str | os.PathLike[str]) -> Node:
         raise ScenarioError.single(top, "", too_big)
     nul = data.find(b"\x00")
     if nul >= 0:
-        where = _byte_location(name, data, nul)
+        where = byte_location(name, data, nul)
         raise ScenarioError.single(where, "", "file looks binary (it contains a NUL byte)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        where = _byte_location(name, data, exc.start)
+        where = byte_location(name, data, exc.start)
         raise ScenarioError.single(where, "", "file is not UTF-8 text") from None
     return load_yaml(text, name)

@@ -97,7 +97,7 @@ def test_plot_sweep_panels_and_save(sweep_result, thresholds, tmp_path):
     players = sweep_result.batch.scenario.players
     assert len(axes) == len(players) + 1
     assert all(isinstance(ax, Axes) for ax in axes)
-    assert axes[-1].get_xlabel().startswith("iran_ties")
+    assert axes[-1].get_xlabel().endswith("(iran_ties)")
     fig = _figure(axes)
     suptitle = "".join(t.get_text() for t in fig.texts)  # fig.get_suptitle() needs mpl 3.8
     text = suptitle + axes[0].get_title()
@@ -143,8 +143,8 @@ def test_plot_grid_labels_regions_and_saves(shield, tmp_path):
     )
     ax = plot_grid(result)
     assert isinstance(ax, Axes)
-    assert ax.get_xlabel().startswith("iran_ties")
-    assert ax.get_ylabel().startswith("deal_value")
+    assert ax.get_xlabel().endswith("(iran_ties)")
+    assert ax.get_ylabel().endswith("(deal_value)")
     legend = ax.get_legend()
     assert legend is not None
     assert len(legend.get_texts()) == len(result.labels)

@@ -274,7 +274,7 @@ def test_json_document_follows_the_contract(name: str) -> None:
 def test_text_report_tells_the_story() -> None:
     scenario, analysis = _solved("entry_deterrence")
     text = sequential_text(scenario, analysis)
-    assert "Entrant chooses enter: it gets 2; stay_out would give 0." in text
+    assert "Entrant chooses enter, getting 2; stay_out would give 0." in text
     assert (
         "Incumbent's threat to fight at Incumbent@Entrant=enter is not credible: once play "
         "gets there, accommodate gives Incumbent 2 instead of -1."
@@ -284,7 +284,7 @@ def test_text_report_tells_the_story() -> None:
     for phrase in (
         "US chooses offer_deal at offer",
         "Russia chooses support_sanctions",
-        "advanced (probability 1/5",
+        "advanced, probability 1/5",
         "US chooses activate_shield at switch_on",
         '"Grand bargain"',
         "Expected payoffs: US 1.6, Russia -0.6, Iran 0.4",

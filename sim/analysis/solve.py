@@ -18,6 +18,7 @@ from sim.games.normal_form import NormalFormGame
 from sim.scales import player_scales
 from sim.solvers.nash.dispatch import nash_equilibria
 from sim.solvers.nash.zero_sum import ZeroSumSolution, is_zero_sum, solve_zero_sum
+from sim.solvers.qre.logit_fork import LogitFork, logit_forks
 from sim.solvers.qre.logit_limit import limiting_logit_equilibrium
 from sim.solvers.qre.logit_qre import QREPoint
 from sim.solvers.result import Equilibrium
@@ -90,6 +91,11 @@ class GameAnalysis:
     total_equilibria
         How many equilibria were found when ``equilibria`` lists only the
         first ``MAX_LISTED_EQUILIBRIA`` of them; ``None`` when all are listed.
+    qre_forks
+        Where the logit branch forks, with the verified equilibrium each new
+        arm leads to (:func:`~sim.solvers.qre.logit_fork.logit_forks`).
+    qre_fork_matches
+        Per fork, per arm: the index into ``equilibria`` it equals, or None.
     """
 
     game: NormalFormGame
@@ -109,6 +115,8 @@ class GameAnalysis:
     qre: tuple[QREPoint, ...] = ()
     qre_limit: Equilibrium | None = None
     qre_limit_match: int | None = None
+    qre_forks: tuple[LogitFork, ...] = ()
+    qre_fork_matches: tuple[tuple[int | None, ...], ...] = ()
     deviation_payoffs: tuple[tuple[np.ndarray, ...], ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
     total_equilibria: int | None = None
@@ -188,13 +196,38 @@ def _with_qre(analysis: GameAnalysis) -> GameAnalysis:
         notes.append(f"The limit of the QRE branch as lambda grows was not found: {exc}.")
     points = tuple(p for p in res.points if p is not None)
     match = None if limit is None else _matching(analysis.equilibria, limit)
+    forks = _forks(u, analysis.options.verify_tol)
     return replace(
-        analysis, qre=points, qre_limit=limit, qre_limit_match=match, qre_notes=tuple(notes)
+        analysis,
+        qre=points,
+        qre_limit=limit,
+        qre_limit_match=match,
+        qre_notes=tuple(notes),
+        qre_forks=forks,
+        qre_fork_matches=tuple(
+            tuple(_matching(analysis.equilibria, arm) for arm in fork.arms) for fork in forks
+        ),
     )
 
 
+def _forks(u: np.ndarray, tol: float) -> tuple[LogitFork, ...]:
+    """Forks of the logit branch with their verified arms (none if tracing fails)."""
+    from dataclasses import replace
+
+    from sim.solvers.qre.logit_qre import LogitQREError
+
+    try:
+        found = logit_forks(u, tol=tol)
+    except LogitQREError:
+        return ()
+    return tuple(replace(f, arms=tuple(verified(list(f.arms), u, tol=tol))) for f in found)
+
+
 def _matching(eqs: Sequence[Equilibrium], limit: Equilibrium) -> int | None:
-    """Index of the equilibrium equal to ``limit`` (within 1e-6 per probability), or None."""
+    """Index of the equilibrium equal to ``limit`` (within 1e-6 per probability), or None.
+
+    Also used for the arms of the logit branch's forks.
+    """
     for i, eq in enumerate(eqs):
         gaps = (np.abs(a - b).max() for a, b in zip(eq.strategies, limit.strategies, strict=True))
         if max(gaps) <= 1e-6:

@@ -289,7 +289,7 @@ def _run_tornado(args: argparse.Namespace) -> int:
 
 
 def _check_outcome(scenario: Scenario, name: str) -> None:
-    import difflib
+    from sim.errors import did_you_mean
 
     known = list(
         dict.fromkeys(
@@ -302,10 +302,8 @@ def _check_outcome(scenario: Scenario, name: str) -> None:
 
         known = list(dict.fromkeys([*known, *outcome_names(game_for(scenario))]))
     if name not in known:
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise UsageError(
-            f"--outcome {name!r}: no outcome has that label{hint}; labels: "
+            f"--outcome {name!r}: no outcome has that label{did_you_mean(name, known)}; labels: "
             f"{', '.join(known) or 'none (add labels to the scenario)'}"
         )
 

@@ -70,10 +70,13 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
 def _load(name: str | os.PathLike[str]) -> Scenario:
     """:func:`load_scenario`, pointing to ``sim list`` when the name matches nothing."""
     try:
-        return load_scenario(name)
+        scenario = load_scenario(name)
     except ScenarioNotFound as exc:
         hints = [replace(d, message=f"{d.message}; see `sim list`") for d in exc.diagnostics]
         raise ScenarioError(hints) from None
+    for warning in scenario.warnings:
+        print(warning, file=sys.stderr)
+    return scenario
 
 
 def parse_overrides(items: Sequence[str], parameters: Sequence[Parameter]) -> dict[str, float]:
@@ -114,11 +117,19 @@ def _list_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _first_sentence(text: str, width: int = 90) -> str:
-    """The first sentence of a description, clipped to ``width`` characters."""
+    """The first sentence of a description, clipped between words to ``width`` characters.
+
+    >>> _first_sentence("One two three four. Five.", width=14)
+    'One two...'
+    """
     words = " ".join(text.split())
     end = words.find(". ")
     sentence = words if end < 0 else words[: end + 1]
-    return sentence if len(sentence) <= width else sentence[: width - 3].rstrip() + "..."
+    if len(sentence) <= width:
+        return sentence
+    cut = sentence[: width - 2]  # room for "..." after dropping the partial word
+    head = cut.rsplit(" ", 1)[0] if " " in cut else sentence[: width - 3]
+    return head.rstrip(" ,;:-") + "..."
 
 
 def _run_list(args: argparse.Namespace) -> int:

@@ -8,15 +8,20 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from scipy import ndimage
 
 from sim.analysis.sweep import GridResult
+from sim.plots.annotate import (
+    current_values,
+    mark_current_point,
+    outcome_colours,
+    parameter_label,
+    selection_text,
+)
 from sim.plots.common import (
     figure_inches,
     heading,
     label_lines,
     new_figure,
-    outcome_colour,
     patch,
     plot_style,
-    rule_text,
     side_legend,
     wrap,
 )
@@ -90,7 +95,8 @@ def plot_grid(result: GridResult, *, ax: Axes | None = None) -> Axes:
         if ax is None:
             ax = new_figure(figsize=(10.5, 6.2))[0]
         k = len(result.labels)
-        colours = [outcome_colour(i) for i in range(k)]
+        palette = outcome_colours(result.batch, result.labels)
+        colours = [palette[name] for name in result.labels]
         cmap = ListedColormap(colours)
         norm = BoundaryNorm(np.arange(k + 1) - 0.5, k)
         xe, ye = cell_edges(result.x_values), cell_edges(result.y_values)
@@ -99,17 +105,21 @@ def plot_grid(result: GridResult, *, ax: Axes | None = None) -> Axes:
         _label_regions(ax, result, xe, ye)
         ax.set_xlim(xe[0], xe[-1])
         ax.set_ylim(ye[0], ye[-1])
-        ax.set_xlabel(f"{result.x} (parameter value)")
-        ax.set_ylabel(f"{result.y} (parameter value)")
+        scenario = result.batch.scenario
+        ax.set_xlabel(parameter_label(scenario, result.x, 60))
+        ax.set_ylabel(parameter_label(scenario, result.y, 30))
+        now = current_values(result.batch, [result.x, result.y])
+        mark_current_point(ax, now[result.x], now[result.y])
         handles = [
             patch(colours[i], label_lines(name, 30), alpha=0.85)
             for i, name in enumerate(result.labels)
         ]
-        side_legend(ax, handles, wrap(f"Predicted outcome ({rule_text(result.rule)})", 30))
+        how = selection_text(result.batch, result.rule)
+        side_legend(ax, handles, wrap(f"Predicted outcome ({how})", 30))
         heading(
             ax,
-            result.batch.scenario.name,
-            f"Predicted outcome over {result.x} and {result.y}",
+            scenario.name,
+            f"Predicted outcome over {result.x} and {result.y} ({how})",
             own_figure=own,
         )
     return ax

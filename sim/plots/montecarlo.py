@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.montecarlo import MonteCarloResult
+from sim.plots.annotate import outcome_colours, selection_text
 from sim.plots.common import (
     OKABE_ITO,
     axes_list,
@@ -16,10 +17,9 @@ from sim.plots.common import (
     label_lines,
     new_figure,
     plot_style,
-    rule_text,
 )
 
-__all__ = ["plot_montecarlo"]
+__all__ = ["plot_montecarlo", "signed_influence"]
 
 
 def plot_montecarlo(
@@ -31,9 +31,12 @@ def plot_montecarlo(
     """Outcome frequencies with 95% intervals, and each drawn parameter's influence.
 
     The first panel has one horizontal bar per predicted outcome (most
-    frequent on top) with its 95% Wilson interval as an error bar; the second
-    has one bar per drawn parameter: its largest absolute Spearman rank
-    correlation with any outcome (largest on top).
+    frequent on top, in the outcome's colour of every sensitivity figure) with
+    its 95% Wilson interval as an error bar; the second has one bar per drawn
+    parameter: its Spearman rank correlation, with its sign, with the outcome
+    it moves most (largest in absolute value on top), that outcome named at
+    the bar. A positive correlation means the outcome is predicted more often
+    as the parameter grows.
 
     Parameters
     ----------
@@ -66,7 +69,7 @@ def plot_montecarlo(
             found[0],
             f"{result.batch.scenario.name}: Monte Carlo over {result.samples:,} "
             f"parameter draws ({seed})",
-            f"How often each outcome is predicted ({rule_text(result.rule)})",
+            f"How often each outcome is predicted ({selection_text(result.batch, result.rule)})",
             own_figure=own,
         )
     return found
@@ -82,9 +85,9 @@ def _frequencies(ax: Axes, result: MonteCarloResult) -> None:
     freq = np.array([o.frequency for o in odds]) * 100
     low = np.array([o.low for o in odds]) * 100
     high = np.array([o.high for o in odds]) * 100
-    ax.barh(
-        y, freq, color=OKABE_ITO["orange"], edgecolor="#444444", linewidth=0.6, height=0.7, zorder=2
-    )
+    palette = outcome_colours(result.batch, [o.name for o in odds])
+    colours = [palette[o.name] for o in odds]
+    ax.barh(y, freq, color=colours, edgecolor="#444444", linewidth=0.6, height=0.7, zorder=2)
     ax.errorbar(
         freq,
         y,
@@ -110,27 +113,38 @@ def _frequencies(ax: Axes, result: MonteCarloResult) -> None:
     ax.grid(axis="y", visible=False)
 
 
+def signed_influence(result: MonteCarloResult) -> list[tuple[str, float, str]]:
+    """``(parameter, rho, outcome)``: each drawn parameter's signed rank correlation
+    with the outcome it moves most, largest ``|rho|`` first."""
+    best: dict[str, tuple[float, str]] = {}
+    for o in result.outcomes:
+        for name, rho in o.correlations:
+            if name not in best or abs(rho) > abs(best[name][0]):
+                best[name] = (float(rho), o.name)
+    rows = [(name, rho, outcome) for name, (rho, outcome) in best.items()]
+    return sorted(rows, key=lambda r: -abs(r[1]))
+
+
 def _influence(ax: Axes, result: MonteCarloResult) -> None:
-    items = sorted(result.influence, key=lambda kv: -kv[1])
+    items = signed_influence(result)
     if not items:
         ax.text(0.5, 0.5, "no parameter was drawn", ha="center", va="center")
         ax.set_axis_off()
         return
     y = np.arange(len(items))[::-1]
-    rho = np.array([abs(v) for _, v in items])
-    ax.barh(
-        y,
-        rho,
-        color=OKABE_ITO["blue"],
-        edgecolor="#333333",
-        linewidth=0.6,
-        height=0.65,
-        zorder=2,
+    rho = np.array([r for _, r, _ in items])
+    colours = [OKABE_ITO["blue"] if r >= 0 else OKABE_ITO["vermillion"] for r in rho]
+    ax.barh(y, rho, color=colours, edgecolor="#333333", linewidth=0.6, height=0.65, zorder=2)
+    for yi, r, (_, _, outcome) in zip(y, rho, items, strict=True):
+        # the value and the outcome, right of the bar (right of zero for a negative bar)
+        ax.text(max(r, 0.0) + 0.02, yi, f"{r:+.2f}  {outcome}", va="center", fontsize=9)
+    ax.axvline(0, color="#333333", lw=1.0, zorder=3)
+    ax.set_yticks(y, [name for name, _, _ in items])
+    ax.set_xlim(-1.05, 2.0)
+    ax.set_xticks([-1, -0.5, 0, 0.5, 1])
+    ax.set_xlabel(
+        "Spearman rank correlation with the outcome it moves most\n"
+        "(> 0: that outcome is predicted more often as the parameter grows; < 0: less often)"
     )
-    for yi, r in zip(y, rho, strict=True):
-        ax.text(r + 0.01, yi, f"{r:.2f}", va="center", fontsize=9.5)
-    ax.set_yticks(y, [name for name, _ in items])
-    ax.set_xlim(0, 1.08)
-    ax.set_xlabel("|Spearman rank correlation| between the parameter and an outcome (largest)")
     ax.grid(axis="y", visible=False)
     ax.set_title("Which assumptions the odds hang on", fontweight="normal")

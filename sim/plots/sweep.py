@@ -13,11 +13,18 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.transforms import blended_transform_factory
 
 from sim.analysis.sequential_batch import SequentialBatch
 from sim.analysis.sweep import SweepResult, Track, tracks
 from sim.analysis.thresholds import ThresholdResult
+from sim.plots.annotate import (
+    HERE_COLOUR,
+    current_values,
+    line_label,
+    mark_current_x,
+    outcome_colours,
+    parameter_label,
+)
 from sim.plots.common import (
     PALETTE,
     axes_list,
@@ -26,7 +33,6 @@ from sim.plots.common import (
     line,
     line_style,
     new_figure,
-    outcome_colour,
     patch,
     plot_style,
     rule_text,
@@ -34,8 +40,9 @@ from sim.plots.common import (
     wrap,
     wrap_name,
 )
+from sim.plots.lines import Jump, draw, jumps, marks, player_handle, stepped, width, ylabel
 
-__all__ = ["outcome_runs", "plot_sequential_sweep", "plot_sweep"]
+__all__ = ["jumps", "outcome_runs", "plot_sequential_sweep", "plot_sweep", "stepped"]
 
 #: Opacity of the outcome shading behind the lines.
 SHADE_ALPHA = 0.22
@@ -117,24 +124,22 @@ def plot_sweep(
         flips = [t.value for t in thresholds.thresholds] if thresholds is not None else []
         runs = outcome_runs(x, result.predictions.names, flips)
         outcomes = list(dict.fromkeys(name for _, _, name in runs))
-        for ax in found:
-            for start, stop, name in runs:
-                colour = outcome_colour(outcomes.index(name))
-                ax.axvspan(start, stop, color=colour, alpha=SHADE_ALPHA, lw=0, zorder=0)
-            for value in flips:
-                ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
+        palette = outcome_colours(result.batch, outcomes)
+        _shade(found, runs, flips, palette)
+        edges = jumps(x, result.predictions.names, flips)
         for p, player in enumerate(players):
-            _player_panel(found[p], x, trk, p, player.name, tuple(player.moves))
-        _payoff_panel(found[n], x, trk, [pl.name for pl in players])
+            _player_panel(found[p], x, trk, p, player.name, tuple(player.moves), edges)
+        _payoff_panel(found[n], x, trk, [pl.name for pl in players], edges)
         styles = [
-            line("#333333", wrap(t.name, 34), line_style(k), lw=_width(k))
-            for k, t in enumerate(trk)
+            line("#333333", wrap(t.name, 34), line_style(k), lw=width(k)) for k, t in enumerate(trk)
         ]
         side_legend(found[0], styles, "Equilibrium (line style)", handlelength=3.5)
         _mark_flips(found[0], flips, result.parameter, (float(x.min()), float(x.max())))
-        found[n].set_xlabel(f"{result.parameter} (parameter value)")
+        found[n].set_xlabel(parameter_label(scenario, result.parameter, 70))
         found[n].set_xlim(float(x.min()), float(x.max()))
-        _outcome_legend(found[n], outcomes, bool(flips), result.predictions.rule)
+        _mark_now(found, result)
+        how = rule_text(result.predictions.rule)
+        _outcome_legend(found[n], outcomes, palette, bool(flips), how)
         heading(
             found[0],
             scenario.name,
@@ -189,17 +194,15 @@ def plot_sequential_sweep(
         flips = [t.value for t in thresholds.thresholds] if thresholds is not None else []
         runs = outcome_runs(x, result.predictions.names, flips)
         outcomes = list(dict.fromkeys(name for _, _, name in runs))
-        for ax in found:
-            for start, stop, name in runs:
-                colour = outcome_colour(outcomes.index(name))
-                ax.axvspan(start, stop, color=colour, alpha=SHADE_ALPHA, lw=0, zorder=0)
-            for value in flips:
-                ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
+        palette = outcome_colours(batch, outcomes)
+        _shade(found, runs, flips, palette)
+        edges = jumps(x, result.predictions.names, flips)
         pays = found[0]
         for p in range(len(players)):
-            _draw(pays, x, batch.expected[p], PALETTE[p % len(PALETTE)], "-", _width(p))
-        _ylabel(pays, "Expected\npayoff\n(payoff\nunits)", "black")
-        handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(players)]
+            colour = PALETTE[p % len(PALETTE)]
+            draw(pays, x, batch.expected[p], colour, "-", width(p), edges, marks(p, len(x)))
+        ylabel(pays, "Expected\npayoff\n(payoff\nunits)", "black")
+        handles = [player_handle(p, nm) for p, nm in enumerate(players)]
         side_legend(pays, handles, "Player")
         odds = found[1]
         shown = [
@@ -207,22 +210,19 @@ def plot_sequential_sweep(
         ]
         styles = []
         for j, k in enumerate(shown):
-            colour = _MOVE_COLOURS[j % len(_MOVE_COLOURS)]
-            _draw(odds, x, batch.outcome_probs[k], colour, line_style(j // 6), 2.2)
-            styles.append(line(colour, wrap(batch.outcome_names[k], 30), line_style(j // 6)))
-        _ylabel(odds, "Probability\nof the\noutcome", "black")
+            colour = palette[batch.outcome_names[k]]
+            draw(odds, x, batch.outcome_probs[k], colour, line_style(j), 2.6, edges)
+            styles.append(line(colour, wrap(batch.outcome_names[k], 30), line_style(j)))
+        ylabel(odds, "Probability\nof the\noutcome", "black")
         odds.set_ylim(-0.04, 1.04)
         odds.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
         _mark_flips(pays, flips, result.parameter, (float(x.min()), float(x.max())))
-        odds.set_xlabel(f"{result.parameter} (parameter value)")
+        odds.set_xlabel(parameter_label(batch.scenario, result.parameter, 70))
         odds.set_xlim(float(x.min()), float(x.max()))
-        shading: list[Artist] = [
-            patch(outcome_colour(i), wrap(name, 30), alpha=0.5) for i, name in enumerate(outcomes)
-        ]
-        if flips:
-            shading.append(line("#333333", "flip point", "--", lw=1.3))
-        side_legend(pays, shading, "Predicted outcome\n(shading)")
+        _mark_now(found, result)
         side_legend(odds, styles, "Outcome\n(probability lines)")
+        how = "following the subgame-perfect equilibrium; A | B: several equilibria"
+        _outcome_legend(odds, outcomes, palette, bool(flips), how, below_figure=axes is None)
         heading(
             pays,
             batch.scenario.name,
@@ -232,84 +232,97 @@ def plot_sequential_sweep(
     return found
 
 
-def _outcome_legend(ax: Axes, outcomes: list[str], flips: bool, rule: str) -> None:
-    """Legend of the shading, under the x axis (keeping the axes' own legend)."""
-    handles: list[Artist] = [
-        patch(outcome_colour(i), wrap(name, 34), alpha=0.5) for i, name in enumerate(outcomes)
-    ]
+def _outcome_legend(
+    ax: Axes,
+    outcomes: list[str],
+    palette: dict[str, str],
+    flips: bool,
+    how: str,
+    *,
+    below_figure: bool = False,
+) -> None:
+    """Legend of the shading, under the x axis (keeping the axes' own legend), or under
+    the whole figure when the axes already have a side legend of their own."""
+    handles: list[Artist] = [patch(palette[name], wrap(name, 34), alpha=0.5) for name in outcomes]
     if flips:
         handles.append(line("#333333", "flip point", "--", lw=1.3))
-    legend_below(ax, handles, f"Predicted outcome ({rule_text(rule)})", ncols=min(3, len(handles)))
+    handles.append(line(HERE_COLOUR, "current value", ":", lw=1.6))
+    title = f"Predicted outcome, shading ({how})"
+    ncols = min(3, len(handles))
+    if below_figure:  # laid out by the figure, so the axes' side legend keeps its room
+        ax.figure.legend(handles=handles, title=title, loc="outside lower center", ncols=ncols)
+        return
+    gap = 0.52 + 0.2 * ax.get_xlabel().count("\n")  # below a label of several lines
+    legend_below(ax, handles, title, gap=gap, ncols=ncols)
 
 
-def _draw(ax: Axes, x: np.ndarray, y: np.ndarray, colour: str, style: object, width: float) -> None:
-    """A line that breaks where ``y`` is NaN; isolated points are drawn as dots."""
-    ax.plot(x, y, color=colour, linestyle=style, lw=width, zorder=3)  # type: ignore[arg-type]
-    ok = np.isfinite(y)
-    prev = np.concatenate([[False], ok[:-1]])
-    nxt = np.concatenate([ok[1:], [False]])
-    lone = ok & ~prev & ~nxt
-    if lone.any():
-        ax.plot(x[lone], y[lone], "o", color=colour, ms=5, zorder=4)
+def _shade(
+    found: Sequence[Axes],
+    runs: list[tuple[float, float, str]],
+    flips: list[float],
+    palette: dict[str, str],
+) -> None:
+    """Shade every panel by the predicted outcome and draw the flip lines."""
+    for ax in found:
+        for start, stop, name in runs:
+            ax.axvspan(start, stop, color=palette[name], alpha=SHADE_ALPHA, lw=0, zorder=0)
+        for value in flips:
+            ax.axvline(value, color="#333333", ls="--", lw=1.3, zorder=1)
 
 
-def _width(k: int) -> float:
-    """Earlier equilibria are drawn wider, so lines lying on top of each other stay visible."""
-    return max(1.6, 3.6 - 0.7 * k)
+def _mark_now(found: Sequence[Axes], result: SweepResult) -> None:
+    """The current value of the swept parameter on every panel (labelled on the first)."""
+    now = current_values(result.batch, [result.parameter])[result.parameter]
+    for i, ax in enumerate(found):
+        mark_current_x(ax, now, text=i == 0)
 
 
 def _player_panel(
-    ax: Axes, x: np.ndarray, trk: list[Track], p: int, name: str, moves: tuple[str, ...]
+    ax: Axes,
+    x: np.ndarray,
+    trk: list[Track],
+    p: int,
+    name: str,
+    moves: tuple[str, ...],
+    edges: Sequence[Jump],
 ) -> None:
     colour = PALETTE[p % len(PALETTE)]
     if len(moves) == 2:
         for k, t in enumerate(trk):
-            _draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), _width(k))
-        _ylabel(ax, f"{name}\nP({wrap_name(moves[0], 14)})", colour)
+            draw(ax, x, t.probabilities[p][:, 0], colour, line_style(k), width(k), edges)
+        ylabel(ax, f"{name}\nP({wrap_name(moves[0], 14)})", colour)
     else:
         for k, t in enumerate(trk):
             for m in range(len(moves)):
                 y = t.probabilities[p][:, m]
-                _draw(ax, x, y, _MOVE_COLOURS[m % len(_MOVE_COLOURS)], line_style(k), _width(k))
-        _ylabel(ax, f"{name}\nP(move)", colour)
+                colour = _MOVE_COLOURS[m % len(_MOVE_COLOURS)]
+                draw(ax, x, y, colour, line_style(k), width(k), edges)
+        ylabel(ax, f"{name}\nP(move)", colour)
         handles = [line(_MOVE_COLOURS[m % len(_MOVE_COLOURS)], mv) for m, mv in enumerate(moves)]
         side_legend(ax, handles, f"{name}'s moves")
     ax.set_ylim(-0.06, 1.06)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
 
 
-def _payoff_panel(ax: Axes, x: np.ndarray, trk: list[Track], names: list[str]) -> None:
+def _payoff_panel(
+    ax: Axes, x: np.ndarray, trk: list[Track], names: list[str], edges: Sequence[Jump]
+) -> None:
+    n = len(names)
     for k, t in enumerate(trk):
-        for p in range(len(names)):
-            _draw(ax, x, t.payoffs[:, p], PALETTE[p % len(PALETTE)], line_style(k), _width(k))
-    _ylabel(ax, "Expected\npayoff\n(payoff\nunits)", "black")
-    handles = [line(PALETTE[p % len(PALETTE)], nm) for p, nm in enumerate(names)]
+        for p in range(n):
+            colour = PALETTE[p % len(PALETTE)]
+            shown = marks(p, len(x), n)
+            draw(ax, x, t.payoffs[:, p], colour, line_style(k), width(k), edges, shown)
+    ylabel(ax, "Expected\npayoff\n(payoff\nunits)", "black")
+    handles = [player_handle(p, nm) for p, nm in enumerate(names)]
     side_legend(ax, handles, "Player")
-
-
-def _ylabel(ax: Axes, text: str, colour: str) -> None:
-    """A horizontal y label (readable without tilting one's head)."""
-    ax.set_ylabel(text, color=colour, rotation=0, ha="right", va="center", labelpad=8)
 
 
 def _mark_flips(
     ax: Axes, flips: list[float], parameter: str, span: tuple[float, float] | None = None
 ) -> None:
     """Label each flip line with its value (to the right of a line at the left edge)."""
-    trans = blended_transform_factory(ax.transData, ax.transAxes)
     lo, hi = span if span is not None else (min(flips, default=0.0), max(flips, default=0.0))
     for value in flips:
         left = span is not None and value - lo < 0.03 * (hi - lo)
-        ax.annotate(
-            f"{parameter} = {value:.4g}",
-            (value, 0.97),
-            xycoords=trans,
-            xytext=(3 if left else -3, 0),
-            textcoords="offset points",
-            rotation=90,
-            ha="left" if left else "right",
-            va="top",
-            fontsize=9.5,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-            zorder=5,
-        )
+        line_label(ax, value, f"{parameter} = {value:.4g}", right=left, top=True)

@@ -120,7 +120,12 @@ def plot_tornados(
 def _settings(result: TornadoResult) -> str:
     return (
         f"Each parameter moved across its range ({result.steps} steps) with the others "
-        f"fixed; {rule_text(result.rule)}"
+        f"fixed; "
+        + (
+            "following the subgame-perfect equilibrium"
+            if result.sequential
+            else rule_text(result.rule)
+        )
     )
 
 

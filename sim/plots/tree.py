@@ -1,16 +1,13 @@
 """Draw a game tree with its information sets, payoffs and an equilibrium path.
 
-Layout: leaves are evenly spaced left to right in preorder (moves in file
-order), each inner node sits midway between its first and last child, and
-depth grows downwards; the nodes of one information set are put on one
-level (the deepest of them), so the dashed line joining them is level.
+The layout and the figure size are in :mod:`sim.plots.tree_layout`; the
+leaves (payoffs and outcome names) and the key in :mod:`sim.plots.tree_marks`.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -22,56 +19,29 @@ from sim.errors import RequestError
 from sim.formatting import format_number
 from sim.games.extensive import CHANCE, DECISION, LEAF, ExtensiveGame, PointValues
 from sim.plots.common import (
-    OKABE_ITO,
-    PALETTE,
     figure_inches,
     heading,
-    line,
     new_figure,
     plot_style,
-    wrap,
     wrap_name,
 )
+from sim.plots.tree_layout import (
+    LEAF_LABELS_ACROSS,
+    TreeLayout,
+    leaf_label_room,
+    tree_figsize,
+    tree_layout,
+)
+from sim.plots.tree_marks import PATH_COLOUR as _PATH
+from sim.plots.tree_marks import TREE_PALETTE, legend
+from sim.plots.tree_marks import leaves as draw_leaves
 
 __all__ = ["MAX_LEAVES", "TREE_PALETTE", "TreeLayout", "plot_tree", "tree_layout"]
 
 #: Larger trees are refused: their labels could not be read (use ``sim show``).
 MAX_LEAVES = 200
-_PATH = OKABE_ITO["vermillion"]
-#: Player colours in a tree: the Okabe-Ito colours other than the path's (and orange, near it).
-TREE_PALETTE = tuple(c for c in PALETTE if c not in (_PATH, OKABE_ITO["orange"]))
 _EDGE = "#8C8C8C"
 _TINY = 1e-12
-
-
-@dataclass(frozen=True)
-class TreeLayout:
-    """Node positions: ``x[node]`` (leaves at 0, 1, 2, ...) and ``level[node]`` (root 0)."""
-
-    x: np.ndarray
-    level: np.ndarray
-
-
-def tree_layout(game: ExtensiveGame) -> TreeLayout:
-    """Positions of the nodes of ``game`` (see the module docstring)."""
-    n = game.n_nodes
-    x = np.zeros(n)
-    x[np.asarray(game.leaves, int)] = np.arange(len(game.leaves))
-    for node in range(n - 1, -1, -1):  # preorder: children come after their parent
-        kids = game.children[node]
-        if kids:
-            x[node] = (x[kids[0]] + x[kids[-1]]) / 2
-    level = np.zeros(n, int)
-    for _ in range(n + 1):
-        before = level.copy()
-        for node in range(1, n):
-            level[node] = max(level[node], level[int(game.parent[node])] + 1)
-        for h in game.infosets:
-            nodes = list(h.nodes)
-            level[nodes] = level[nodes].max()
-        if np.array_equal(before, level):
-            break
-    return TreeLayout(x, level)
 
 
 def plot_tree(
@@ -132,26 +102,29 @@ def plot_tree(
     depth = int(layout.level.max()) if game.n_nodes else 0
     with plot_style():
         own = ax is None
-        if ax is None:
-            width = float(np.clip((0.85 if leaves <= 12 else 1.05) * leaves + 3.5, 8.0, 40.0))
-            per_level = 1.45 if depth <= 4 else 1.1
-            height = per_level * depth + 3.6 + 0.2 * game.n_players
-            ax = new_figure(figsize=(width, height))[0]
         size = 11.0 if leaves <= 6 else 10.0 if leaves <= 12 else 9.0 if leaves <= 24 else 8.0
+        labels = [game.leaf_label(int(leaf)) for leaf in game.leaves]
+        room = leaf_label_room(labels, leaves, size - 1.5)  # points below the payoffs
+        if ax is None:
+            ax = new_figure(figsize=tree_figsize(leaves, depth, game.n_players, room))[0]
         reach = _reach(game, values, profile)
-        ax.set_xlim(-0.7, max(leaves - 1, 0) + 0.7)
-        ax.set_ylim(-(depth + 0.55 + 0.13 * game.n_players), 0.45)
-        ax.set_axis_off()
+        margin = 0.7 if leaves <= LEAF_LABELS_ACROSS else 1.0  # room for the outer labels
+        ax.set_xlim(-margin, max(leaves - 1, 0) + margin)
         box = ax.get_position()
         fig_w, fig_h = figure_inches(ax)
+        levels = depth + 1.0 + 0.13 * game.n_players
+        span = box.height * fig_h * 72  # points of height
+        extra = room * levels / max(span - room, 0.25 * span)  # levels taken by leaf labels
+        ax.set_ylim(-(depth + 0.55 + 0.13 * game.n_players + extra), 0.45)
+        ax.set_axis_off()
         x_pts = box.width * fig_w * 72 / (leaves + 0.4)
-        y_pts = box.height * fig_h * 72 / (depth + 1.0 + 0.13 * game.n_players)
+        y_pts = span / (levels + extra)
         chars = int(np.clip(0.7 * x_pts / (0.6 * size), 6, 16))
         _edges(ax, game, values, profile, reach, layout, size, (x_pts, y_pts, chars))
         _infosets(ax, game, layout)
         _nodes(ax, game, layout, size)
-        _leaves(ax, game, values, layout, size)
-        _legend(ax, game, profile is not None)
+        draw_leaves(ax, game, values, layout, size)
+        legend(ax, game, profile is not None)
         heading(ax, game.title, note, own_figure=own)
     return ax
 
@@ -269,7 +242,7 @@ def _edge_label(
     size: float,
     scale: tuple[float, float, int],
 ) -> None:
-    """The move (and its probability) beside the middle of its edge, on the outer side.
+    """The move (and its probability) beside its edge, on the outer side.
 
     The label's corner nearest the edge is put a few points off the edge along
     its normal, so the text never crosses the edge whatever its slope.
@@ -281,7 +254,10 @@ def _edge_label(
         text += f"\np = {format_number(prob, 3)}"
     dx, dy = (xs[1] - xs[0]) * x_pts, (ys[1] - ys[0]) * y_pts
     side = 0 if abs(dx) < 1e-6 else (1 if dx > 0 else -1)
-    mid = ((xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2)
+    # crowded: labels of edges going right sit lower than those going left, so the
+    # labels of neighbouring subtrees that face each other are at different heights
+    t = 0.5 if x_pts > 70 or side == 0 else 0.36 if side < 0 else 0.64
+    mid = (xs[0] + t * (xs[1] - xs[0]), ys[0] + t * (ys[1] - ys[0]))
     if side == 0:
         offset, ha, va = (7.0, 0.0), "left", "center"
     else:
@@ -359,65 +335,3 @@ def _nodes(ax: Axes, game: ExtensiveGame, layout: TreeLayout, size: float) -> No
             zorder=6,
             **where,  # type: ignore[arg-type]
         )
-
-
-def _leaves(
-    ax: Axes, game: ExtensiveGame, values: PointValues, layout: TreeLayout, size: float
-) -> None:
-    show_labels = len(game.leaves) <= 16
-    for leaf in np.asarray(game.leaves, int):
-        row = int(game.leaf_row[leaf])
-        pos = (layout.x[leaf], -float(layout.level[leaf]))
-        for p, value in enumerate(values.payoffs[row]):
-            ax.annotate(
-                format_number(float(value), 3),
-                pos,
-                xytext=(0, -8 - (size + 2) * p),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=size,
-                fontweight="bold",
-                color=TREE_PALETTE[p % len(TREE_PALETTE)],
-                zorder=6,
-            )
-        label = game.leaf_label(int(leaf)) if show_labels else None
-        if label:
-            ax.annotate(
-                wrap(label, 12),
-                pos,
-                xytext=(0, -10 - (size + 2) * game.n_players),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=size - 1.5,
-                style="italic",
-                color="#444444",
-                zorder=6,
-            )
-
-
-def _legend(ax: Axes, game: ExtensiveGame, highlighted: bool) -> None:
-    handles = [
-        line(
-            TREE_PALETTE[p % len(TREE_PALETTE)],
-            f"{name} (node; payoff at leaves)",
-            "none",
-            marker="o",
-            ms=10,
-            mec="black",
-        )
-        for p, name in enumerate(game.players)
-    ]
-    if (game.kind == CHANCE).any():
-        handles.append(
-            line("white", "Chance (p = probability)", "none", marker="D", ms=9, mec="black")
-        )
-    if any(len(h.nodes) > 1 for h in game.infosets):
-        handles.append(
-            line("#444444", "information set (mover cannot tell these apart)", (0, (5, 3)), lw=1.6)
-        )
-    if highlighted:
-        handles.append(line(_PATH, "equilibrium path", lw=4.5))
-        handles.append(line(_PATH, "equilibrium choice off the path", (0, (4, 2)), lw=2.2))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=True)

@@ -184,6 +184,12 @@ def grid_text(result: GridResult, width: int = 60, height: int = 24) -> str:
         f"{format_number(result.y_values[0])}; x: {result.x} from "
         f"{format_number(result.x_values[0])} (left) to {format_number(result.x_values[-1])}"
     )
+    ny, nx = len(result.y_values), len(result.x_values)
+    if len(rows) < ny or len(cols) < nx:
+        lines.append(
+            f"  (the {nx} x {ny} grid is shown sampled as a {len(cols)} x {len(rows)} "
+            "text map; the shares below count every point)"
+        )
     for r in rows.astype(int):
         lines.append(
             "  " + "".join(symbols[result.regions[r, c] % len(symbols)] for c in cols.astype(int))
@@ -250,7 +256,7 @@ def _overall_lines(result: MonteCarloResult) -> list[str]:
         lines.append(
             f"  Note: {share} of the draws have several equilibria, and which one is played "
             f"changes these odds; they use the {result.overall_rule.replace('_', '-')} "
-            "equilibrium (another selection rule may give other odds)."
+            "equilibrium (another selection rule gives other odds)."
         )
     return lines
 

@@ -20,6 +20,7 @@ from sim.formatting import format_number, format_probability
 from sim.games.extensive import CHANCE, LEAF, ExtensiveGame, FloatArray, PointValues
 from sim.games.profile_values import node_values, reach
 from sim.report.sequential_json import equilibrium_outcomes, sequential_document
+from sim.report.wording import method_words, plural, wrap_assignments
 from sim.scenario.model import Scenario
 
 __all__ = ["sequential_document", "sequential_text"]
@@ -53,13 +54,13 @@ def _header(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     game = analysis.game
     lines = [scenario.name, "=" * len(scenario.name)]
     if analysis.parameters:
-        values = ", ".join(f"{k} = {_num(v)}" for k, v in analysis.parameters.items())
-        lines.append(f"Parameters: {values}")
+        values = {k: _num(v) for k, v in analysis.parameters.items()}
+        lines.extend(wrap_assignments("Parameters", values))
     info = "perfect information" if game.perfect_information else "imperfect information"
     lines.append(
         f"Sequential game: {', '.join(game.players)}; {game.n_nodes} nodes, "
         f"{len(game.leaves)} complete histories, {len(game.infosets)} information sets "
-        f"({info}); {analysis.n_subgames} proper subgame(s) including the whole game."
+        f"({info}); {plural(analysis.n_subgames, 'proper subgame')} including the whole game."
     )
     lines.extend(f"Note: {n[0].upper()}{n[1:]}." for n in analysis.notes)
     return "\n".join(lines)
@@ -70,7 +71,7 @@ def _header(scenario: Scenario, analysis: SequentialAnalysis) -> str:
 
 def _spe_section(scenario: Scenario, analysis: SequentialAnalysis) -> str:
     eqs = analysis.subgame_perfect
-    method = dict(analysis.methods).get(SUBGAME_PERFECT, "").replace("_", " ")
+    method = method_words(dict(analysis.methods).get(SUBGAME_PERFECT, ""))
     lines = [f"Subgame-perfect equilibria: {len(eqs)} found ({method})."]
     if analysis.spe_complete and analysis.perfect_information:
         lines.append("This is every pure subgame-perfect equilibrium.")
@@ -148,7 +149,7 @@ def _path(
         for k, p in reversed(branch):
             stack.append((kids[k], pad + 4, ""))
             stack.append(
-                (-1, 0, f"{sp}  {game.node_moves[x][k]} (probability {format_probability(p)}):")
+                (-1, 0, f"{sp}  {game.node_moves[x][k]}, probability {format_probability(p)}:")
             )
     if stack:
         lines.append(" " * 5 + "...")
@@ -161,7 +162,7 @@ def _choice_text(game: ExtensiveGame, vals: FloatArray, x: int, k: int) -> str:
     where = f" at {game.movers[x]}" if game.movers[x] != player else ""
     got = vals[game.children[x][k], i]
     others = [j for j in range(len(moves)) if j != k]
-    text = f"{player} chooses {moves[k]}{where}: it gets {_num(got)}"
+    text = f"{player} chooses {moves[k]}{where}, getting {_num(got)}"
     if others:
         alt = max(others, key=lambda j: vals[game.children[x][j], i])
         text += f"; {moves[alt]} would give {_num(vals[game.children[x][alt], i])}"
@@ -174,7 +175,7 @@ def _mix_text(
     i = int(game.owner[x])
     player, moves = game.players[i], game.node_moves[x]
     mix = ", ".join(f"{moves[k]} {format_probability(p)}" for k, p in branch)
-    return f"{player} mixes {mix} (each gives it {_num(vals[x, i])}):"
+    return f"{player} mixes {mix} (each gives {player} {_num(vals[x, i])}):"
 
 
 def _leaf_text(game: ExtensiveGame, values: PointValues, x: int) -> str:
@@ -288,7 +289,8 @@ def _nash_groups(
     for text, members in groups.items():
         perfect = sum(eq.subgame_perfect for eq in members)
         lines.append("")
-        lines.append(f"- {len(members)} equilibria lead to {text}")
+        lead = "leads" if len(members) == 1 else "lead"
+        lines.append(f"- {plural(len(members), 'equilibrium', 'equilibria')} {lead} to {text}")
         lines.append(
             f"  expected payoffs {_pays(game, members[0].payoffs)}; {perfect} subgame perfect"
         )
@@ -302,4 +304,4 @@ def _nash_groups(
 
 
 def _method(method: str) -> str:
-    return method.removeprefix("reduced_strategic_form+").replace("+", " and ").replace("_", " ")
+    return method_words(method)

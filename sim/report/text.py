@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
 from sim.analysis.solve import GameAnalysis
 from sim.concepts import MIXED_NASH, NASH
 from sim.formatting import format_number, format_probability
 from sim.games.normal_form import NormalFormGame, outcome_label
+from sim.report.wording import list_words, plural, wrap_assignments
 from sim.scenario.model import Scenario
 from sim.solvers.result import Equilibrium, outcome_distribution
 
@@ -72,8 +71,8 @@ def _header(scenario: Scenario, analysis: GameAnalysis) -> str:
     game = analysis.game
     lines = [scenario.name, "=" * len(scenario.name)]
     if game.parameters:
-        values = ", ".join(f"{k} = {format_number(v)}" for k, v in game.parameters.items())
-        lines.extend(textwrap.wrap(f"Parameters: {values}", 88, subsequent_indent="  "))
+        values = {k: format_number(v) for k, v in game.parameters.items()}
+        lines.extend(wrap_assignments("Parameters", values))
     sizes = " x ".join(str(m) for m in game.shape)
     lines.append(f"Players: {', '.join(game.players)} ({sizes} moves)")
     return "\n".join(lines)
@@ -96,7 +95,7 @@ def _equilibria_section(scenario: Scenario, analysis: GameAnalysis) -> str:
     elif analysis.complete:
         lines.append("This is every equilibrium of the kinds requested.")
     lines.extend(analysis.notes)
-    lines.append("Each one is checked: no player can gain by changing its move alone.")
+    lines.append("Each one is checked: no player can gain by deviating alone.")
     for i, eq in enumerate(eqs, start=1):
         lines.append("")
         lines.append(_equilibrium_text(scenario, analysis, i, eq))
@@ -171,13 +170,14 @@ def _why_lines(
         others = np.flatnonzero(eq.strategies[p] <= 1e-12).tolist()
         own = format_number(float(eq.payoffs[p]), 4)
         if support.size > 1:
-            text = f"{player} is indifferent between the moves it mixes (each gives {own})"
+            mixed = list_words([game.moves[p][int(k)] for k in support])
+            text = f"{player} is indifferent between {mixed} (each gives {own})"
         else:
             text = f"{player} gets {own}"
         if others:
             best = max(others, key=lambda k: values[k])
             gain = format_number(float(values[best]), 4)
-            text += f"; its best other move, {game.moves[p][best]}, would give {gain}"
+            text += f"; the best alternative, {game.moves[p][best]}, would give {gain}"
         lines.append(f"     {text}.")
     return lines
 
@@ -204,13 +204,43 @@ def _qre_section(scenario: Scenario, analysis: GameAnalysis) -> str:
         lines.append(f"     most likely outcome: {name} ({top[1]:.1%})")
     limit = analysis.qre_limit
     if limit is not None:
-        match = analysis.qre_limit_match
-        where = f"equilibrium {match + 1} above" if match is not None else "a Nash equilibrium"
-        several = len(analysis.equilibria) > 1
-        note = " (the logit limit, a selection among several equilibria)" if several else ""
+        where = _equilibrium_name(scenario, analysis, limit, analysis.qre_limit_match)
+        several = len(analysis.equilibria) > 1 or analysis.qre_forks
+        note = "; the logit limit selects it among several equilibria" if several else ""
         lines.append(f"   As lambda grows the prediction converges to {where}{note}.")
+    for fork, matches in zip(analysis.qre_forks, analysis.qre_fork_matches, strict=True):
+        arms = list_words(
+            [
+                _equilibrium_name(scenario, analysis, arm, match)
+                for arm, match in zip(fork.arms, matches, strict=True)
+            ]
+        )
+        lines.append(
+            f"   The logit branch forks near lambda = {format_number(fork.lam, 3)}: the "
+            f"prediction above follows one arm; {plural(len(fork.arms), 'other arm')} "
+            f"{'leads' if len(fork.arms) == 1 else 'lead'} to {arms}."
+        )
     lines.extend(f"   {note}" for note in analysis.qre_notes)
     return "\n".join(lines)
+
+
+def _equilibrium_name(
+    scenario: Scenario, analysis: GameAnalysis, eq: Equilibrium, match: int | None
+) -> str:
+    """``"label" (equilibrium 2 above)`` when listed (``match``), else the equilibrium in words."""
+    game = analysis.game
+    pure = eq.pure_profile()
+    label = outcome_label(scenario, game.profile_moves(pure)) if pure is not None else None
+    if match is not None:
+        where = f"equilibrium {match + 1} above"
+        return f'"{label}" ({where})' if label else where
+    parts = [
+        f"{player} {_strategy_text(game, p, s)}"
+        for p, (player, s) in enumerate(zip(game.players, eq.strategies, strict=True))
+    ]
+    if label:  # only pure profiles carry labels, so the parts hold no brackets
+        return f'"{label}" ({", ".join(parts)})'
+    return f"the Nash equilibrium in which {list_words(parts)}"
 
 
 def _zero_sum_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
@@ -269,8 +299,8 @@ def _security_section(game: NormalFormGame, analysis: GameAnalysis) -> str:
         best = ", ".join(game.moves[pure.player][k] for k in pure.moves)
         text = f"   {player}: {format_number(pure.value, 4)} with a pure move ({best})"
         if mixed.value > pure.value + 1e-9 * max(1.0, abs(pure.value)):
-            how = _strategy_text(game, pure.player, mixed.strategy)
-            text += f"; {format_number(mixed.value, 4)} by mixing: {how}"
+            how = _strategy_text(game, pure.player, mixed.strategy).removeprefix("mixes ")
+            text += f"; {format_number(mixed.value, 4)} by mixing {how}"
         lines.append(text)
     return "\n".join(lines)
 

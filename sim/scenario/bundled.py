@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from sim.errors import Location, ScenarioError
+from sim.suggest import closest
 
 __all__ = ["ScenarioNotFound", "bundled_dir", "bundled_scenarios", "resolve_scenario"]
 
@@ -35,7 +36,8 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     ScenarioNotFound
-        When neither exists; the message lists the bundled names.
+        When neither exists; the message suggests the closest bundled name,
+        or lists them all when none is close.
     ScenarioError
         When the path exists but is not a file.
     """
@@ -55,11 +57,13 @@ def resolve_scenario(name_or_path: str | os.PathLike[str]) -> Path:
         candidate = bundled_dir() / f"{stem}.yaml"
         if candidate.is_file():
             return candidate
-    known = ", ".join(p.stem for p in bundled_scenarios())
+    names = [p.stem for p in bundled_scenarios()]
+    close = closest(stem, names)
+    hint = f"did you mean {close}?" if close else f"bundled: {', '.join(names)}"
     raise ScenarioNotFound.single(
         Location(str(path)),
         "",
-        f"no such file, and no bundled scenario of that name (bundled: {known})",
+        f"no such file, and no bundled scenario of that name ({hint})",
     )
 
 

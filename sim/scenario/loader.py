@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError
+from sim.errors import Diagnostic, ScenarioError
 from sim.scenario import payoff_forms as pf
 from sim.scenario import sequential as seq
 from sim.scenario.bundled import resolve_scenario
@@ -65,7 +66,8 @@ def _build(root: Node, filename: str) -> Scenario:
     assert isinstance(result, Scenario)
     reader.run(_check_values, reader, result)
     reader.raise_if_errors()
-    return result
+    warnings = range_warnings(result)
+    return replace(result, warnings=warnings) if warnings else result
 
 
 def _read_all(reader: Reader, root: Node, filename: str) -> Scenario | None:
@@ -190,8 +192,8 @@ def _read_player(
     fields = reader.mapping(
         node, path, allowed=PLAYER_KEYS, required=() if sequential else ("moves",)
     )
-    if fields is None:
-        return None
+    if fields is None or ("moves" not in fields and not sequential):
+        return None  # already reported; a player without moves would only cause follow-on errors
     moves: tuple[str, ...] | None = ()
     if "moves" in fields:
         moves = _read_moves(reader, fields["moves"], join_path(path, "moves"), sequential)
@@ -283,6 +285,31 @@ def _check_values(reader: Reader, scenario: Scenario) -> None:
         seq.check_sequence_semantics(reader, scenario.sequence, rows or (), scenario.labels, env)
     elif scenario.tree is not None:
         seq.check_tree_semantics(reader, scenario.tree, _player_map(scenario), env)
+
+
+def range_warnings(scenario: Scenario) -> tuple[Diagnostic, ...]:
+    """A warning for each parameter whose value lies outside its own range.
+
+    The file still loads (the contract allows it), but sweeps, flip points and
+    the tornado move the parameter across its range only, so the current
+    value is not among the points they show.
+    """
+    env = parameter_env(scenario.parameters)
+    found = []
+    for param in scenario.parameters:
+        if param.range is None:
+            continue
+        low, high = param.range
+        value = float(env[param.name])
+        slack = 1e-9 * max(1.0, abs(low), abs(high))
+        if not low - slack <= value <= high + slack:
+            message = (
+                f"warning: value {value:g} is outside its range [{low:g}, {high:g}] "
+                "(sweeps and the tornado stay inside the range); change the value or "
+                "widen the range"
+            )
+            found.append(Diagnostic(param.formula.location, param.formula.path, message))
+    return tuple(found)
 
 
 def _record(reader: Reader, func, *args) -> None:  # type: ignore[no-untyped-def]

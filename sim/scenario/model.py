@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from sim.errors import Location, ScenarioError
+from sim.errors import Diagnostic, Location, ScenarioError
 from sim.expr import Expr, ExprError
 
 if TYPE_CHECKING:
@@ -314,6 +314,8 @@ class Scenario:
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     negotiation: Negotiation | None = None
     key_locations: tuple[tuple[str, Location], ...] = ()
+    #: Problems that do not stop the scenario loading (e.g. a value outside its range).
+    warnings: tuple[Diagnostic, ...] = ()
 
     def location(self, key: str) -> Location:
         """Where a top-level key was written (the file's start if unknown)."""

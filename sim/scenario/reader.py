@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from sim.errors import MAX_DIAGNOSTICS, Diagnostic, Location, ScenarioError, did_you_mean
 from sim.expr import ExprError, compile_expr
 from sim.scenario.model import Formula
+from sim.suggest import closest
 from sim.yamlio import Node
 
 __all__ = ["NAME_RE", "Reader", "did_you_mean", "join_path"]
@@ -85,15 +86,17 @@ class Reader:
             return None
         value = node.value
         assert isinstance(value, dict)
+        suggested: set[str | None] = set()
         if allowed is not None:
             allowed = list(allowed)
             for key in value:
                 if key not in allowed:
+                    suggested.add(closest(key, allowed))
                     hint = did_you_mean(key, allowed)
                     msg = f"unknown key '{key}'{hint}; allowed: {', '.join(allowed)}"
                     self.error(node.key_location(key), join_path(path, key), msg)
         for key in required:
-            if key not in value:
+            if key not in value and key not in suggested:  # a misspelt key is reported once
                 self.error(node, path, f"missing required key '{key}'")
         return value
 

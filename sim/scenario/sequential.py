@@ -95,7 +95,7 @@ def _conditions(
             elif options is not None and move not in options:
                 hint = did_you_mean(move, options)
                 msg = f"'{key}' has no move '{move}'{hint}; its moves are: "
-                reader.error(value_node, kpath, msg + ", ".join(options))
+                reader.error(value_node, kpath, msg + (", ".join(options) or "none"))
                 ok = False
             elif move not in chosen:
                 chosen.append(move)

@@ -20,7 +20,7 @@ from sim.solvers.qre.logit_qre import LogitQREError, _Game, _Tracer
 from sim.solvers.result import Equilibrium
 from sim.solvers.verify import check_equilibrium, expected_payoffs
 
-__all__ = ["limiting_logit_equilibrium"]
+__all__ = ["limit_along", "limiting_logit_equilibrium"]
 
 _LIMIT_CHECKPOINTS = (1e4, 1e5, 1e6, 1e7)  # lam * R at which the limit is polished
 _SUPPORT_THRESHOLDS = (1e-3, 1e-5, 1e-7, 1e-9)
@@ -85,6 +85,21 @@ def _limit_from(game: _Game, x: np.ndarray, tol: float) -> Equilibrium | None:
     return None
 
 
+def limit_along(game: _Game, tracer: _Tracer, tol: float) -> Equilibrium | None:
+    """Advance ``tracer`` to the checkpoints and return the first verified limit, or None."""
+    checkpoints = list(_LIMIT_CHECKPOINTS)
+    while checkpoints:
+        moved = tracer.advance()
+        if not moved or tracer.x[-1] >= checkpoints[0]:
+            eq = _limit_from(game, tracer.x, tol)
+            if eq is not None:
+                return eq
+            if not moved:
+                break
+            checkpoints = [c for c in checkpoints if c > tracer.x[-1]]
+    return None
+
+
 def limiting_logit_equilibrium(
     payoffs: np.ndarray,
     *,
@@ -119,16 +134,9 @@ def limiting_logit_equilibrium(
     """
     game = _Game(payoffs)
     tracer = _Tracer(game, step, 1e-10, max_accel, max_points)
-    checkpoints = list(_LIMIT_CHECKPOINTS)
-    while checkpoints:
-        moved = tracer.advance()
-        if not moved or tracer.x[-1] >= checkpoints[0]:
-            eq = _limit_from(game, tracer.x, tol)
-            if eq is not None:
-                return eq
-            if not moved:
-                break
-            checkpoints = [c for c in checkpoints if c > tracer.x[-1]]
+    eq = limit_along(game, tracer, tol)
+    if eq is not None:
+        return eq
     why = tracer.terminated or "max_lambda"
     raise LogitQREError(
         f"no verified Nash equilibrium at the end of the logit branch "
