@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
 
 from sim.arrays import FloatArray
 from sim.errors import InternalError, VerificationError
@@ -136,6 +135,8 @@ def _maximin_strategy(payoffs: FloatArray) -> FloatArray:
     a_ub = np.hstack([-payoffs.T, np.ones((n, 1))])
     a_eq = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
     bounds = [(0.0, None)] * m + [(None, None)]
+    from scipy.optimize import linprog  # lazy: keeps start-up light
+
     res = linprog(
         cost, A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs"
     )

@@ -38,7 +38,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 from sim.scales import as_payoff_tensor, player_scales
 
@@ -175,6 +174,8 @@ def _solve(
         bounds[-1] = (None, None)
     a_eq = np.zeros((1, c.size))
     a_eq[0, :k] = 1.0
+    from scipy.optimize import linprog  # lazy: keeps start-up light
+
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs")
     return np.asarray(res.x) if res.status == 0 else None
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import linprog
 
 from sim.scales import as_payoff_tensor, payoff_span
 
@@ -92,6 +91,8 @@ def _max_gain_lp(vectors: np.ndarray, w: np.ndarray, player: int) -> float:
     everyone. Losses up to ``_LP_FEAS`` (LP accuracy) are accepted.
     """
     n_vec = vectors.shape[0]
+    from scipy.optimize import linprog  # lazy: keeps start-up light
+
     res = linprog(
         -vectors[:, player],
         A_ub=-vectors.T,

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 from sim.scales import as_payoff_tensor, payoff_span
 
@@ -108,6 +107,8 @@ def _maxmin_lp(mat: np.ndarray) -> np.ndarray:
     a_ub = np.hstack([-mat.T, np.ones((cols, 1))])
     a_eq = np.append(np.ones(rows), 0.0)[None, :]
     bounds = [(0.0, None)] * rows + [(None, None)]
+    from scipy.optimize import linprog  # lazy: keeps start-up light
+
     res = linprog(
         c, A_ub=a_ub, b_ub=np.zeros(cols), A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs"
     )
