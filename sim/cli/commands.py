@@ -113,7 +113,9 @@ def load_with_overrides(args: argparse.Namespace) -> tuple[Scenario, dict[str, f
 
 # -- sim list ---------------------------------------------------------------
 def _list_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser
+    parser.add_argument(
+        "--paths", action="store_true", help="print each scenario's file instead of its summary"
+    )
 
 
 def _first_sentence(text: str, width: int = 90) -> str:
@@ -133,7 +135,10 @@ def _first_sentence(text: str, width: int = 90) -> str:
 
 
 def _run_list(args: argparse.Namespace) -> int:
-    del args
+    if args.paths:
+        for path in bundled_scenarios():
+            say(f"{path.stem}  {escape_text(str(path))}")
+        return 0
     rows = []
     for path in bundled_scenarios():
         try:
@@ -306,8 +311,9 @@ COMMANDS = (
     Command(
         "list",
         "list the bundled scenarios",
-        "List the scenarios that ship with sim, with their one-line descriptions.",
-        "example:\n  sim list",
+        "List the scenarios that ship with sim, with their one-line descriptions\n"
+        "(--paths: where each file lives; `sim copy NAME` makes an editable copy).",
+        "examples:\n  sim list\n  sim list --paths",
         _list_arguments,
         _run_list,
     ),

@@ -18,7 +18,10 @@ from sim import __version__
 from sim.cli import commands
 from sim.cli.analysis_commands import ANALYSIS_COMMANDS
 from sim.cli.bargain_command import BARGAIN_COMMAND
+from sim.cli.copy_command import COPY_COMMAND
+from sim.cli.export_command import EXPORT_COMMAND
 from sim.cli.plot_command import PLOT_COMMAND
+from sim.cli.schema_command import SCHEMA_COMMAND
 from sim.cli.target_command import TARGET_COMMAND
 from sim.errors import RequestError, ScenarioError, SimError, UsageError
 from sim.textsafe import escape_block
@@ -56,7 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    extra = (PLOT_COMMAND(), BARGAIN_COMMAND(), TARGET_COMMAND())
+    extra = (
+        PLOT_COMMAND(),
+        BARGAIN_COMMAND(),
+        TARGET_COMMAND(),
+        COPY_COMMAND(),
+        SCHEMA_COMMAND(),
+        EXPORT_COMMAND(),
+    )
     for spec in (*commands.COMMANDS, *ANALYSIS_COMMANDS(), *extra):
         cmd = sub.add_parser(
             spec.name,

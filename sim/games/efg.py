@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from sim.games.extensive import CHANCE, DECISION, ExtensiveGame, PointValues
 
-__all__ = ["rational_text", "to_efg"]
+__all__ = ["quote_label", "rational_text", "to_efg"]
 
 
 def rational_text(x: float) -> str:
@@ -28,7 +28,12 @@ def rational_text(x: float) -> str:
     )
 
 
-def _quote(text: str) -> str:
+def quote_label(text: str) -> str:
+    """``text`` as a Gambit quoted label, with ``\\`` and ``"`` escaped.
+
+    >>> print(quote_label('say "hi"'))
+    "say \\"hi\\""
+    """
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -45,8 +50,8 @@ def to_efg(game: ExtensiveGame, values: PointValues, root: int = 0) -> str:
     """
     if values.beliefs is not None:
         raise ValueError("a Gambit .efg file has one prior; players' own beliefs cannot be written")
-    players = " ".join(_quote(p) for p in game.players)
-    lines = [f"EFG 2 R {_quote(game.title)} {{ {players} }}", '""', ""]
+    players = " ".join(quote_label(p) for p in game.players)
+    lines = [f"EFG 2 R {quote_label(game.title)} {{ {players} }}", '""', ""]
     nodes = range(root, int(game.end[root]))
     used = sorted({int(game.infoset[x]) for x in nodes if game.kind[x] == DECISION})
     numbers: dict[int, int] = {}
@@ -61,17 +66,17 @@ def to_efg(game: ExtensiveGame, values: PointValues, root: int = 0) -> str:
         moves = game.node_moves[x]
         if game.kind[x] == DECISION:
             info = int(game.infoset[x])
-            acts = " ".join(_quote(m) for m in moves)
+            acts = " ".join(quote_label(m) for m in moves)
             player = int(game.owner[x]) + 1
-            label = _quote(game.infosets[info].key)
+            label = quote_label(game.infosets[info].key)
             lines.append(f'p "" {player} {numbers[info]} {label} {{ {acts} }} 0')
         elif game.kind[x] == CHANCE:
             chance_count += 1
             acts = " ".join(
-                f"{_quote(m)} {rational_text(float(values.probs[c]))}"
+                f"{quote_label(m)} {rational_text(float(values.probs[c]))}"
                 for m, c in zip(moves, kids, strict=True)
             )
-            label = _quote(f"{game.movers[x]} {chance_count}")
+            label = quote_label(f"{game.movers[x]} {chance_count}")
             lines.append(f'c "" {chance_count} {label} {{ {acts} }} 0')
         else:
             row = int(game.leaf_row[x])
