@@ -9,9 +9,17 @@ recorded in ``tests/fixtures/``) runs.
 from __future__ import annotations
 
 import importlib.util
+import os
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed sequence of examples (derandomized), so that a
+# run's verdict does not depend on luck; locally they explore new random examples.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 HAVE_PYGAMBIT = importlib.util.find_spec("pygambit") is not None
 NO_PYGAMBIT = (

@@ -72,7 +72,8 @@ def test_nash_linear_frontier_closed_form(w, d):
     w, d = np.array(w), np.array(d)
     expected = d + (w / w.sum()) * (b - a @ d) / a
     point = nash_solution(fs, d, w)
-    assert point.payoffs == pytest.approx(expected, abs=1e-8)
+    # 1e-7: with scipy 1.10 (the oldest allowed) the solver lands 2e-8 from the closed form.
+    assert point.payoffs == pytest.approx(expected, abs=1e-7)
     check_solution(fs, d, point, "nash", power=w)
 
 
