@@ -124,6 +124,12 @@ def _indifference_roots(a0: np.ndarray, a1: np.ndarray, rows: tuple[int, ...]) -
     row's advantage numerator for ``a(t) x = v`` on ``rows``, ``sum(x) = 1``."""
     s = len(rows)
     others = [i for i in range(a0.shape[0]) if i not in rows]
+    # The roots do not change when both matrices are scaled by one positive number:
+    # scale to magnitude 1 so that tiny (even subnormal) or huge payoffs stay finite.
+    big = max(float(np.abs(a0).max()), float(np.abs(a1).max()))
+    if not np.isfinite(big) or big <= 0.0:
+        return []
+    a0, a1 = a0 / big, a1 / big
     ts = 0.5 - 0.5 * np.cos(np.pi * (np.arange(s + 3) + 0.5) / (s + 3))
     with np.errstate(all="ignore"):
         values = [_cramer(a0 + t * (a1 - a0), rows, others) for t in ts]
@@ -131,7 +137,7 @@ def _indifference_roots(a0: np.ndarray, a1: np.ndarray, rows: tuple[int, ...]) -
     scale = max(1.0, float(np.abs(a0).max()), float(np.abs(a1).max())) ** (s + 1)
     found: list[float] = []
     for col in vals.T:
-        if np.abs(col).max() <= 1e-12 * scale:
+        if not np.all(np.isfinite(col)) or np.abs(col).max() <= 1e-12 * scale:
             continue
         poly = np.polynomial.Chebyshev.fit(ts, col, s + 2, domain=[0.0, 1.0])
         r = poly.roots()
