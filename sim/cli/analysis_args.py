@@ -24,9 +24,20 @@ __all__ = [
     "parse_concepts",
     "parse_range",
     "save_plot",
+    "sweep_range",
 ]
 
 MAX_POINTS = 1_000_000
+
+
+def sweep_range(spec: str | None, scenario: Scenario) -> tuple[str, np.ndarray]:
+    """The swept parameter and its values: ``spec`` (``NAME=FROM:TO[:STEPS]`` or
+    ``NAME``), or else the scenario's first default sweep."""
+    if spec is None:
+        if not scenario.analysis.sweeps:
+            raise UsageError("give NAME=FROM:TO[:STEPS] (the scenario defines no default sweep)")
+        spec = scenario.analysis.sweeps[0].parameter
+    return parse_range(spec, scenario)
 
 
 def parse_range(text: str, scenario: Scenario, default_steps: int = 101) -> tuple[str, np.ndarray]:

@@ -16,6 +16,7 @@ from sim.cli.analysis_args import (
     parse_concepts,
     parse_range,
     save_plot,
+    sweep_range,
 )
 from sim.cli.measure_commands import (
     add_measure_option,
@@ -62,12 +63,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     from sim.report.sensitivity import sweep_csv, sweep_json, sweep_text
 
     scenario, overrides = load_for_analysis(args)
-    spec = args.range
-    if spec is None:
-        if not scenario.analysis.sweeps:
-            raise UsageError("give NAME=FROM:TO[:STEPS] (the scenario defines no default sweep)")
-        spec = scenario.analysis.sweeps[0].parameter
-    name, values = parse_range(spec, scenario)
+    name, values = sweep_range(args.range, scenario)
     overrides.pop(name, None)
     if args.measure:
         return run_sweep_measure(args, scenario, overrides, name, values)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from sim.cli.analysis_args import MAX_POINTS, current_value, parse_range, save_plot
+from sim.cli.analysis_args import MAX_POINTS, current_value, parse_range, save_plot, sweep_range
 from sim.cli.outputs import check_output
 from sim.cli.progress import ProgressBar
 from sim.concepts import PERFECT_BAYESIAN
@@ -72,12 +72,7 @@ def _sweep(args: argparse.Namespace, scenario: Scenario, overrides: dict[str, fl
     from sim.analysis.hidden import hidden_sweep
     from sim.report.hidden_sensitivity import hidden_points_json, hidden_sweep_text
 
-    spec = args.range
-    if spec is None:
-        if not scenario.analysis.sweeps:
-            raise UsageError("give NAME=FROM:TO[:STEPS] (the scenario defines no default sweep)")
-        spec = scenario.analysis.sweeps[0].parameter
-    name, values = parse_range(spec, scenario)
+    name, values = sweep_range(args.range, scenario)
     overrides.pop(name, None)
     bar = ProgressBar("solving")
     points = hidden_sweep(scenario, name, values, base=overrides, progress=bar)
